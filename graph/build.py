@@ -1,0 +1,191 @@
+"""`build`: registry + minutes -> named graphs in the store -> TriG / N-Quads exports.
+
+The pipeline for one document is read -> segment -> extract -> link -> emit; this
+module only wires the stages together, keeps the store in step with the input
+(changed documents replaced, unchanged skipped, removed ones dropped) and reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from .emit.registry import registry_graph
+from .ontology import ontology_graph, ontology_turtle, shapes_graph
+from .registry import Registry, load_registry
+from .store import GraphStore, open_for_update
+from .vocab import GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, document_graph, slug
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = PROJECT_ROOT / "data"
+DATA_ENV = "SUNDHEDSGRAF_DATA"  # the output/data folder (store, exports, maps)
+DEFAULT_OUT = "sundhedsgraf-data"
+MINUTE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+
+
+def default_out_dir() -> Path:
+    return Path(os.environ.get(DATA_ENV, DEFAULT_OUT))
+
+
+@dataclass
+class DocumentResult:
+    path: str
+    graph: str | None = None
+    status: str = "pending"  # built | unchanged | failed | removed
+    triples: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    out_dir: Path
+    documents: list[DocumentResult] = field(default_factory=list)
+    registry_triples: int = 0
+    total_quads: int = 0
+    type_counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[DocumentResult]:
+        return [d for d in self.documents if d.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def find_minutes(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to ingest: given files as they are, folders searched for minutes."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MINUTE_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def _hash_texts(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _registry_fingerprint(folder: Path) -> bytes:
+    return b"".join(p.name.encode() + p.read_bytes() for p in sorted(folder.glob("*.csv")))
+
+
+# The document pipeline: (path, raw bytes, document key, registry) -> (triples, warnings).
+DocumentBuilder = Callable[[Path, bytes, str, Registry], tuple[list[tuple], list[str]]]
+
+
+def document_key(path: Path) -> str:
+    """Documents are identified by file name, so a changed file replaces its own graph."""
+    return slug(path.name)
+
+
+def build(
+    paths: Iterable[str | Path] | None = None,
+    out_dir: str | Path | None = None,
+    data_dir: str | Path = DEFAULT_DATA,
+    document_builder: DocumentBuilder | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Compile the registry and the minutes in `paths` (default: `data_dir/minutes`) into `out_dir`."""
+    started = time.perf_counter()
+    data_dir = Path(data_dir)
+    out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
+    report = BuildReport(out_dir=out_dir)
+    registry_dir = data_dir / "reference"
+    registry = load_registry(registry_dir)  # RegistryError stops the build before the store is touched
+
+    minutes = find_minutes(paths if paths is not None else [data_dir / "minutes"])
+    fingerprint = _hash_texts(__version__.encode(), _registry_fingerprint(registry_dir))
+
+    with open_for_update(out_dir) as store:
+        report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
+        store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
+        if document_builder is not None:
+            _build_documents(store, minutes, registry, fingerprint, document_builder, report, progress)
+        report.total_quads = len(store)
+        report.type_counts = count_types(store)
+        report.files = _export(store, out_dir)
+
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_documents(store, minutes, registry, fingerprint, document_builder, report, progress) -> None:
+    hashes = store.graph_hashes()
+    previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
+    seen: dict[str, str] = {}
+    for path in minutes:
+        key = document_key(path)
+        graph_iri = document_graph(key)
+        result = DocumentResult(path=str(path), graph=str(graph_iri))
+        report.documents.append(result)
+        if progress:
+            progress(str(path))
+        if str(graph_iri) in seen:
+            result.status, result.error = "failed", f"samme dokumentnavn som {seen[str(graph_iri)]}; omdøb en af filerne"
+            continue
+        seen[str(graph_iri)] = str(path)  # also keeps the stored graph of a file that fails below
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            result.status, result.error = "failed", f"kan ikke læses: {exc.strerror or exc}"
+            continue
+        content_hash = _hash_texts(fingerprint.encode(), raw)
+        if hashes.get(str(graph_iri)) == content_hash:
+            result.status = "unchanged"
+            continue
+        try:
+            triples, result.warnings = document_builder(path, raw, key, registry)
+        except Exception as exc:  # one bad file must not stop the batch, nor cost what is stored
+            result.status, result.error = "failed", str(exc) or type(exc).__name__
+            continue
+        result.triples = store.replace_graph(graph_iri, triples, content_hash)
+        result.status = "built"
+    for graph in sorted(previous - set(seen)):
+        store.remove_graph(graph)
+        report.documents.append(DocumentResult(path=graph, graph=graph, status="removed"))
+
+
+def count_types(store: GraphStore) -> dict[str, int]:
+    query = """
+        SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
+          GRAPH ?g { ?s a ?type }
+          FILTER(?g != <%s>)
+        } GROUP BY ?type ORDER BY DESC(?n)
+    """ % ONTOLOGY_GRAPH
+    return {row["type"].value: int(row["n"].value) for row in store.query(query)}
+
+
+def _export(store: GraphStore, out_dir: Path) -> dict[str, Path]:
+    files = {
+        "trig": out_dir / "sundhedsgraf.trig",
+        "nquads": out_dir / "sundhedsgraf.nq",
+        "ontology": out_dir / "ontology.ttl",
+        "shapes": out_dir / "shapes.ttl",
+    }
+    store.export(files["trig"], ox.RdfFormat.TRIG, exclude=[ONTOLOGY_GRAPH])
+    store.export(files["nquads"], ox.RdfFormat.N_QUADS, exclude=[ONTOLOGY_GRAPH])
+    _write_atomic(files["ontology"], ontology_turtle())
+    _write_atomic(files["shapes"], shapes_graph().serialize(format="turtle"))
+    return files
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,158 @@
+"""The persistent store: an on-disk Oxigraph database with one named graph per source.
+
+Why Oxigraph: measured on this machine it loads ~13x faster than rdflib's memory
+store and answers joins across named graphs in milliseconds instead of seconds
+(see ../shared/TECH-NOTES.md and bench/).
+
+A build never edits the live store in place. `open_for_update` makes a cheap
+hard-link backup of it, the build writes to the copy, and only a completed build
+swaps the copy in. A build that fails or is killed leaves the previous store as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..vocab import GRAPH, SG
+
+META_GRAPH = GRAPH["meta"]  # which document graph was built from which content hash
+STORE_DIR = "store"
+
+
+class StoreError(Exception):
+    pass
+
+
+def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """rdflib term -> pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype and term.datatype != XSD.string:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_quads(triples: Iterable[tuple], graph_iri: URIRef) -> list[ox.Quad]:
+    g = ox.NamedNode(str(graph_iri))
+    return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
+
+
+class GraphStore:
+    """A thin wrapper over pyoxigraph.Store that knows our named-graph conventions."""
+
+    def __init__(self, store: ox.Store, path: Path | None = None):
+        self.ox = store
+        self.path = path
+
+    # ---- reading
+    @classmethod
+    def open_read_only(cls, data_dir: str | Path) -> GraphStore:
+        path = Path(data_dir) / STORE_DIR
+        _recover(Path(data_dir))
+        if not path.exists():
+            raise StoreError(f"ingen database i {path} - kør 'sundhedsgraf build' først")
+        return cls(ox.Store.read_only(str(path)), path)
+
+    @classmethod
+    def in_memory(cls) -> GraphStore:
+        return cls(ox.Store())
+
+    def graph_hashes(self) -> dict[str, str]:
+        """Named graph IRI -> content hash it was built from."""
+        rows = self.ox.quads_for_pattern(None, ox.NamedNode(str(SG.builtFrom)), None, ox.NamedNode(str(META_GRAPH)))
+        return {q.subject.value: q.object.value for q in rows}
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    def query(self, sparql: str, union: bool = True, **kwargs):
+        """Run SPARQL; by default the default graph is the union of all named graphs,
+        so a query need not know which document a fact came from (GRAPH ?g still works)."""
+        return self.ox.query(sparql, use_default_graph_as_union=union, **kwargs)
+
+    # ---- writing
+    def replace_graph(self, graph_iri: URIRef, triples: Iterable[tuple], content_hash: str | None = None) -> int:
+        """Replace one named graph with `triples`; record the hash it was built from."""
+        quads = to_quads(triples, graph_iri)
+        g = ox.NamedNode(str(graph_iri))
+        if self.ox.contains_named_graph(g):
+            self.ox.remove_graph(g)
+        self._forget_hash(g)
+        self.ox.extend(quads)  # one transaction: all or nothing
+        if content_hash is not None:
+            self.ox.add(ox.Quad(g, ox.NamedNode(str(SG.builtFrom)), ox.Literal(content_hash), ox.NamedNode(str(META_GRAPH))))
+        return len(quads)
+
+    def remove_graph(self, graph_iri: str) -> None:
+        g = ox.NamedNode(str(graph_iri))
+        if self.ox.contains_named_graph(g):
+            self.ox.remove_graph(g)
+        self._forget_hash(g)
+
+    def _forget_hash(self, g: ox.NamedNode) -> None:
+        for quad in list(self.ox.quads_for_pattern(g, ox.NamedNode(str(SG.builtFrom)), None, ox.NamedNode(str(META_GRAPH)))):
+            self.ox.remove(quad)
+
+    def export(self, path: Path, fmt: ox.RdfFormat, exclude: Iterable[str] = ()) -> None:
+        """Write the data graphs to `path` atomically (temporary file, then rename)."""
+        skip = {str(META_GRAPH), *map(str, exclude)}
+        tmp = path.with_name(path.name + ".tmp")
+        quads = (q for q in self.ox if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in skip))
+        with open(tmp, "wb") as handle:
+            ox.serialize(quads, handle, fmt, prefixes={"sg": str(SG)} if fmt == ox.RdfFormat.TRIG else None)
+        os.replace(tmp, path)
+
+
+def _recover(data_dir: Path) -> None:
+    """Finish or undo a swap that was interrupted between its two renames."""
+    live, old = data_dir / STORE_DIR, data_dir / (STORE_DIR + ".old")
+    if old.exists() and not live.exists():
+        os.replace(old, live)
+    elif old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def open_for_update(data_dir: str | Path) -> Iterator[GraphStore]:
+    """Yield a writable copy of the store in `data_dir`; swap it in only if the block succeeds."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _recover(data_dir)
+    live = data_dir / STORE_DIR
+    work = data_dir / f"{STORE_DIR}.building-{os.getpid()}"
+    for stale in data_dir.glob(f"{STORE_DIR}.building-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left behind by a killed build
+    if live.exists():
+        ox.Store.read_only(str(live)).backup(str(work))  # hard links: cheap
+    store = GraphStore(ox.Store(str(work)), work)
+    try:
+        yield store
+        store.ox.flush()
+    except BaseException:
+        del store
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    store.ox = None  # release the database lock before moving the folder
+    del store
+    old = data_dir / (STORE_DIR + ".old")
+    if live.exists():
+        os.replace(live, old)
+    os.replace(work, live)
+    shutil.rmtree(old, ignore_errors=True)

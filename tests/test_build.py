@@ -1,0 +1,99 @@
+"""`build`: registry and minutes into the store, one named graph per source, exported as TriG and N-Quads."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import RDF
+
+from graph.build import build
+from graph.pipeline import build_document
+from graph.registry import RegistryError
+from graph.store import GraphStore, open_for_update
+from graph.validate import union_graph, validate_graph
+from graph.vocab import GRAPH, ID, REGISTRY_GRAPH, SG
+
+
+def test_build_writes_dataset_ontology_and_shapes(built):
+    for name in ("trig", "nquads", "ontology", "shapes"):
+        assert built.files[name].stat().st_size > 0
+    dataset = Dataset()
+    dataset.parse(built.files["trig"], format="trig")
+    graphs = {str(g.identifier) for g in dataset.graphs()}
+    assert str(REGISTRY_GRAPH) in graphs
+    assert sum(1 for g in graphs if g.startswith(str(GRAPH["doc/"]))) == 5  # one named graph per document
+
+
+def test_nquads_and_trig_hold_the_same_quads(built):
+    trig = ox.Store()
+    trig.load(path=str(built.files["trig"]), format=ox.RdfFormat.TRIG)
+    nq = ox.Store()
+    nq.load(path=str(built.files["nquads"]), format=ox.RdfFormat.N_QUADS)
+    assert len(trig) == len(nq) > 3000
+
+
+def test_summary_counts_nodes_per_type(built):
+    assert built.type_counts[str(SG.Kommune)] == 98
+    assert built.type_counts[str(SG.Sundhedsklynge)] == 22
+    assert built.type_counts[str(SG.SourceDocument)] == 5
+    assert built.seconds > 0
+
+
+def test_built_dataset_validates_clean(built):
+    store = GraphStore.open_read_only(built.out_dir)
+    assert validate_graph(union_graph(store)) == []
+
+
+def test_registry_facts_carry_source_and_confidence_in_rdf(built):
+    store = GraphStore.open_read_only(built.out_dir)
+    rows = list(store.query("""
+        PREFIX sg: <https://w3id.org/sundhedsgraf/ont#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?name ?conf ?source WHERE {
+          ?k a sg:Sundhedsklynge ; skos:prefLabel ?name ; sg:confidence ?c ; dct:source ?source .
+          ?c skos:notation ?conf }"""))
+    assert len(rows) == 22
+    assert {r["conf"].value for r in rows} == {"V", "P", "U"}
+
+
+def test_rebuild_skips_unchanged_documents(tmp_path):
+    first = build(out_dir=tmp_path, document_builder=build_document)
+    assert {d.status for d in first.documents} == {"built"}
+    second = build(out_dir=tmp_path, document_builder=build_document)
+    assert {d.status for d in second.documents} == {"unchanged"}
+    assert second.total_quads == first.total_quads
+
+
+def test_a_broken_registry_leaves_the_previous_store_intact(tmp_path, reference_copy):
+    out = tmp_path / "out"
+    good = build(out_dir=out, data_dir=reference_copy)
+    (reference_copy / "reference" / "regioner.csv").write_text("kode,id,navn,kilde,sikkerhed\n1081,,,x,V\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="regioner.csv:2: id og navn skal udfyldes"):
+        build(out_dir=out, data_dir=reference_copy)
+    assert len(GraphStore.open_read_only(out)) == good.total_quads
+
+
+def test_an_exception_during_the_update_keeps_the_old_store(tmp_path):
+    good = build(out_dir=tmp_path)
+    with pytest.raises(RuntimeError):
+        with open_for_update(tmp_path) as store:
+            store.remove_graph(str(REGISTRY_GRAPH))
+            raise RuntimeError("killed midway")
+    assert len(GraphStore.open_read_only(tmp_path)) == good.total_quads
+    assert not list(tmp_path.glob("store.building-*"))
+
+
+def test_validate_reports_a_violation_in_plain_words(tmp_path):
+    build(out_dir=tmp_path)
+    with open_for_update(tmp_path) as store:
+        bad = ID["kommune/9999"]
+        store.replace_graph(GRAPH["doc/broken"], [
+            (bad, RDF.type, SG.Kommune), (bad, SG.code, Literal("99")),
+        ])
+    violations = validate_graph(union_graph(GraphStore.open_read_only(tmp_path)))
+    messages = {(v.focus, v.path, v.message) for v in violations}
+    assert (str(bad), "sg:code", "En kommune skal have præcis én firecifret kommunekode.") in messages
+    assert (str(bad), "sg:inRegion", "En kommune skal ligge i en region.") in messages
+    assert all(v.focus == str(bad) for v in violations)
