@@ -6,17 +6,50 @@ only composes them, so that `build`, `extract` and `evaluate` run the same chain
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 
-from .emit.document import document_triples
+from .extract import Gazetteer, extract
+from .extract.model import Extraction
 from .read import Document, read_document
 from .registry import Registry
+from .segment import segment
+
+ORGANISATION_KINDS = ("region", "kommune", "organisation")
+# A bare place name ("Vejle", "Syddanmark") is a town or an area as often as an organisation:
+# only names with an organisation word, abbreviations and multi-word names are looked for.
+_ORG_WORD = re.compile(r"kommune|region|hospital|sygehus|psykiatri|universitet|styrelse|ministeri|regioner|forening|praksis", re.I)
+
+
+def _detectable(label: str) -> bool:
+    return " " in label.strip() or bool(_ORG_WORD.search(label)) or (label.isupper() and len(label) >= 2)
+
+
+@lru_cache(maxsize=4)
+def gazetteer(registry: Registry) -> Gazetteer:
+    """The registry's names the extractor looks for: organisations (name -> kind) and health clusters."""
+    organisations: dict[str, str | None] = {}
+    for entity in registry.entities.values():
+        if entity.kind in ORGANISATION_KINDS:
+            for label in entity.labels:
+                if _detectable(label):
+                    organisations.setdefault(label, entity.org_kind)
+    clusters = frozenset(label for e in registry.by_kind("klynge") for label in e.labels)
+    return Gazetteer(organisations=organisations, clusters=clusters)
+
+
+def extract_document(path: str | Path, registry: Registry, raw: bytes | None = None, key: str | None = None) -> tuple[Document, Extraction]:
+    document = read_document(path, raw=raw, key=key)
+    extraction = extract(segment(document), gazetteer(registry))
+    return document, extraction
 
 
 def build_document(path: Path, raw: bytes, key: str, registry: Registry) -> tuple[list[tuple], list[str]]:
     """Run the whole pipeline on one file; return its triples and warnings."""
-    document = read_document(path, raw=raw, key=key)
-    return document_triples(document), list(document.warnings)
+    from .emit.document import document_triples
+    from .link import link
 
-
-__all__ = ["Document", "build_document", "read_document"]
+    document, extraction = extract_document(path, registry, raw=raw, key=key)
+    linked = link(extraction, registry)
+    return document_triples(document, linked), list(extraction.warnings)

@@ -99,7 +99,7 @@ class ReformEvent:
     origin: Origin
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity, so it can key caches
 class Registry:
     entities: dict[str, Entity] = field(default_factory=dict)
     events: list[ReformEvent] = field(default_factory=list)

@@ -1,0 +1,356 @@
+"""Components for the meeting (forum, body, date, start, place) and its participants."""
+
+from __future__ import annotations
+
+import re
+
+from ..segment import Segmented, Span
+from .model import Extraction, Participant
+from .parse import find_dates, parse_date, parse_time
+
+# --------------------------------------------------------------------------- meeting
+
+# "REFERAT <forum> d. 26-02-2025", "Referat fra mødet i <forum> den 3. maj 2024", "Dagsorden for <forum>"
+_TITLE_RE = re.compile(
+    r"^(?:referat|beslutningsprotokol|dagsorden|mødereferat)\b\s*(?:fra|for|af)?\s*(?:(?:det |ordinært |ekstraordinært )?møde(?:t)?\s*(?:i|fra)?\s*)?"
+    r"(?P<forum>[^\n]*?)\s*(?:,?\s*(?:d\.|den)\s*(?P<date>[^\n]+))?$",
+    re.IGNORECASE,
+)
+_FIELD_RE = re.compile(
+    r"^(?P<field>mødedato|dato|mødetidspunkt|mødetid|tidspunkt|tid|mødested|sted|lokale|udvalg|forum|møde|mødeforum"
+    r"|deltagere|afbud|fraværende|bemærkninger|mødeleder|referent|ordstyrer)\s*[:.]?(?:\s+(?P<value>.*))?$",
+    re.IGNORECASE,
+)
+_CLUSTER_WORDS = r"(?:[Ss]undhedsklynge|[Kk]lynge)\s+[A-ZÆØÅ][\wæøåÆØÅ.-]*|[A-ZÆØÅ][\wæøå-]*klyngen"
+_LEVEL_RE = re.compile(
+    r"(politisk(?:e)? niveau|fagligt?[ -]strategisk(?:e)? niveau|koordinerende niveau|direktørforum|chefforum"
+    r"|driftsforum[\wæøå -]*|klyngestyregruppe(?:n)?|styregruppe[\wæøå -]*)", re.IGNORECASE)
+
+
+def _split_forum_body(text: str) -> tuple[str | None, str | None]:
+    """'Sundhedsklynge Lillebælt - Fagligt strategisk niveau' -> ('Fagligt strategisk niveau', 'Sundhedsklynge Lillebælt');
+    'Direktørforum Sundhedsklynge Midt' -> ('Direktørforum', 'Sundhedsklynge Midt')."""
+    text = text.strip(" -–:,")
+    if not text:
+        return None, None
+    parts = [p.strip() for p in re.split(r"\s+[-–—]\s+|,\s+", text) if p.strip()]
+    if len(parts) == 2:
+        first_is_body = bool(re.match(_CLUSTER_WORDS, parts[0], re.IGNORECASE)) or re.search(r"\b(kommune|region)\b", parts[0], re.I)
+        return (parts[1], parts[0]) if first_is_body else (parts[0], parts[1])
+    m = re.search(rf"\b(?P<body>{_CLUSTER_WORDS})\s*$", text)
+    if m and m.start() > 0:
+        return text[: m.start()].strip(" -–,"), m["body"]
+    m = re.search(r"\s(?:i|for|under)\s+(?P<body>(?:Sundhedsklynge|Klynge|Region|[A-ZÆØÅ][\wæøå-]+ Kommune)[^\n]*)$", text)
+    if m:
+        return text[: m.start()].strip(), m["body"].strip()
+    return text, None
+
+
+def _value_after(lines: list[tuple[str, int]], index: int) -> tuple[str, int] | None:
+    """The next non-empty line (for 'Mødedato' with its value on the line below)."""
+    for text, start in lines[index + 1: index + 3]:
+        if text.strip():
+            return text.strip(), start + (len(text) - len(text.lstrip()))
+    return None
+
+
+def meeting(seg: Segmented, ex: Extraction) -> None:
+    text = seg.text
+    header_end = seg.header.end if seg.items and not seg.items[0].implicit else min(len(text), 3000)
+    region = text[:header_end] if header_end else text[:3000]
+    raw_lines, pos = [], 0
+    for raw in region.split("\n"):
+        raw_lines.append((raw, pos))
+        pos += len(raw) + 1
+    m = ex.meeting
+    field_labels = {"deltagere", "afbud", "fraværende", "bemærkninger"}
+
+    for i, (raw, start) in enumerate(raw_lines):
+        line = raw.strip()
+        if not line:
+            continue
+        offset = start + (len(raw) - len(raw.lstrip()))
+        title = _TITLE_RE.match(line)
+        if title and m.forum is None and title["forum"]:
+            forum, body = _split_forum_body(title["forum"])
+            if forum and len(forum) < 150 and not _FIELD_RE.match(forum):
+                f_start = offset + line.find(title["forum"])
+                m.forum, m.body = forum, body
+                m.spans["forum"] = Span(f_start, f_start + len(title["forum"]))
+                if title["date"] and m.date is None:
+                    m.date = parse_date(title["date"])
+                    if m.date:
+                        m.spans["date"] = Span(offset + line.find(title["date"]), offset + len(line))
+            elif not title["forum"] or forum is None:
+                pass
+            continue
+        if title and not title["forum"]:
+            # "Referat fra møde" with the forum on the next line
+            nxt = _value_after(raw_lines, i)
+            if nxt and m.forum is None and not _FIELD_RE.match(nxt[0]) and len(nxt[0]) < 150:
+                m.forum, m.body = _split_forum_body(nxt[0])
+                m.spans["forum"] = Span(nxt[1], nxt[1] + len(nxt[0]))
+            continue
+        fm = _FIELD_RE.match(line)
+        if not fm:
+            continue
+        name = fm["field"].lower()
+        if name in field_labels:
+            continue
+        value, v_start = fm["value"], offset + (fm.start("value") if fm["value"] else len(line))
+        if not value:
+            nxt = _value_after(raw_lines, i)
+            if not nxt or _FIELD_RE.match(nxt[0]):
+                continue
+            value, v_start = nxt
+        value = value.strip()
+        if name in ("mødedato", "dato"):
+            if m.date is None or "date" not in m.spans:
+                m.date = parse_date(value) or m.date
+                if m.date:
+                    m.spans["date"] = Span(v_start, v_start + len(value))
+            if m.start is None and parse_time(value):
+                m.start = parse_time(value)
+                m.spans["start"] = Span(v_start, v_start + len(value))
+        elif name in ("mødetid", "mødetidspunkt", "tidspunkt", "tid") and m.start is None:
+            m.start = parse_time(value if value.lower().startswith("kl") else "kl. " + value)
+            if m.start:
+                m.spans["start"] = Span(v_start, v_start + len(value))
+        elif name in ("mødested", "sted", "lokale") and m.place is None:
+            m.place = value
+            m.spans["place"] = Span(v_start, v_start + len(value))
+        elif name in ("udvalg", "forum", "mødeforum", "møde") and (m.forum is None or "forum" not in m.spans):
+            forum, body = _split_forum_body(value)
+            if forum:
+                m.forum, m.body = forum, body or m.body
+                m.spans["forum"] = Span(v_start, v_start + len(value))
+
+    # A document without a header (an indstilling): the forum is the one that "besluttede"/"beslutter".
+    if m.forum is None:
+        mm = re.search(r"(?m)^\s*(?P<forum>[A-ZÆØÅ][\wæøå-]+(?: [A-ZÆØÅ][\wæøå-]+)?)\s+(?:besluttede|beslutter|godkendte|drøftede)\b", text)
+        if mm:
+            m.forum = mm["forum"]
+            m.spans["forum"] = Span(mm.start("forum"), mm.end("forum"))
+    if m.date is None:
+        # a dated line at the very top ("D. 15. maj 2018, Sundhed")
+        for raw, start in raw_lines[:12]:
+            dm = re.match(r"^\s*(?:d\.|den)\s+(.{6,30}?\d{4})", raw, re.IGNORECASE)
+            if dm and parse_date(dm.group(1)):
+                m.date = parse_date(dm.group(1))
+                m.spans["date"] = Span(start + dm.start(1), start + dm.end(1))
+                break
+    if m.body is None and m.forum:
+        m.body = _body_from_text(text, m.forum, ex.gazetteer.clusters)
+    if m.spans:
+        m.span = Span(min(s.start for s in m.spans.values()), max(s.end for s in m.spans.values()))
+
+
+def _body_from_text(text: str, forum: str, clusters: frozenset[str]) -> str | None:
+    """The health cluster the forum belongs to when the header does not say: the one the text names most.
+    Only real health clusters count: "klynge" alone (an internal team) does not make one."""
+    if re.search(rf"\b({_CLUSTER_WORDS})", forum) or not clusters:
+        return None
+    names = sorted(clusters, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\wæøå-])(" + "|".join(map(re.escape, names)) + r")(?![\wæøå])", re.IGNORECASE)
+    counts: dict[str, int] = {}
+    for mm in pattern.finditer(text):
+        name = mm.group(1)
+        counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    best, n = max(counts.items(), key=lambda kv: kv[1])
+    return best if n >= 2 else None
+
+
+# --------------------------------------------------------------------------- participants
+
+ROLE_WORDS = [
+    (r"medformand|co-?formand", "medformand"),
+    (r"næstformand", "naestformand"),
+    (r"formand(?:skab)?", "formand"),
+    (r"ordstyrer", "ordstyrer"),
+    (r"mødeleder", "moedeleder"),
+    (r"referent", "referent"),
+    (r"sekretariat\w*", "sekretariat"),
+    (r"plo-r\b|plo-r\(egional\)", "plo-r"),
+    (r"plo-k\b", "plo-k"),
+    (r"plo-repræsentant|plo\b", "plo"),
+    (r"patient- og pårørenderepræsentant|patientrepræsentant|pårørenderepræsentant", "patientrepraesentant"),
+    (r"praksiskonsulent|praksiskoordinator", "praksiskonsulent"),
+    (r"tovholder", "tovholder"),
+]
+ORG_HINT = re.compile(r"kommune\b|region\b|hospital|sygehus|psykiatri|universitet|forening|\b(?:plo|kl|hev|slb|ouh|auh)\b", re.I)
+ROLE_ONLY = re.compile(r"^(plo|plo-[rk]|patient|pårørende|praksis)[\w -]*repræsentant$|^(med|næst)?formand$|^sekretariat$", re.I)
+_NAME_TOKEN = r"(?:[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅa-zæøå][a-zæøåéüö]+)?|[A-ZÆØÅ]\.)"
+NAME_RE = re.compile(rf"^{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|de|la|von|van|af))" + r"{1,4}$")
+NOT_NAME_WORDS = re.compile(
+    r"\b(Kommune|Region|Hospital|Sygehus|Psykiatri\w*|Forum|Niveau|Gruppe|Udvalg|Sekretariat|Direktør\w*|Chef\w*|Sundhed\w*"
+    r"|Klynge\w*|Praksis|Afbud|Deltagere|Referat|Dagsorden|Bilag|Møde\w*|Punkt|Orientering|Godkendelse|Status|Velkommen)\b")
+
+
+def looks_like_name(text: str) -> bool:
+    text = text.strip()
+    return bool(NAME_RE.match(text)) and not NOT_NAME_WORDS.search(text) and len(text) <= 60
+
+
+def role_of(text: str) -> str | None:
+    low = text.lower()
+    for pattern, key in ROLE_WORDS:
+        if re.search(pattern, low):
+            return key
+    return None
+
+
+def _split_names(value: str) -> list[tuple[str, int]]:
+    """'A, B og C' / 'A; B; C' -> [(name, offset)] (only the parts that look like names)."""
+    parts, pos = [], 0
+    for piece in re.split(r"(;|,|\s+og\s+|\s+&\s+)", value):
+        if piece and not re.fullmatch(r";|,|\s+og\s+|\s+&\s+", piece):
+            name = piece.strip(" .")
+            if looks_like_name(name):
+                parts.append((name, pos + piece.find(name)))
+        pos += len(piece)
+    return parts
+
+
+def _person_line(line: str) -> tuple[str, str | None, str | None, str | None] | None:
+    """'Eva Knudsen, Direktør i Region Nordjylland (medformand)' -> (name, title, organisation, role);
+    'Borgmester Jens Hansen, Vejle Kommune' -> (name, 'Borgmester', 'Vejle Kommune', None)."""
+    role = None
+    paren = re.search(r"\(([^)]{2,60})\)\s*$", line)
+    if paren and role_of(paren.group(1)):
+        role = role_of(paren.group(1))
+        line = line[: paren.start()].strip()
+    head, _, rest = line.partition(",")
+    head, rest = head.strip(), rest.strip().rstrip(",.")
+    title = None
+    if not looks_like_name(head):
+        # leading title words: "Borgmester Jens Hansen", "Sundhedschef Torben Krogh"
+        tokens = head.split()
+        for cut in range(1, min(4, len(tokens))):
+            if looks_like_name(" ".join(tokens[cut:])):
+                title, head = " ".join(tokens[:cut]), " ".join(tokens[cut:])
+                break
+        else:
+            return None
+    organisation = None
+    if rest:
+        m = re.match(r"^(?P<title>.*?)\s+(?:i|ved|fra|for)\s+(?P<org>[A-ZÆØÅ].*)$", rest)
+        if m and ORG_HINT.search(m["org"]):
+            title, organisation = (title or m["title"]).strip() or None, m["org"].strip()
+        elif ORG_HINT.search(rest) and not re.search(r"(chef|direktør|konsulent|læge|leder|sygeplejerske|jordemoder|koordinator)\b", rest.split(",")[0], re.I):
+            organisation = rest
+        else:
+            parts = [p.strip() for p in rest.split(",")]
+            title = title or parts[0]
+            if len(parts) > 1 and ORG_HINT.search(parts[-1]):
+                organisation = parts[-1]
+        if role is None and re.match(r"(?:plo|patient|pårørende|praksis|formand|medformand|næstformand|sekretariat\b)|.*repræsentant", rest, re.I):
+            role = role_of(rest)
+        if ROLE_ONLY.match(rest):
+            title, organisation = rest, None
+    return head, title, organisation, role
+
+
+def participants(seg: Segmented, ex: Extraction) -> None:
+    text = seg.text
+    people: dict[str, Participant] = {}
+
+    def add(name: str, start: int, present: bool, **attrs) -> None:
+        key = re.sub(r"\s+", " ", name).lower()
+        person = people.get(key)
+        if person is None:
+            person = Participant(span=Span(start, start + len(name)), name=name, present=present)
+            people[key] = person
+            ex.participants.append(person)
+        for attr, value in attrs.items():
+            if value and not getattr(person, attr):
+                setattr(person, attr, value)
+
+    lines, pos = [], 0
+    for raw in text.split("\n"):
+        lines.append((raw.strip(), pos + len(raw) - len(raw.lstrip())))
+        pos += len(raw) + 1
+
+    mode: bool | None = None  # True: in a list of participants, False: in a list of absentees
+    group: str | None = None
+    blank_run = 0
+    for i, (line, start) in enumerate(lines):
+        if not line:
+            blank_run += 1
+            continue
+        if re.match(r"^(?:punkt|pkt\.?)\s*\d+\s*[:.]\s*(?:deltagere|til stede)\s*$", line, re.I):
+            mode, group, blank_run = True, None, 0
+            continue
+        label = re.match(r"^(?P<label>deltagere|til stede|fremmødte|deltager på mødet|afbud|fraværende|bemærkninger)\s*:?\s*(?P<value>.*)$", line, re.I)
+        if label:
+            kind = label["label"].lower()
+            value = label["value"]
+            present = not kind.startswith(("afbud", "fravær"))
+            inner = re.match(r"^(afbud|fraværende)\s*:\s*(.*)$", value, re.I)
+            if kind == "bemærkninger" and not inner:
+                continue
+            if inner:
+                present, value = False, inner.group(2)
+            if value:
+                v_start = start + line.find(value)
+                for name, off in _split_names(value):
+                    add(name, v_start + off, present)
+                mode = None
+            else:
+                mode, group, blank_run = present, None, 0
+            continue
+        # inline "Deltager på mødet: A og B" inside table cells
+        for cell in re.finditer(r"(?P<label>Deltager(?:e)? på mødet|Afbud)\s*:\s*(?P<value>[^\t\n]+)", line):
+            v_start = start + cell.start("value")
+            for name, off in _split_names(cell["value"]):
+                add(name, v_start + off, not cell["label"].lower().startswith("afbud"))
+        role_line = re.match(r"^(?P<role>ordstyrer|mødeleder|referent|formand|medformand)\s*:\s*(?P<name>.+)$", line, re.I)
+        if role_line and looks_like_name(role_line["name"].strip()):
+            add(role_line["name"].strip(), start + role_line.start("name"), True, role=role_of(role_line["role"]))
+            existing = people.get(role_line["name"].strip().lower())
+            if existing and existing.role in (None, "medlem"):
+                existing.role = role_of(role_line["role"])
+            continue
+        if mode is None:
+            continue
+        # inside a list: forum group headings ("Chefforum", "Sekretariat:") or people, until the list ends
+        if blank_run >= 3 or seg_heading(line):
+            mode = None
+            continue
+        blank_run = 0
+        if re.match(r"^[A-ZÆØÅ][\wæøå -]{2,40}:?$", line) and not looks_like_name(line.rstrip(":")):
+            group = line.rstrip(":").strip()
+            continue
+        parts = [p for p in re.split(r",|;|\s+og\s+", line) if p.strip()]
+        names = _split_names(line)
+        if len(parts) >= 2 and len(names) == len(parts):
+            for name, off in names:
+                add(name, start + off, mode, group=group)
+            continue
+        person = _person_line(line.lstrip("-• "))
+        if person:
+            name, title, organisation, role = person
+            if role is None and group and role_of(group) == "sekretariat":
+                role = "sekretariat"
+            add(name, start + line.find(name), mode, title=title, organisation=organisation, role=role, group=group)
+            continue
+        mode = None
+
+    # representatives introduced in the text: "- Rasmus Knudsen, PLO-repræsentant"
+    for m in re.finditer(r"(?m)^\s*[-•]\s*(?P<line>[^\n]{5,200})$", text):
+        person = _person_line(m["line"])
+        if person:
+            name, title, organisation, role = person
+            key = name.lower()
+            if key in people:
+                p = people[key]
+                p.title = p.title or title
+                p.organisation = p.organisation or organisation
+                p.role = p.role or role or role_of(m["line"])
+
+
+def seg_heading(line: str) -> bool:
+    from ..segment import section_heading
+
+    return bool(section_heading(line)) or bool(re.match(r"^(punkt|pkt\.?)\s*\d", line, re.I))

@@ -1,0 +1,189 @@
+"""Components for mentions: organisations, initiatives and amounts of money (also in tables)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ..segment import Segmented, Span
+from .model import Amount, Extraction, InitiativeMention, OrganisationMention
+from .parse import BARE_RE, MONEY_CONTEXT_RE, find_money, parse_number
+
+# --------------------------------------------------------------------------- organisations
+
+# Names built the way Danish public bodies are named; the kind is guessed from the name.
+ORG_PATTERNS: list[tuple[str, str]] = [
+    (r"(?:Region|Regionshospital(?:et)?|Regionspsykiatrien) [A-ZÆØÅ][\wæøå-]+", "region"),
+    (r"[A-ZÆØÅ][\wæøå-]+(?:-[A-ZÆØÅ][\wæøå-]+)?s? [Kk]ommune(?!r)", "kommune"),
+    (r"(?:Sygehus|Hospital(?:senheden)?) [A-ZÆØÅ][\wæøå-]+(?: [A-ZÆØÅ][\wæøå-]+)?", "sygehus"),
+    (r"[A-ZÆØÅ][\wæøå-]+(?: og [A-ZÆØÅ][\wæøå-]+)? (?:Universitets)?Hospital(?!s)", "sygehus"),
+    (r"[A-ZÆØÅ][\wæøå-]*(?:universitetshospital|sygehus)(?:et)?\b", "sygehus"),
+    (r"Psykiatrien i Region [A-ZÆØÅ][\wæøå-]+", "psykiatri"),
+    (r"[A-ZÆØÅ][\wæøå-]+ Universitet\b", "universitet"),
+    (r"Landsforeningen[\wæøå ]{0,40}?(?=[,.;)\n]|$)|[A-ZÆØÅ][\wæøå]+foreningen\b|Danske Patienter|Ældre Sagen|Kræftens Bekæmpelse", "patientorganisation"),
+    (r"(?:Tværsektorielt )?Forskningscenter(?: (?:for )?[A-ZÆØÅ][\wæøå-]+){1,3}", "universitet"),
+    (r"PLO-[A-ZÆØÅ][\wæøå]+|Nord-?KAP", "almen-praksis"),
+]
+_ORG_RES = [(re.compile(rf"(?<![\wæøå-])(?:{p})"), kind) for p, kind in ORG_PATTERNS]
+# "Vejle, Kolding og Fredericia Kommune(r)": every name in the list is a kommune
+_KOMMUNE_LIST_RE = re.compile(
+    r"(?P<list>(?:[A-ZÆØÅ][\wæøå-]+,\s+)*[A-ZÆØÅ][\wæøå-]+\s+og\s+[A-ZÆØÅ][\wæøå-]+)\s+[Kk]ommune(?:r|rne)?\b")
+
+
+def _gazetteer_re(names: Mapping[str, str | None]):
+    if not names:
+        return None
+    # upper-case abbreviations must match case-sensitively; other names case-insensitively
+    caps = sorted((n for n in names if " " not in n.strip()), key=len, reverse=True)
+    words = sorted((n for n in names if " " in n.strip() and len(n) >= 4), key=len, reverse=True)
+    parts = []
+    if caps:
+        parts.append(re.compile(r"(?<![\wæøå-])(?:" + "|".join(map(re.escape, caps)) + r")(?![\wæøå-])"))
+    if words:
+        parts.append(re.compile(r"(?<![\wæøå-])(?:" + "|".join(map(re.escape, words)) + r")(?![\wæøå])", re.IGNORECASE))
+    return parts
+
+
+_GAZETTEER_CACHE: dict[int, tuple[object, list]] = {}
+
+
+def _patterns_for(gazetteer) -> list:
+    cached = _GAZETTEER_CACHE.get(id(gazetteer))
+    if cached is None or cached[0] is not gazetteer:
+        cached = (gazetteer, _gazetteer_re(gazetteer.organisations) or [])
+        _GAZETTEER_CACHE[id(gazetteer)] = cached
+    return cached[1]
+
+
+def organisations(seg: Segmented, ex: Extraction) -> None:
+    """Organisations: the registry's names and abbreviations, and names built like public bodies'."""
+    gazetteer = _patterns_for(ex.gazetteer)
+    lowered = {n.lower(): k for n, k in ex.gazetteer.organisations.items()}
+    text = seg.text
+    candidates: list[tuple[int, int, str, str | None]] = []
+    for pattern in gazetteer:
+        for m in pattern.finditer(text):
+            candidates.append((m.start(), m.end(), m.group(), lowered.get(m.group().lower())))
+    for pattern, kind in _ORG_RES:
+        for m in pattern.finditer(text):
+            name = m.group().strip()
+            candidates.append((m.start(), m.start() + len(name), name, kind))
+    for m in _KOMMUNE_LIST_RE.finditer(text):
+        for name in re.split(r",\s+|\s+og\s+", m["list"]):
+            at = text.find(name, m.start(), m.end())
+            if at >= 0:
+                candidates.append((at, at + len(name), f"{name} Kommune", "kommune"))
+    # the longest name wins where names overlap ("Forskningscenter Region Syddanmark" over "Region Syddanmark")
+    chosen: list[tuple[int, int, str, str | None]] = []
+    for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if not any(cand[0] < e and s < cand[1] for s, e, _, _ in chosen):
+            chosen.append(cand)
+    for start, end, name, kind in sorted(chosen):
+        ex.organisations.append(OrganisationMention(span=Span(start, end), name=name, kind=kind))
+
+
+# --------------------------------------------------------------------------- initiatives
+
+_QUOTED = r"[\"”“»]([^\"”“«»\n]{3,80})[\"”“«]"
+INITIATIVE_PATTERNS: list[tuple[str, str]] = [
+    (rf"\b(?:[Pp]rojekt(?:et)?|klyngemiddelprojekt(?:et)?|klyngemiddelinitiativ(?:et)?|[Ii]nitiativ(?:et)?|[Ii]ndsats(?:en)?)\s+{_QUOTED}", "project"),
+    (r"\b[Pp]rogram(?:met)?\s+(?P<name>[A-ZÆØÅ][\wæøå-]+(?:\s+(?:og|for|i|af|til)\s+[A-ZÆØÅ][\wæøå-]+|\s+[A-ZÆØÅ][\wæøå-]+){0,4})", "programme"),
+    (r"\b(?P<name>[Ff]orløbsprogram(?:met)?\s+for\s+[\wæøå-]+(?:\s+(?:med|og)\s+[\wæøå-]+){0,2})", "programme"),
+    (r"\b(?P<name>(?:Det\s+)?[Nn]ationale\s+[Ll]edelsesprogram)", "programme"),
+    (r"\b(?P<name>Sundhedsaftale(?:n)?\s+\d{4}\s*[-–]\s*\d{4})", "agreement"),
+    (r"\b(?P<name>[A-ZÆØÅ][\wæøå:]*(?:-[A-ZÆØÅa-zæøå]+)?-aftale(?:n)?)\b", "agreement"),
+    (r"\b(?P<name>[Ss]amarbejdsaftale(?:n)?\s+for\s+[\wæøå, -]{3,60}?)(?=\s+(?:trådte|er|skal|mellem)\b|[.\n])", "agreement"),
+    (r"\b(?P<name>Plan\s+[a-zæøå]+(?:\s+[-–]\s+[\"”“][^\"”“\n]{3,40}[\"”“])?)", "plan"),
+    (r"\b(?P<name>[A-ZÆØÅ][\wæøå]+plan(?:en)?\s+\d{4}\s*[-–]\s*\d{4})", "plan"),
+    (r"\b(?P<name>[Hh]andleplan(?:en)?)\b", "plan"),
+]
+_INIT_RES = [(re.compile(p), k) for p, k in INITIATIVE_PATTERNS]
+
+
+def initiatives(seg: Segmented, ex: Extraction) -> None:
+    text = seg.text
+    taken: list[tuple[int, int]] = []
+    for pattern, kind in _INIT_RES:
+        for m in pattern.finditer(text):
+            group = "name" if "name" in pattern.groupindex else 1
+            name = (m.group(group) or "").strip(" -–,")
+            if len(name) < 3 or "\n" in name:
+                continue
+            start = m.start(group)
+            if any(start < b and a < start + len(name) for a, b in taken):
+                continue
+            taken.append((start, start + len(name)))
+            ex.initiatives.append(InitiativeMention(span=Span(start, start + len(name)), name=name, kind=kind))
+    # rows of a table whose first column is headed Initiativ / Indsats / Projekt
+    for table in _tables(text):
+        header = table[0][0]
+        if not header or not re.match(r"^(initiativ|indsats|projekt)", header[0].strip(), re.I):
+            continue
+        for cells, start in table[1:]:
+            name = re.sub(r"^\d+[a-z]?\.\s*", "", cells[0].strip())
+            if len(name) < 3 or re.match(r"^(i alt|total|klyngemidler|balance)", name, re.I):
+                continue
+            at = text.find(name, start)
+            ex.initiatives.append(InitiativeMention(span=Span(at, at + len(name)), name=name, kind="intervention"))
+    ex.initiatives.sort(key=lambda i: i.span.start)
+
+
+# --------------------------------------------------------------------------- amounts
+
+def _tables(text: str) -> list[list[tuple[list[str], int]]]:
+    """Runs of tab-separated lines (blank lines inside allowed) as [(cells, line start)]."""
+    tables, current, pos = [], [], 0
+    for raw in text.split("\n"):
+        if raw.count("\t") >= 1 and raw.strip():
+            current.append((raw.split("\t"), pos))
+        elif raw.strip():
+            if len(current) >= 2:
+                tables.append(current)
+            current = []
+        pos += len(raw) + 1
+    if len(current) >= 2:
+        tables.append(current)
+    return tables
+
+
+def amounts(seg: Segmented, ex: Extraction) -> None:
+    text = seg.text
+    item_at = [(i.span.start, i.span.end, i.number or (None if i.implicit else i.title)) for i in seg.items]
+
+    def item_of(pos: int) -> str | None:
+        for start, end, key in item_at:
+            if start <= pos <= end:
+                return key
+        return None
+
+    seen: set[int] = set()
+    for money in find_money(text):
+        seen.add(money.start)
+        ex.amounts.append(Amount(span=Span(money.start, money.end), dkk=money.dkk, text=money.text, item=item_of(money.start)))
+    # tables of amounts per organisation: cells without 'kr.' count when the table is about money
+    for table in _tables(text):
+        first_start = table[0][1]
+        context = text[max(0, first_start - 400):first_start] + " ".join(" ".join(c) for c, _ in table[:2])
+        if not MONEY_CONTEXT_RE.search(context):
+            continue
+        header = [c.strip() for c in table[0][0]]
+        for cells, start in table[1:]:
+            pos = start
+            for column, cell in enumerate(cells):
+                cell_start = pos
+                pos += len(cell) + 1
+                value_text = cell.strip()
+                m = BARE_RE.fullmatch(value_text)
+                if not m or cell_start + cell.find(value_text) in seen:
+                    continue
+                value = parse_number(value_text)
+                if not value:
+                    continue
+                at = cell_start + cell.find(value_text)
+                seen.add(at)
+                row = cells[0].strip()
+                col = header[column] if column < len(header) else None
+                label = " / ".join(x for x in (row, col) if x)
+                ex.amounts.append(Amount(span=Span(at, at + len(value_text)), dkk=value, text=value_text,
+                                         item=item_of(at), label=label or None))
+    ex.amounts.sort(key=lambda a: a.span.start)
