@@ -17,11 +17,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
-from .emit.registry import registry_graph
+from .emit.registry import corrections_graph, registry_graph
+from .link import Corrections, load_corrections
 from .ontology import ontology_graph, ontology_turtle, shapes_graph
 from .registry import Registry, load_registry
 from .store import GraphStore, open_for_update
-from .vocab import GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, document_graph, slug
+from .vocab import CORRECTIONS_GRAPH, GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, document_graph, slug
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = PROJECT_ROOT / "data"
@@ -81,12 +82,27 @@ def _hash_texts(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def _code_fingerprint() -> bytes:
+    """The pipeline's own source: a new extractor rebuilds every document, an unchanged one skips them."""
+    package = Path(__file__).resolve().parent
+    return b"".join(p.read_bytes() for p in sorted(package.rglob("*.py")) + sorted(package.rglob("*.ttl")))
+
+
 def _registry_fingerprint(folder: Path) -> bytes:
     return b"".join(p.name.encode() + p.read_bytes() for p in sorted(folder.glob("*.csv")))
 
 
-# The document pipeline: (path, raw bytes, document key, registry) -> (triples, warnings).
-DocumentBuilder = Callable[[Path, bytes, str, Registry], tuple[list[tuple], list[str]]]
+@dataclass(frozen=True, eq=False)
+class BuildContext:
+    """The reference data every document is linked against."""
+
+    registry: Registry
+    corrections: Corrections
+
+
+# The document pipeline: (path, raw bytes, document key, context) -> (triples, warnings).
+DocumentBuilder = Callable[[Path, bytes, str, BuildContext], tuple[list[tuple], list[str]]]
+CORRECTIONS_FILE = "corrections.toml"
 
 
 def document_key(path: Path) -> str:
@@ -108,15 +124,18 @@ def build(
     report = BuildReport(out_dir=out_dir)
     registry_dir = data_dir / "reference"
     registry = load_registry(registry_dir)  # RegistryError stops the build before the store is touched
+    corrections = load_corrections(data_dir / CORRECTIONS_FILE)  # so does a broken corrections file
+    context = BuildContext(registry, corrections)
 
     minutes = find_minutes(paths if paths is not None else [data_dir / "minutes"])
-    fingerprint = _hash_texts(__version__.encode(), _registry_fingerprint(registry_dir))
+    fingerprint = _hash_texts(__version__.encode(), _code_fingerprint(), _registry_fingerprint(registry_dir), corrections.raw)
 
     with open_for_update(out_dir) as store:
         report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
         store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
+        store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
         if document_builder is not None:
-            _build_documents(store, minutes, registry, fingerprint, document_builder, report, progress)
+            _build_documents(store, minutes, context, fingerprint, document_builder, report, progress)
         report.total_quads = len(store)
         report.type_counts = count_types(store)
         report.files = _export(store, out_dir)
@@ -125,7 +144,7 @@ def build(
     return report
 
 
-def _build_documents(store, minutes, registry, fingerprint, document_builder, report, progress) -> None:
+def _build_documents(store, minutes, context, fingerprint, document_builder, report, progress) -> None:
     hashes = store.graph_hashes()
     previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
     seen: dict[str, str] = {}
@@ -150,7 +169,7 @@ def _build_documents(store, minutes, registry, fingerprint, document_builder, re
             result.status = "unchanged"
             continue
         try:
-            triples, result.warnings = document_builder(path, raw, key, registry)
+            triples, result.warnings = document_builder(path, raw, key, context)
         except Exception as exc:  # one bad file must not stop the batch, nor cost what is stored
             result.status, result.error = "failed", str(exc) or type(exc).__name__
             continue

@@ -10,7 +10,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .emit.document import document_triples
 from .extract import Gazetteer, extract
+from .link import link
 from .extract.model import Extraction
 from .read import Document, read_document
 from .registry import Registry
@@ -45,11 +47,8 @@ def extract_document(path: str | Path, registry: Registry, raw: bytes | None = N
     return document, extraction
 
 
-def build_document(path: Path, raw: bytes, key: str, registry: Registry) -> tuple[list[tuple], list[str]]:
-    """Run the whole pipeline on one file; return its triples and warnings."""
-    from .emit.document import document_triples
-    from .link import link
-
-    document, extraction = extract_document(path, registry, raw=raw, key=key)
-    linked = link(extraction, registry)
-    return document_triples(document, linked), list(extraction.warnings)
+def build_document(path: Path, raw: bytes, key: str, context) -> tuple[list[tuple], list[str]]:
+    """Run the whole pipeline on one file (context: registry and corrections); return its triples and warnings."""
+    document, extraction = extract_document(path, context.registry, raw=raw, key=key)
+    linked = link(extraction, context.registry, context.corrections)
+    return document_triples(document, linked), list(extraction.warnings) + linked.warnings

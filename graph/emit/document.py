@@ -1,25 +1,315 @@
-"""Emit one document's facts as triples for its own named graph."""
+"""Emit one document's linked facts as triples for its own named graph.
+
+Model (after LBLOD): the meeting (besluit:Zitting) held by a forum treats agenda items
+(besluit:Agendapunt); each item's treatment (besluit:BehandelingVanAgendapunt) generated
+decisions (besluit:Besluit) that answer recommendations (sg:Indstilling). Every fact is
+prov:wasDerivedFrom its source document and has a prov:qualifiedDerivation (sg:Quote)
+with the character span and the quoted text.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Literal
-from rdflib.namespace import DCTERMS, RDF
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD
 
+from ..extract.model import Fact
+from ..link import Linked, LinkedForum
+from ..ontology import concept_iri
 from ..read import Document
-from ..vocab import SG, iri
+from ..segment import Span
+from ..vocab import BESLUIT, ID, SG, slug
+
+QUOTE_MAX = 1000  # characters of quoted text kept in the graph; the span always covers the whole fact
 
 
-def document_iri(document: Document):
-    return iri("doc", document.key)
+def node(node_id: str) -> URIRef:
+    return ID[node_id]
 
 
-def document_triples(document: Document) -> list[tuple]:
-    node = document_iri(document)
-    return [
-        (node, RDF.type, SG.SourceDocument),
-        (node, SG.sha256, Literal(document.sha256)),
-        (node, SG.fileName, Literal(Path(document.path).name)),
-        (node, DCTERMS["format"], Literal(document.format)),
-    ]
+def document_iri(document: Document) -> URIRef:
+    return node(f"doc/{document.key}")
+
+
+class _Emitter:
+    def __init__(self, document: Document, linked: Linked):
+        self.doc = document
+        self.linked = linked
+        self.triples: list[tuple] = []
+        self.doc_iri = document_iri(document)
+        self.rejected = {node(i) for i in linked.corrections.rejects}
+
+    def add(self, s, p, o) -> None:
+        self.triples.append((s, p, o))
+
+    def lit(self, s, p, value, **kw) -> None:
+        if value is not None and value != "":
+            self.add(s, p, Literal(value, **kw))
+
+    def provenance(self, subject: URIRef, span: Span | None, extractor: str) -> None:
+        self.add(subject, PROV.wasDerivedFrom, self.doc_iri)
+        # one quote per document and span: shared nodes (persons, initiatives) are quoted many times
+        quote = URIRef(f"{subject}#kilde-{self.doc.key}-{span.start if span else 'x'}")
+        self.add(subject, PROV.qualifiedDerivation, quote)
+        self.add(quote, RDF.type, SG.Quote)
+        self.add(quote, PROV.entity, self.doc_iri)
+        self.lit(quote, SG.extractor, extractor)
+        if span is not None:
+            self.add(quote, SG.spanStart, Literal(span.start, datatype=XSD.integer))
+            self.add(quote, SG.spanEnd, Literal(span.end, datatype=XSD.integer))
+            self.lit(quote, SG.quote, self.doc.text[span.start:span.end][:QUOTE_MAX])
+
+    def forum(self, forum: LinkedForum) -> URIRef:
+        iri = node(forum.id)
+        if not forum.in_registry:
+            self.add(iri, RDF.type, SG.Forum)
+            self.add(iri, RDF.type, ORG.OrganizationalUnit)
+            self.add(iri, SKOS.prefLabel, Literal(forum.name, lang="da"))
+            if forum.level:
+                self.add(iri, SG.level, concept_iri("ForumLevelScheme", forum.level))
+            if forum.part_of:
+                self.add(iri, SG.partOf, node(forum.part_of))
+                self.add(iri, ORG.unitOf, node(forum.part_of))
+            if forum.reports_to:
+                self.add(iri, SG.reportsTo, node(forum.reports_to))
+            self.add(iri, PROV.wasDerivedFrom, self.doc_iri)
+        return iri
+
+    def organisation(self, org_id: str, name: str, kind: str | None, in_registry: bool) -> URIRef:
+        iri = node(org_id)
+        if not in_registry:
+            self.add(iri, RDF.type, SG.Organisation)
+            self.add(iri, RDF.type, ORG.FormalOrganization)
+            self.add(iri, SKOS.prefLabel, Literal(name, lang="da"))
+            self.add(iri, SG.organisationKind, concept_iri("OrganisationKindScheme", kind or "andet"))
+            self.add(iri, PROV.wasDerivedFrom, self.doc_iri)
+        return iri
+
+
+def _span(fact: Fact) -> Span | None:
+    return fact.span
+
+
+def document_triples(document: Document, linked: Linked) -> list[tuple]:
+    e = _Emitter(document, linked)
+    _emit_document(e)
+    _emit_all(e)
+    # corrections: rejected facts and everything hanging only on them are dropped
+    if e.rejected:
+        e.triples = [t for t in e.triples if t[0] not in e.rejected and t[2] not in e.rejected
+                     and not any(str(t[0]).startswith(str(r) + "#") for r in e.rejected)]
+    return e.triples
+
+
+def _emit_document(e: _Emitter) -> None:
+    d = e.doc
+    e.add(e.doc_iri, RDF.type, SG.SourceDocument)
+    e.lit(e.doc_iri, SG.sha256, d.sha256)
+    e.lit(e.doc_iri, SG.fileName, Path(d.path).name)
+    e.lit(e.doc_iri, DCTERMS["format"], d.format)
+    e.lit(e.doc_iri, DCTERMS.title, Path(d.path).name)
+
+
+def _emit_all(e: _Emitter) -> None:
+    ex, linked, key = e.linked.extraction, e.linked, e.doc.key
+    m = ex.meeting
+    meeting = node(f"meeting/{key}")
+    e.add(meeting, RDF.type, BESLUIT.Zitting)
+    e.add(meeting, RDF.type, PROV.Activity)
+    e.add(e.doc_iri, FOAF.primaryTopic, meeting)
+    label = " ".join(x for x in (m.forum, m.body, m.date) if x) or Path(e.doc.path).name
+    e.add(meeting, SKOS.prefLabel, Literal(f"Møde: {label}", lang="da"))
+    e.lit(meeting, DCTERMS.date, m.date, datatype=XSD.date)
+    e.lit(meeting, SG.startTime, m.start)
+    e.lit(meeting, SG.place, m.place)
+    e.provenance(meeting, m.span, "meeting")
+    forum_iri = None
+    if linked.forum is not None:
+        forum_iri = e.forum(linked.forum)
+        e.add(meeting, SG.heldBy, forum_iri)
+        e.add(meeting, BESLUIT.isGehoudenDoor, forum_iri)
+    for forum in linked.new_forums.values():
+        e.forum(forum)
+
+    # participants: persons, their presence, and a membership in the forum as seen on the meeting day
+    for person, person_id, org_id in zip(ex.participants, linked.persons, linked.person_orgs):
+        p = node(person_id)
+        e.add(p, RDF.type, FOAF.Person)
+        e.lit(p, FOAF.name, person.name)
+        e.add(p, SKOS.prefLabel, Literal(person.name, lang="da"))
+        e.add(meeting, SG.participant if person.present else SG.absent, p)
+        if org_id is not None:
+            org_iri = node(org_id)
+            e.add(p, SG.represents, org_iri)
+            if not org_id.startswith(("kommune/", "region/")) and org_id.startswith("organisation/"):
+                e.organisation(org_id, person.organisation or org_id, None, org_id in _registry_ids(linked))
+        if forum_iri is not None:
+            membership = node(f"membership/{key}/{slug(person.name)}")
+            e.add(membership, RDF.type, ORG.Membership)
+            e.add(membership, ORG.member, p)
+            e.add(membership, ORG.organization, forum_iri)
+            e.add(membership, ORG.role, concept_iri("RoleScheme", person.role or "medlem"))
+            e.lit(membership, SG.jobTitle, person.title)
+            e.lit(membership, SG.role, person.group)
+            e.lit(membership, DCTERMS.date, m.date, datatype=XSD.date)
+            e.provenance(membership, person.span, "participants")
+        e.provenance(p, person.span, "participants")
+
+    # organisations and initiatives mentioned
+    org_iris: list[tuple[Span | None, URIRef]] = []
+    for mention, linked_org in zip(ex.organisations, linked.organisations):
+        iri = e.organisation(linked_org.id, linked_org.name, linked_org.kind, linked_org.in_registry)
+        e.add(e.doc_iri, SG.mentions, iri)
+        org_iris.append((mention.span, iri))
+        if linked_org.curated:
+            quote = URIRef(f"{e.doc_iri}#alias-{slug(mention.name)}")
+            e.add(quote, RDF.type, SG.Quote)
+            e.add(quote, PROV.entity, e.doc_iri)
+            e.add(quote, SG.curated, Literal(True))
+            e.lit(quote, SG.quote, mention.name)
+            e.add(iri, PROV.qualifiedDerivation, quote)
+    initiative_iris: list[tuple[Span | None, URIRef]] = []
+    for mention, initiative_id in zip(ex.initiatives, linked.initiatives):
+        iri = node(initiative_id)
+        e.add(iri, RDF.type, SG.Initiative)
+        e.add(iri, RDF.type, PROV.Entity)
+        e.add(iri, SKOS.prefLabel, Literal(mention.name, lang="da"))
+        e.add(iri, SG.initiativeKind, concept_iri("InitiativeKindScheme", mention.kind))
+        e.add(e.doc_iri, SG.mentions, iri)
+        e.provenance(iri, mention.span, "initiatives")
+        initiative_iris.append((mention.span, iri))
+
+    def within(span: Span | None, pairs):
+        if span is None:
+            return []
+        return list(dict.fromkeys(iri for s, iri in pairs if s is not None and span.start <= s.start < span.end))
+
+    amounts_by_item: dict[str | None, list] = {}
+    consumed: set[str | None] = set()
+    for amount in ex.amounts:
+        amounts_by_item.setdefault(amount.item, []).append(amount)
+
+    for i, item in enumerate(ex.items):
+        number = item.number or f"x{i + 1}"
+        it = node(f"item/{key}/{number}")
+        e.add(it, RDF.type, BESLUIT.Agendapunt)
+        e.add(meeting, SG.hasAgendaItem, it)
+        e.add(meeting, BESLUIT.behandelt, it)
+        e.add(it, DCTERMS.title, Literal(item.title or "(uden titel)", lang="da"))
+        e.add(it, SKOS.prefLabel, Literal(f"{item.number + '. ' if item.number else ''}{item.title or '(uden titel)'}", lang="da"))
+        e.lit(it, SG.itemNumber, item.number)
+        e.add(it, SG.itemKind, concept_iri("ItemKindScheme", item.kind))
+        e.lit(it, SG.timeSlot, item.time_slot)
+        e.provenance(it, item.title_span or item.span, "items")
+        for concerned in within(item.span, initiative_iris):
+            e.add(it, SG.concerns, concerned)
+        for mentioned in within(item.span, org_iris):
+            e.add(it, SG.mentions, mentioned)
+        for k, section in enumerate(item.sections):
+            sec = node(f"section/{key}/{number}/{k + 1}")
+            e.add(sec, RDF.type, SG.Section)
+            e.add(it, SG.hasSection, sec)
+            e.add(sec, SG.sectionKind, concept_iri("SectionKindScheme", section.kind))
+            e.lit(sec, DCTERMS.title, section.heading)
+            e.provenance(sec, section.span, "segment")
+
+        treatment = node(f"treatment/{key}/{number}")
+        e.add(treatment, RDF.type, BESLUIT.BehandelingVanAgendapunt)
+        e.add(treatment, DCTERMS.subject, it)
+        if forum_iri is not None:
+            e.add(treatment, PROV.wasAssociatedWith, forum_iri)
+
+        rec_iris: dict[int, URIRef] = {}
+        for k, rec in enumerate(item.recommendations):
+            r = node(f"indstilling/{key}/{number}/{rec.number}")
+            rec_iris[rec.number] = r
+            e.add(r, RDF.type, SG.Indstilling)
+            e.add(it, SG.hasIndstilling, r)
+            e.add(r, SKOS.prefLabel, Literal(f"Indstilling {rec.number}: {rec.text[:120]}", lang="da"))
+            e.add(r, PROV.value, Literal(rec.text, lang="da"))
+            e.add(r, SG.number, Literal(rec.number, datatype=XSD.integer))
+            e.lit(r, SG.proposerName, rec.proposed_by)
+            proposer = linked.proposers.get((i, k))
+            if proposer:
+                e.add(r, SG.proposedBy, node(proposer))
+            for concerned in within(rec.span, initiative_iris):
+                e.add(r, SG.concerns, concerned)
+            e.provenance(r, rec.span, "recommendations")
+
+        for k, decision in enumerate(item.decisions):
+            d = node(f"decision/{key}/{number}/{k + 1}")
+            e.add(d, RDF.type, BESLUIT.Besluit)
+            e.add(treatment, PROV.generated, d)
+            e.add(d, SKOS.prefLabel, Literal(f"Beslutning {number}.{k + 1}: {decision.text[:120]}", lang="da"))
+            e.add(d, PROV.value, Literal(decision.text, lang="da"))
+            e.add(d, SG.outcome, concept_iri("OutcomeScheme", decision.outcome))
+            e.lit(d, SG.note, decision.remark, lang="da")
+            if decision.recommendation in rec_iris:
+                e.add(d, SG.answers, rec_iris[decision.recommendation])
+            if forum_iri is not None:
+                e.add(d, SG.decidedBy, forum_iri)
+            e.lit(d, DCTERMS.date, m.date, datatype=XSD.date)
+            for concerned in within(decision.span, initiative_iris) or within(item.title_span, initiative_iris):
+                e.add(d, SG.concerns, concerned)
+            for made in linked.established.get((i, k), []):
+                e.add(d, SG.establishes, node(made))
+                if made.startswith("initiative/"):
+                    e.add(node(made), RDF.type, SG.Initiative)
+            for ended in linked.dissolved.get((i, k), []):
+                e.add(d, SG.dissolves, node(ended))
+            for n, allocation in enumerate(decision.allocations):
+                a = node(f"allocation/{key}/{number}/{k + 1}/{n + 1}")
+                e.add(a, RDF.type, SG.Allocation)
+                e.add(d, SG.allocates, a)
+                e.add(a, SG.amountDKK, Literal(f"{allocation.dkk:.2f}", datatype=XSD.decimal))
+                e.lit(a, SG.recipientName, allocation.recipient)
+                e.lit(a, SG.purpose, allocation.purpose, lang="da")
+                for recipient in within(Span(allocation.span.end, allocation.span.end + 200), org_iris + initiative_iris)[:1]:
+                    e.add(a, SG.allocatedTo, recipient)
+                e.provenance(a, allocation.span, "allocations")
+            e.provenance(d, decision.span, "decisions")
+
+        for k, attachment in enumerate(item.attachments):
+            b = node(f"attachment/{key}/{number}/{k + 1}")
+            e.add(b, RDF.type, SG.Attachment)
+            e.add(it, SG.hasAttachment, b)
+            e.add(b, DCTERMS.title, Literal(attachment.title))
+            e.provenance(b, attachment.span, "attachments")
+
+        for k, reference in enumerate(item.references):
+            ref = node(f"reference/{key}/{number}/{k + 1}")
+            e.add(ref, RDF.type, SG.Reference)
+            e.add(it, SG.hasReference, ref)
+            e.lit(ref, SKOS.prefLabel, f"{reference.relation}: {reference.forum or ''} {reference.date or ''}".strip())
+            e.lit(ref, SG.referenceDate, reference.date, datatype=XSD.date)
+            e.lit(ref, SG.note, reference.relation)
+            target = linked.references.get((i, k))
+            if target:
+                e.add(ref, SG.refersToForum, node(target))
+            e.provenance(ref, reference.span, "references")
+
+        amount_key = item.number if item.number else (item.title or None)
+        if amount_key in consumed:
+            amount_key = object()  # type: ignore[assignment]
+        consumed.add(amount_key)
+        for n, amount in enumerate(amounts_by_item.get(amount_key, [])):
+            a = node(f"amount/{key}/{number}/{n + 1}")
+            e.add(a, RDF.type, SG.MoneyAmount)
+            e.add(it, SG.amount, a)
+            e.add(a, SG.amountDKK, Literal(f"{amount.dkk:.2f}", datatype=XSD.decimal))
+            e.lit(a, SKOS.prefLabel, amount.text)
+            e.lit(a, SG.purpose, amount.label, lang="da")
+            e.provenance(a, amount.span, "amounts")
+    # amounts outside any item (header, single-case documents)
+    for n, amount in enumerate([] if None in consumed else amounts_by_item.get(None, [])):
+        a = node(f"amount/{key}/doc/{n + 1}")
+        e.add(a, RDF.type, SG.MoneyAmount)
+        e.add(e.doc_iri, SG.amount, a)
+        e.add(a, SG.amountDKK, Literal(f"{amount.dkk:.2f}", datatype=XSD.decimal))
+        e.lit(a, SKOS.prefLabel, amount.text)
+        e.provenance(a, amount.span, "amounts")
+
+
+def _registry_ids(linked: Linked) -> set[str]:
+    return {o.id for o in linked.organisations if o is not None and o.in_registry}

@@ -99,3 +99,24 @@ def registry_graph(registry: Registry) -> Graph:
             graph.add((entity_iri(target), ORG.changedBy, node))
         _add_fact_metadata(graph, node, event.source, event.confidence, event.note)
     return graph
+
+
+def corrections_graph(corrections) -> Graph:
+    """The human corrections themselves, so the store says what was curated and why."""
+    from rdflib.namespace import OWL, PROV
+
+    graph = Graph()
+    bind_prefixes(graph)
+    source = Literal(corrections.path) if corrections.path else None
+    for name, target in sorted(corrections.aliases.items()):
+        node = ID[target]
+        graph.add((node, SKOS.hiddenLabel, Literal(name, lang="da")))
+    for old, new in sorted(corrections.merges.items()):
+        graph.add((ID[old], OWL.sameAs, ID[new]))
+    for rejected, reason in sorted(corrections.rejects.items()):
+        graph.add((ID[rejected], SG.note, Literal(f"afvist ved rettelse: {reason}", lang="da")))
+    for subject in set(graph.subjects()):
+        graph.add((subject, SG.curated, Literal(True)))
+        if source is not None:
+            graph.add((subject, PROV.wasDerivedFrom, source))
+    return graph
