@@ -128,5 +128,97 @@ def validate(data_dir: Path) -> None:
     sys.exit(1)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Én JSON-linje pr. dokument (skemaet i README; også guldformatet).")
+@click.option("--reference", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Mappe med reference/ (standard: den indlejrede data/).")
+def extract(files: tuple[Path, ...], as_json: bool, data_root: Path | None) -> None:
+    """Udtræk møde, deltagere, punkter, indstillinger, beslutninger, organisationer og beløb af referater."""
+    import json
+
+    from .build import DEFAULT_DATA
+    from .link import link
+    from .pipeline import extract_document
+    from .read import ReadError
+    from .registry import load_registry
+
+    registry = load_registry((data_root or DEFAULT_DATA) / "reference")
+    failed = 0
+    for path in files:
+        try:
+            _document, extraction = extract_document(path, registry)
+        except ReadError as exc:
+            failed += 1
+            err_console.print(f"[red]{exc}[/]", markup=True, highlight=False, soft_wrap=True)
+            continue
+        linked = link(extraction, registry)
+        extraction.warnings.extend(linked.warnings)
+        if as_json:
+            click.echo(json.dumps(extraction.to_json(), ensure_ascii=False))
+            continue
+        _print_extraction(extraction)
+    if failed:
+        err_console.print(f"[bold red]{failed} af {len(files)} fil(er) kunne ikke læses.[/]")
+        sys.exit(1)
+
+
+def _print_extraction(ex) -> None:
+    m = ex.meeting
+    console.rule(f"[bold]{ex.path}[/]")
+    console.print(f"Møde: [bold]{m.forum or '?'}[/] ({m.body or 'ukendt organ'}), {m.date or 'ukendt dato'}"
+                  f"{' kl. ' + m.start if m.start else ''}{', ' + m.place if m.place else ''}", highlight=False)
+    present = [p.name for p in ex.participants if p.present]
+    absent = [p.name for p in ex.participants if not p.present]
+    console.print(f"Deltagere ({len(present)}): {', '.join(present) or '-'}", highlight=False)
+    if absent:
+        console.print(f"Afbud ({len(absent)}): {', '.join(absent)}", highlight=False)
+    table = Table(show_lines=False)
+    table.add_column("Pkt.")
+    table.add_column("Titel")
+    table.add_column("Type")
+    table.add_column("Indstillinger → beslutninger")
+    for item in ex.items:
+        lines = [f"{r.number}. {r.text[:70]}" for r in item.recommendations]
+        lines += [f"→ {d.outcome}{' (indst. ' + str(d.recommendation) + ')' if d.recommendation else ''}: {d.text[:60]}" for d in item.decisions]
+        table.add_row(item.number or "", item.title[:60], item.kind, "\n".join(lines))
+    console.print(table)
+    linked = sorted({o.id for o in ex.organisations if o.id})
+    console.print(f"Organisationer koblet til registret: {len(linked)}; nævnt i alt: {len(ex.organisations)}; "
+                  f"initiativer: {len({i.id for i in ex.initiatives})}; beløb: {len(ex.amounts)}", highlight=False)
+    for warning in ex.warnings:
+        console.print(f"[yellow]Advarsel:[/] {warning}", highlight=False)
+
+
+@main.command()
+@click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Mappe med guldannoteringer (standard: data/gold/).")
+@click.option("--minutes", "minutes_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Mappe med referaterne (standard: data/minutes/).")
+@click.option("--errors", is_flag=True, help="Vis hver afvigelse fra guldet.")
+def evaluate(gold_dir: Path | None, minutes_dir: Path | None, errors: bool) -> None:
+    """Mål udtrækket mod guldannoteringer: præcision, genkaldelse og F1 pr. faktatype."""
+    from .build import DEFAULT_DATA
+    from .evaluate import FACT_TYPES, TARGETS, evaluate as run_evaluate
+    from .registry import load_registry
+
+    registry = load_registry(DEFAULT_DATA / "reference")
+    result = run_evaluate(gold_dir or DEFAULT_DATA / "gold", minutes_dir or DEFAULT_DATA / "minutes", registry)
+    table = Table(title=f"Udtræk mod guld ({len(result.documents)} dokumenter)", title_justify="left")
+    for column in ("Faktatype", "Præcision", "Genkaldelse", "F1", "Mål", "TP", "FP", "FN"):
+        table.add_column(column, justify="left" if column == "Faktatype" else "right")
+    for fact_type in FACT_TYPES:
+        s = result.total(fact_type)
+        ok = "[green]✓[/]" if s.f1 >= TARGETS[fact_type] else "[red]✗[/]"
+        table.add_row(fact_type, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{TARGETS[fact_type]:.2f} {ok}",
+                      str(s.tp), str(s.fp), str(s.fn))
+    console.print(table)
+    console.print(f"Punkttype korrekt: {result.accuracy('kind'):.3f}; deltagerrolle korrekt: {result.accuracy('role'):.3f}")
+    if errors:
+        for doc in result.documents:
+            for error in doc.errors:
+                console.print(f"{doc.document}: {error}", markup=False, highlight=False, soft_wrap=True)
+
+
 if __name__ == "__main__":
     main()

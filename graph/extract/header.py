@@ -71,6 +71,8 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
             continue
         offset = start + (len(raw) - len(raw.lstrip()))
         title = _TITLE_RE.match(line)
+        if title and title["forum"] and re.match(r"^(?:og|&)\s+(?:referat|beslutningsprotokol|dagsorden)\b", title["forum"], re.I):
+            continue  # "DAGSORDEN OG REFERAT": a title without a forum
         if title and m.forum is None and title["forum"]:
             forum, body = _split_forum_body(title["forum"])
             if forum and len(forum) < 150 and not _FIELD_RE.match(forum):
@@ -85,9 +87,10 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
                 pass
             continue
         if title and not title["forum"]:
-            # "Referat fra møde" with the forum on the next line
+            # "Referat fra møde" with the forum on the next line (only in the header: "Referat" later is a section)
             nxt = _value_after(raw_lines, i)
-            if nxt and m.forum is None and not _FIELD_RE.match(nxt[0]) and len(nxt[0]) < 150:
+            if (nxt and m.forum is None and i < 15 and not _FIELD_RE.match(nxt[0]) and len(nxt[0]) < 150
+                    and not nxt[0].endswith(":") and not re.search(r"\b(?:besluttede|beslutter|drøftede|godkendte)\b", nxt[0])):
                 m.forum, m.body = _split_forum_body(nxt[0])
                 m.spans["forum"] = Span(nxt[1], nxt[1] + len(nxt[0]))
             continue
@@ -119,7 +122,13 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
         elif name in ("mødested", "sted", "lokale") and m.place is None:
             m.place = value
             m.spans["place"] = Span(v_start, v_start + len(value))
-        elif name in ("udvalg", "forum", "mødeforum", "møde") and (m.forum is None or "forum" not in m.spans):
+        elif name in ("udvalg", "forum", "mødeforum", "møde") and (m.forum is None or "forum" not in m.spans or name == "udvalg"):
+            if name == "møde" and m.forum is not None and "forum" in m.spans:
+                continue
+            value = re.sub(r"^(?:ordinært|ekstraordinært)\s+møde$", "", value, flags=re.I).strip()
+            value = re.sub(r"(?<=[a-zæøå])s\s+(?:ordinære\s+|ekstraordinære\s+)?møde$", "", value)  # "Regionsrådets møde"
+            if not value:
+                continue
             forum, body = _split_forum_body(value)
             if forum:
                 m.forum, m.body = forum, body or m.body
@@ -141,6 +150,13 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
                 break
     if m.body is None and m.forum:
         m.body = _body_from_text(text, m.forum, ex.gazetteer.clusters)
+    if m.body is None and m.forum:
+        # an organisation named alone on one of the first lines ("Region Nordjylland" above "Regionsrådet")
+        for raw, start in raw_lines[:4]:
+            if raw.strip() and raw.strip() in ex.gazetteer.organisations and raw.strip() != m.forum:
+                m.body = raw.strip()
+                m.spans["body"] = Span(start, start + len(raw.strip()))
+                break
     if m.spans:
         m.span = Span(min(s.start for s in m.spans.values()), max(s.end for s in m.spans.values()))
 
@@ -188,6 +204,21 @@ NOT_NAME_WORDS = re.compile(
     r"|Klynge\w*|Praksis|Afbud|Deltagere|Referat|Dagsorden|Bilag|Møde\w*|Punkt|Orientering|Godkendelse|Status|Velkommen)\b")
 
 
+# Job titles before a name ("Rådmand Søren Hansen", "Sundhedschef Anne Mortensen"): the common endings of Danish titles.
+TITLE_WORD = re.compile(
+    r"^(?:[\wæøå-]*(?:chef|direktør|medlem|rådmand|formand|læge|konsulent|leder|sygeplejerske|koordinator|borgmester"
+    r"|sekretær|rådgiver|specialist|fuldmægtig|jordemoder|terapeut)|dr\.?|professor|overlæge|borgmester)$", re.IGNORECASE)
+
+
+def split_title(text: str) -> tuple[str | None, str]:
+    """'Rådmand Søren Hansen' -> ('Rådmand', 'Søren Hansen')."""
+    tokens = text.split()
+    cut = 0
+    while cut < len(tokens) - 2 and TITLE_WORD.match(tokens[cut]):
+        cut += 1
+    return (" ".join(tokens[:cut]) or None), " ".join(tokens[cut:])
+
+
 def looks_like_name(text: str) -> bool:
     text = text.strip()
     return bool(NAME_RE.match(text)) and not NOT_NAME_WORDS.search(text) and len(text) <= 60
@@ -206,7 +237,7 @@ def _split_names(value: str) -> list[tuple[str, int]]:
     parts, pos = [], 0
     for piece in re.split(r"(;|,|\s+og\s+|\s+&\s+)", value):
         if piece and not re.fullmatch(r";|,|\s+og\s+|\s+&\s+", piece):
-            name = piece.strip(" .")
+            name = split_title(piece.strip(" ."))[1]
             if looks_like_name(name):
                 parts.append((name, pos + piece.find(name)))
         pos += len(piece)
@@ -223,7 +254,7 @@ def _person_line(line: str) -> tuple[str, str | None, str | None, str | None] | 
         line = line[: paren.start()].strip()
     head, _, rest = line.partition(",")
     head, rest = head.strip(), rest.strip().rstrip(",.")
-    title = None
+    title, head = split_title(head)
     if not looks_like_name(head):
         # leading title words: "Borgmester Jens Hansen", "Sundhedschef Torben Krogh"
         tokens = head.split()
@@ -336,6 +367,11 @@ def participants(seg: Segmented, ex: Extraction) -> None:
             add(name, start + line.find(name), mode, title=title, organisation=organisation, role=role, group=group)
             continue
         mode = None
+
+    # a committee whose members all come from one organisation belongs to it
+    orgs = {p.organisation for p in ex.participants if p.organisation}
+    if ex.meeting.forum and ex.meeting.body is None and len(orgs) == 1 and sum(1 for p in ex.participants if p.organisation) >= 2:
+        ex.meeting.body = orgs.pop()
 
     # representatives introduced in the text: "- Rasmus Knudsen, PLO-repræsentant"
     for m in re.finditer(r"(?m)^\s*[-•]\s*(?P<line>[^\n]{5,200})$", text):

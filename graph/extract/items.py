@@ -17,7 +17,8 @@ OUTCOME_RULES: list[tuple[str, str]] = [
     ("rejected", r"\bikke (?:blevet )?(?:godkendt|tiltrådt|vedtaget)\b|\bafvist\b|\bafvises\b|\bforkastet\b|\bkan ikke (?:godkendes|tiltrædes)\b"),
     ("postponed", r"\budsat\b|\budsættes\b|\bblev ikke behandlet\b|\bgenoptages\b|\btages op (?:igen )?på (?:et|næste)(?: senere)? møde\b"),
     ("recommended", r"^(?:ad \d+[.:]?\s*)?(?:indstilling\s*)?(?:\d+(?:\s*-\s*\d+)?\.?\s*)?anbefales\b|\bindstilles til godkendelse\b|\bsendes videre til\b|\boversendes til\b"),
-    ("approved-with-remarks", r"\bgodkend\w*\b[^.]{0,40}\b(?:med (?:de |følgende |en )?(?:bemærkning|tilføjelse|ændring)\w*|dog|men|med forbehold)\b"
+    ("approved-with-remarks", r"\bgodkend\w*\b[^.]{0,40}\b(?:med (?:de |den |følgende |en )?(?:bemærkning|tilføjelse|ændring)\w*|dog|men|med forbehold)\b"
+                               r"|\bgodkend\w*\b.{0,120}\btilføjes\b"
                                r"|\bgodkendt\s*\(|\bforbehold\b|\btiltrådt med\b"),
     ("approved", r"\bgodkend\w*\b|\btiltrådt\b|\btiltrædes\b|\bvedtaget\b|\bvedtages\b|\bbesluttede\b|\bbeslutter\b|\bbevilget\b|\bbevilges\b|\bbakker (?:derfor )?op om\b|\bblev besluttet\b"),
     ("noted", r"\btil efterretning\b|\btaget til orientering\b|\btages til orientering\b|\borienteringen blev\b|\borienterede\b|\binformerede\b"),
@@ -56,10 +57,12 @@ def classify_outcome(text: str) -> str:
 
 
 # Verbs in a recommendation that say what the forum is asked to do
+# Verbs, not nouns: "godkender" asks for a decision, "til godkendelse på politisk niveau" does not.
 _VERB_OUTCOME = [
-    ("noted", r"\btag\w* [\w ,]{0,80}?til efterretning\b|\borientering\b|\borienteres\b"),
+    ("noted", r"\btag\w* [\w ,]{0,80}?til efterretning\b|\btil efterretning\b|^\W*(?:opfølgning og )?orientering\b|\borienteres\b"),
+    ("approved", r"\bgodkend(?:er|e|es)\b|\bbeslutte[rs]?\b|\btiltræde[rs]?\b|\bvedtage[rs]?\b|\budpege[rs]?\b"
+                 r"|\bigangsætte[rs]?\b|\bbevilge[rs]?\b|\bprioritere[rs]?\b|\bnedsætte[rs]?\b|\bvælge[rs]?\b"),
     ("discussed", r"\bdrøfte[rs]?\b|\bdrøftelse\b"),
-    ("approved", r"\bgodkend\w*|\bbeslut\w*|\btiltræd\w*|\bvedtag\w*|\budpeg\w*|\bigangsæt\w*|\bbevilg\w*|\bprioriter\w*|\bnedsæt\w*|\bvælg\w*"),
 ]
 
 
@@ -78,10 +81,14 @@ _KIND_FROM_LABEL = [
     ("discussion", r"drøft|tema"),
     ("decision", r"beslut"),
 ]
+# Strong title cues decide before the recommendations do; weak ones ("Status på ...") only after.
 _KIND_FROM_TITLE = [
     ("other", r"^(?:eventuelt|evt\.?|pause|velkomst|deltagere|mødets åbning|frokost|næste møde|afslutning)\b"),
-    ("decision", r"^godkendelse\b|^valg af\b|^udpegning\b|^beslutning\b"),
-    ("information", r"^orientering\b|^meddelelser\b|^status\b|^gensidig orientering"),
+    ("decision", r"^godkendelse\b|^valg af\b|^udpegning\b|^beslutning om\b"),
+    ("information", r"^orientering\b|^meddelelser\b|^gensidig orientering"),
+]
+_WEAK_KIND_FROM_TITLE = [
+    ("information", r"^status\b"),
     ("discussion", r"^drøftelse\b|^temadrøftelse\b|^tema\b"),
 ]
 
@@ -96,6 +103,7 @@ def item_kind(segment: ItemSegment, recommendations: list[Recommendation], decis
     for key, pattern in _KIND_FROM_TITLE:
         if re.search(pattern, title):
             return key
+    # what the forum is asked to do says more than a title like "Status på ..."
     intents = {recommendation_intent(r.text) for r in recommendations} - {None}
     if "approved" in intents:
         return "decision"
@@ -103,6 +111,9 @@ def item_kind(segment: ItemSegment, recommendations: list[Recommendation], decis
         return "discussion"
     if "noted" in intents:
         return "information"
+    for key, pattern in _WEAK_KIND_FROM_TITLE:
+        if re.search(pattern, title):
+            return key
     outcomes = {d.outcome for d in decisions}
     if outcomes & {"approved", "approved-with-remarks", "rejected", "postponed", "recommended"}:
         return "decision"

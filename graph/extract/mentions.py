@@ -38,9 +38,9 @@ def _gazetteer_re(names: Mapping[str, str | None]):
     words = sorted((n for n in names if " " in n.strip() and len(n) >= 4), key=len, reverse=True)
     parts = []
     if caps:
-        parts.append(re.compile(r"(?<![\wæøå-])(?:" + "|".join(map(re.escape, caps)) + r")(?![\wæøå-])"))
-    if words:
-        parts.append(re.compile(r"(?<![\wæøå-])(?:" + "|".join(map(re.escape, words)) + r")(?![\wæøå])", re.IGNORECASE))
+        parts.append(re.compile(r"(?<![\wæøå-])(?:" + "|".join(map(re.escape, caps)) + r")(?:s(?=\W))?(?![\wæøå-])"))
+    if words:  # an optional genitive s: "Sundhedsklynge Lillebælts", "Region Syddanmarks"
+        parts.append(re.compile(r"(?<![\wæøå-])(?:" + "|".join(map(re.escape, words)) + r")(?:s(?=\W))?(?![\wæøå])", re.IGNORECASE))
     return parts
 
 
@@ -59,6 +59,7 @@ def organisations(seg: Segmented, ex: Extraction) -> None:
     """Organisations: the registry's names and abbreviations, and names built like public bodies'."""
     gazetteer = _patterns_for(ex.gazetteer)
     lowered = {n.lower(): k for n, k in ex.gazetteer.organisations.items()}
+    lowered.update({n.lower() + "s": k for n, k in ex.gazetteer.organisations.items()})
     text = seg.text
     candidates: list[tuple[int, int, str, str | None]] = []
     for pattern in gazetteer:

@@ -93,7 +93,7 @@ MONEY_RE = re.compile(
 BARE_RE = re.compile(r"(?<![\w.,/-])(?P<num>-?\d{1,3}(?:\.\d{3})+)(?![\w,.]\d)")
 MONEY_CONTEXT_RE = re.compile(
     r"\b(?:kr|kroner|midler|midlerne|klyngemidler|budget\w*|beløb\w*|overskud\w*|underskud|honorering|bevilling\w*"
-    r"|pulje\w*|udgift\w*|disponere\w*|finansier\w*|omfordel\w*|restmidler|balance|i alt|lønmidler|tilskud)\b",
+    r"|pulje\w*|udgift\w*|disponere\w*|finansier\w*|omfordel\w*|restmidler|balance|i alt|lønmidler|tilskud|tildel\w*)\b",
     re.IGNORECASE,
 )
 

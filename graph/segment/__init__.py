@@ -81,7 +81,7 @@ SECTION_HEADINGS: list[tuple[str, str]] = [
     (r"sagsfremst[a-z]*ll?ing|sagsfremstlling|sagsbeskrivelse|sagen", "sagsfremstilling"),
     (r"baggrund", "sagsfremstilling"),
     (r"indstilling(?:er)?(?: og proces)?|forslag til beslutning|beslutningsforslag|administrationen indstiller", "indstilling"),
-    (r"beslutning(?:er)?(?: i .{2,80}?(?: den .{4,40})?)?|politisk behandling|referat|afg[oø]relse|konklusion", "beslutning"),
+    (r"beslutning(?:er)?|politisk behandling|referat|afg[oø]relse|konklusion", "beslutning"),
     (r"bilag(?:sliste)?", "bilag"),
     (r"deltagere|til stede|fremm[oø]dte|afbud|fraværende", "deltagere"),
     (r"effekt|opf[oø]lgning|kommunikation|direkte udgifter|proces|[oø]konomi|drøftelser|sagsgang|sagsprocedure"
@@ -116,8 +116,17 @@ def _lines(text: str) -> list[Line]:
     return lines
 
 
+_DECIDED_IN_RE = re.compile(
+    r"^(?P<heading>(?:beslutning(?:er)?|behandling|indstilling) i (?P<subject>[^:\n]{2,80}?)(?: den \d{1,2}\.? ?\w+\.? ?\d{4}| d\. ?\d{1,2}[-./]\d{1,2}[-./]\d{2,4})?)\s*:?\s*$",
+    re.IGNORECASE)
+
+
 def section_heading(line: str) -> tuple[str, str, str, str | None] | None:
     """('kind', 'heading', 'rest of line', subject) if the line opens a section, else None."""
+    decided = _DECIDED_IN_RE.match(line.strip())
+    if decided:  # "Beslutning i Sundheds- og Omsorgsudvalget den 12. marts 2024"
+        kind = "indstilling" if decided["heading"].lower().startswith("indstilling") else "beslutning"
+        return kind, decided["heading"], "", decided["subject"]
     match = _SECTION_RE.match(line[:4000])
     if not match:
         return None
@@ -130,11 +139,7 @@ def section_heading(line: str) -> tuple[str, str, str, str | None] | None:
         return None
     low = heading.lower()
     kind = next(k for p, k in SECTION_HEADINGS if re.fullmatch(p, low, re.IGNORECASE))
-    subject = None
-    m = re.match(r"beslutning(?:er)? i (.+?)(?: den .+)?$", low, re.IGNORECASE)
-    if m:
-        subject = heading[m.start(1):m.end(1)]  # lower() keeps the length of these characters
-    return kind, heading, rest, subject
+    return kind, heading, rest, None
 
 
 def _is_toc_line(line: str) -> bool:
@@ -177,11 +182,11 @@ def _punkt_headings(lines: list[Line]) -> list[_Heading]:
         # numbers only go up: "punkt 7. Bilag ..." after item 7 is an attachment's file name
         if number is not None and number <= last_number:
             continue
-        if number is None and not line.text[:1].isupper():
+        if not line.text[:1].isupper():  # headings start with a capital; "punkt 7. bilag ..." is a file name
             continue
         found.append(_Heading(i, m["num"], m["title"]))
         last_number = number or last_number
-    return found if sum(1 for h in found if h.number) >= 2 else []
+    return found if any(h.number for h in found) else []
 
 
 def _numbered_headings(lines: list[Line]) -> list[_Heading]:

@@ -1,0 +1,234 @@
+"""`evaluate`: precision, recall and F1 per fact type against gold annotations in data/gold/.
+
+Matching rules (documented in the README):
+- meeting: each of forum, body, date, start, place is one fact; names compare case- and spacing-insensitively;
+- participants: (name, present);
+- items: same number (or both unnumbered) and title similarity >= 0.8; a document's single unnumbered
+  item matches the other side's single unnumbered item; kind accuracy is reported on matched items;
+- recommendations: within a matched item, same number and text similarity >= 0.6;
+- decisions: within a matched item, same outcome and same answered recommendation (one-to-one);
+- organisations: the set of registry ids the document mentions;
+- amounts: the multiset of (DKK, item).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from .extract.model import Extraction
+from .registry import Registry, normalise_name
+
+FACT_TYPES = ("meeting", "participants", "items", "recommendations", "decisions", "organisations", "amounts")
+TARGETS = {"meeting": 0.90, "participants": 0.90, "items": 0.95, "recommendations": 0.90,
+           "decisions": 0.95, "organisations": 0.90, "amounts": 0.90}
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Score) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class DocumentScore:
+    document: str
+    scores: dict[str, Score] = field(default_factory=lambda: {t: Score() for t in FACT_TYPES})
+    errors: list[str] = field(default_factory=list)
+    kind_correct: int = 0
+    kind_total: int = 0
+    role_correct: int = 0
+    role_total: int = 0
+
+
+@dataclass
+class Evaluation:
+    documents: list[DocumentScore]
+
+    def total(self, fact_type: str) -> Score:
+        score = Score()
+        for doc in self.documents:
+            score.add(doc.scores[fact_type])
+        return score
+
+    def accuracy(self, attr: str) -> float:
+        correct = sum(getattr(d, f"{attr}_correct") for d in self.documents)
+        total = sum(getattr(d, f"{attr}_total") for d in self.documents)
+        return correct / total if total else 1.0
+
+    def meets_targets(self) -> dict[str, bool]:
+        return {t: self.total(t).f1 >= TARGETS[t] for t in FACT_TYPES}
+
+
+def _norm(text: str | None) -> str:
+    return normalise_name(text or "")
+
+
+def _similar(a: str, b: str) -> float:
+    a, b = re.sub(r"\W+", " ", a.lower()).strip(), re.sub(r"\W+", " ", b.lower()).strip()
+    if not a and not b:
+        return 1.0
+    # a fact quoted with or without its trailing sub-points is the same fact: compare equal-length prefixes
+    n = min(len(a), len(b), 300) if min(len(a), len(b)) >= 20 else 300
+    return SequenceMatcher(None, a[:n], b[:n]).ratio()
+
+
+def _score_sets(gold: Counter, pred: Counter) -> Score:
+    tp = sum((gold & pred).values())
+    return Score(tp, sum(pred.values()) - tp, sum(gold.values()) - tp)
+
+
+def compare(gold: dict, pred: dict) -> DocumentScore:
+    """Score one document's extraction (`Extraction.to_json()`) against its gold annotation."""
+    doc = DocumentScore(document=gold.get("document", "?"))
+    s = doc.scores
+
+    for name in ("forum", "body", "date", "start", "place"):
+        g, p = gold["meeting"].get(name), pred["meeting"].get(name)
+        same = (_norm(g) == _norm(p)) if name in ("forum", "body", "place") else g == p
+        if g is not None and p is not None and same:
+            s["meeting"].tp += 1
+        else:
+            if g is not None:
+                s["meeting"].fn += 1
+            if p is not None:
+                s["meeting"].fp += 1
+            if g != p:
+                doc.errors.append(f"meeting.{name}: gold={g!r} pred={p!r}")
+
+    g_people = Counter((_norm(p["name"]), p["present"]) for p in gold["participants"])
+    p_people = Counter((_norm(p["name"]), p["present"]) for p in pred["participants"])
+    s["participants"] = _score_sets(g_people, p_people)
+    for missing in (g_people - p_people):
+        doc.errors.append(f"participant missing: {missing}")
+    for extra in (p_people - g_people):
+        doc.errors.append(f"participant extra: {extra}")
+    pred_roles = {_norm(p["name"]): p.get("role") for p in pred["participants"]}
+    for person in gold["participants"]:
+        if _norm(person["name"]) in pred_roles:
+            doc.role_total += 1
+            doc.role_correct += int(person.get("role") == pred_roles[_norm(person["name"])])
+
+    # items
+    unmatched = list(range(len(pred["items"])))
+    pairs: list[tuple[dict, dict | None]] = []
+    single = (len([i for i in gold["items"] if i["number"] is None]) == 1 and len(gold["items"]) == 1
+              and len(pred["items"]) == 1 and pred["items"][0]["number"] is None)
+    for g_item in gold["items"]:
+        match = None
+        for index in unmatched:
+            p_item = pred["items"][index]
+            if single or (p_item["number"] == g_item["number"] and _similar(p_item["title"], g_item["title"]) >= 0.8):
+                match = index
+                break
+        if match is None:
+            pairs.append((g_item, None))
+            doc.errors.append(f"item missing: {g_item['number']} {g_item['title'][:50]!r}")
+        else:
+            unmatched.remove(match)
+            pairs.append((g_item, pred["items"][match]))
+    s["items"] = Score(tp=sum(1 for _, p in pairs if p), fp=len(unmatched), fn=sum(1 for _, p in pairs if p is None))
+    for index in unmatched:
+        doc.errors.append(f"item extra: {pred['items'][index]['number']} {pred['items'][index]['title'][:50]!r}")
+        s["recommendations"].fp += len(pred["items"][index]["recommendations"])
+        s["decisions"].fp += len(pred["items"][index]["decisions"])
+
+    for g_item, p_item in pairs:
+        label = g_item["number"] or g_item["title"][:30]
+        if p_item is None:
+            s["recommendations"].fn += len(g_item["recommendations"])
+            s["decisions"].fn += len(g_item["decisions"])
+            continue
+        doc.kind_total += 1
+        if g_item["kind"] == p_item["kind"]:
+            doc.kind_correct += 1
+        else:
+            doc.errors.append(f"item {label} kind: gold={g_item['kind']} pred={p_item['kind']}")
+        # recommendations
+        free = list(p_item["recommendations"])
+        for g_rec in g_item["recommendations"]:
+            hit = next((r for r in free if r["number"] == g_rec["number"] and _similar(r["text"], g_rec["text"]) >= 0.6), None)
+            if hit:
+                free.remove(hit)
+                s["recommendations"].tp += 1
+            else:
+                s["recommendations"].fn += 1
+                doc.errors.append(f"item {label} recommendation missing: {g_rec['number']} {g_rec['text'][:60]!r}")
+        s["recommendations"].fp += len(free)
+        for r in free:
+            doc.errors.append(f"item {label} recommendation extra: {r['number']} {r['text'][:60]!r}")
+        # decisions
+        free = list(p_item["decisions"])
+        for g_dec in g_item["decisions"]:
+            hit = next((d for d in free if d["outcome"] == g_dec["outcome"] and d["recommendation"] == g_dec["recommendation"]), None)
+            if hit:
+                free.remove(hit)
+                s["decisions"].tp += 1
+            else:
+                s["decisions"].fn += 1
+                doc.errors.append(f"item {label} decision missing: {g_dec['outcome']} -> {g_dec['recommendation']}")
+        s["decisions"].fp += len(free)
+        for d in free:
+            doc.errors.append(f"item {label} decision extra: {d['outcome']} -> {d['recommendation']} {d['text'][:50]!r}")
+
+    g_orgs = Counter({o["id"] for o in gold["organisations"] if o.get("id")})
+    p_orgs = Counter({o["id"] for o in pred["organisations"] if o.get("id")})
+    s["organisations"] = _score_sets(g_orgs, p_orgs)
+    for missing in g_orgs - p_orgs:
+        doc.errors.append(f"organisation missing: {missing}")
+    for extra in p_orgs - g_orgs:
+        doc.errors.append(f"organisation extra: {extra}")
+
+    def amount_key(a):
+        return (round(float(a["dkk"]), 2), a.get("item"))
+
+    g_amounts = Counter(amount_key(a) for a in gold["amounts"])
+    p_amounts = Counter(amount_key(a) for a in pred["amounts"])
+    s["amounts"] = _score_sets(g_amounts, p_amounts)
+    for missing in g_amounts - p_amounts:
+        doc.errors.append(f"amount missing: {missing}")
+    for extra in p_amounts - g_amounts:
+        doc.errors.append(f"amount extra: {extra}")
+    return doc
+
+
+def evaluate(gold_dir: str | Path, minutes_dir: str | Path, registry: Registry) -> Evaluation:
+    """Extract every document that has a gold file and compare."""
+    from .link import link
+    from .pipeline import extract_document
+
+    results = []
+    for gold_path in sorted(Path(gold_dir).glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        source = Path(minutes_dir) / gold["document"]
+        _, extraction = extract_document(source, registry)
+        link(extraction, registry)  # fills the registry ids of organisations
+        results.append(compare(gold, extraction_json(extraction)))
+    return Evaluation(results)
+
+
+def extraction_json(extraction: Extraction) -> dict:
+    return extraction.to_json()

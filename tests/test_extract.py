@@ -1,0 +1,181 @@
+"""Extraction: the family of layouts Danish minutes use, read as a person would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph.extract import classify_outcome, extract
+from graph.extract.parse import find_dates, find_money, parse_date, parse_number, parse_time
+from graph.pipeline import extract_document, gazetteer
+from graph.read import Document
+from graph.segment import segment
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(text: str, registry):
+    doc = Document(key="t", path="t.txt", text=text, sha256="0" * 64, format="txt")
+    return extract(segment(doc), gazetteer(registry))
+
+
+@pytest.mark.parametrize("text,dkk", [
+    ("4,3 mio. kr.", 4_300_000), ("42.881,00 kr.", 42_881), ("91.494kr.", 91_494), ("8576,00 kr.", 8_576),
+    ("2.454.500 kr.", 2_454_500), ("2-3 mio. kr.", 2_000_000), ("1,3 mio. kr. årligt", 1_300_000), ("5 mia. kr.", 5e9),
+])
+def test_danish_money_notation(text, dkk):
+    assert [m.dkk for m in find_money(text)] == [dkk]
+
+
+def test_bare_numbers_are_money_only_in_a_money_context():
+    assert [m.dkk for m in find_money("de 750.000 som er disponeret")] == [750_000]
+    assert find_money("4500 genoptræningsplaner og 185 deltagere") == []
+    assert find_money("55,4 % borgere") == []
+
+
+def test_dates_and_times():
+    assert parse_date("Onsdag d. 26. februar 2025 kl. 14:30") == "2025-02-26"
+    assert parse_date("REFERAT Direktørforum d. 08-02-2024") == "2024-02-08"
+    assert parse_date("Start pr. 1/10-2016") == "2016-10-01"
+    assert parse_time("kl. 14.30") == "14:30" and parse_time("Kl. 13-15") == "13:00"
+    assert find_dates("d. 31. februar 2024") == []  # no such day
+    assert parse_number("42.881,00") == 42881.0
+
+
+@pytest.mark.parametrize("text,outcome", [
+    ("Godkendt.", "approved"), ("Godkendes.", "approved"), ("Tiltrådt.", "approved"),
+    ("Godkendt (PLO har forbehold for arbejdsmængden).", "approved-with-remarks"),
+    ("Godkendt med den bemærkning, at tidsplanen forlænges.", "approved-with-remarks"),
+    ("Orienteringen blev taget til efterretning.", "noted"), ("Drøftet.", "discussed"),
+    ("Udsat til næste møde.", "postponed"), ("Ikke godkendt.", "rejected"), ("Anbefales.", "recommended"),
+    ("1-2 anbefales", "recommended"), ("Sekretariatet undersøger muligheder.", "other"),
+])
+def test_outcomes_from_the_controlled_list(text, outcome):
+    assert classify_outcome(text) == outcome
+
+
+def test_punkt_layout_with_numbered_recommendations_and_answers(registry):
+    ex = run("""REFERAT Sundhedsklynge Lillebælt - Politisk niveau d. 4. april 2025
+
+Punkt 1: Beslutningspunkt: Klyngemidler (kl. 10:00 – 10:20)
+INDSTILLING
+Det indstilles, at Politisk niveau
+1. Godkender fordelingen af 1,2 mio. kr. til Vejle Kommune
+2. Tager status til efterretning
+Beslutning
+1. Godkendt.
+2. Taget til efterretning.
+""", registry)
+    assert (ex.meeting.forum, ex.meeting.body, ex.meeting.date) == ("Politisk niveau", "Sundhedsklynge Lillebælt", "2025-04-04")
+    item = ex.items[0]
+    assert (item.number, item.title, item.kind, item.time_slot) == ("1", "Klyngemidler", "decision", "10:00-10:20")
+    assert [(r.number, r.addressed_to) for r in item.recommendations] == [(1, "Politisk niveau"), (2, "Politisk niveau")]
+    assert [(d.outcome, d.recommendation) for d in item.decisions] == [("approved", 1), ("noted", 2)]
+    assert item.decisions[0].allocations[0].dkk == 1_200_000
+    assert "kommune/0630" in {o.id for o in ex.organisations} or "Vejle Kommune" in {o.name for o in ex.organisations}
+
+
+def test_prose_next_to_numbered_decisions_is_discussion_not_a_decision(registry):
+    ex = run("""Punkt 1: Sag et
+INDSTILLING
+Det indstilles, at forummet
+1. Godkender planen
+Beslutning
+Der var en god drøftelse af planen.
+Beslutning
+1. Godkendt.
+Punkt 2: Sag to
+Beslutning
+Drøftet.
+""", registry)
+    assert [(d.outcome, d.recommendation) for d in ex.items[0].decisions] == [("approved", 1)]
+
+
+def test_executive_team_indstilling_without_items(registry):
+    ex = run("""Chefteamindstilling: Ny træningsindsats
+
+Baggrund:
+Der foreslås en ny indsats.
+
+Beslutninger:
+Chefteamet beslutter:
+- At godkende indsatsen
+- At der nedsættes en styregruppe for indsatsen
+
+Referat
+Chefteamet besluttede:
+- At godkende indsatsen
+- At der nedsættes en styregruppe for indsatsen
+""", registry)
+    assert ex.meeting.forum == "Chefteamet"
+    (item,) = ex.items
+    assert item.title == "Ny træningsindsats" and item.number is None
+    assert [r.text for r in item.recommendations] == ["At godkende indsatsen", "At der nedsættes en styregruppe for indsatsen"]
+    assert [(d.outcome, d.recommendation) for d in item.decisions] == [("approved", 1), ("approved", 2)]
+    assert item.decisions[1].establishes == ["styregruppe"]
+
+
+def test_klynge_alone_is_not_a_health_cluster(registry):
+    ex = run("Referat\nChefteamet besluttede at oprette Træningsklyngen. Træningsklyngen og Træningsklyngen.\n", registry)
+    assert ex.meeting.body is None
+
+
+def test_municipal_committee_layout(registry):
+    _, ex = extract_document(FIXTURES / "udvalg_referat.txt", registry)
+    m = ex.meeting
+    assert (m.forum, m.body, m.date, m.start) == ("Sundheds- og Omsorgsudvalget", "Kolding Kommune", "2024-03-12", "16:00")
+    people = {(p.name, p.title, p.role, p.present) for p in ex.participants}
+    assert ("Søren Hansen", "Rådmand", "formand", True) in people
+    assert ("Anne Mortensen", "Sundhedschef", "referent", True) in people
+    assert ("Karsten Bang", "Byrådsmedlem", None, False) in people
+    by_number = {i.number: i for i in ex.items}
+    assert [(d.outcome, d.recommendation) for d in by_number["2"].decisions] == [("approved", 1), ("approved", 2), ("recommended", 3)]
+    assert by_number["2"].recommendations[0].proposed_by == "Administrationen"
+    assert [(d.outcome, d.recommendation) for d in by_number["4"].decisions] == [("postponed", 1)]
+    assert sorted(a.dkk for a in ex.amounts) == [1_000_000, 1_500_000, 2_500_000]
+
+
+def test_regional_politisk_behandling_layout_in_cp1252(registry):
+    _, ex = extract_document(FIXTURES / "region_referat_cp1252.txt", registry)
+    assert (ex.meeting.forum, ex.meeting.body, ex.meeting.date) == ("Regionsrådet", "Region Nordjylland", "2023-10-24")
+    assert [(d.outcome, d.recommendation) for d in ex.items[0].decisions] == [("approved-with-remarks", 1)]
+    assert [(d.outcome, d.recommendation) for d in ex.items[1].decisions] == [("postponed", 1)]
+    assert "tegnsæt genkendt som cp1252" in ex.warnings
+
+
+def test_html_and_docx_minutes(registry):
+    _, html = extract_document(FIXTURES / "klynge_referat.html", registry)
+    assert (html.meeting.forum, html.meeting.body) == ("Politisk niveau", "Sundhedsklynge Sønderjylland")
+    assert [(d.outcome, d.recommendation) for d in html.items[0].decisions] == [("approved", 1), ("noted", 2)]
+    _, docx = extract_document(FIXTURES / "styregruppe_referat.docx", registry)
+    assert docx.meeting.forum == "Styregruppen for demensindsatsen" and docx.meeting.date == "2024-04-03"
+    assert [(d.outcome, d.recommendation) for d in docx.items[1].decisions] == [("approved-with-remarks", 1)]
+
+
+def test_every_fact_has_a_span_that_quotes_the_source(registry):
+    document, ex = extract_document(sorted((Path(__file__).parent.parent / "data" / "minutes").glob("002*"))[0], registry)
+    facts = [*ex.participants, *ex.organisations, *ex.amounts, *ex.initiatives]
+    for item in ex.items:
+        facts += [item, *item.recommendations, *item.decisions, *item.attachments]
+    assert facts and all(f.span is not None for f in facts)
+    for rec in (r for i in ex.items for r in i.recommendations):
+        assert document.text[rec.span.start:rec.span.end].strip().startswith(rec.text[:20])
+    for amount in ex.amounts:
+        assert document.text[amount.span.start:amount.span.end] == amount.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3000))
+def test_arbitrary_text_never_crashes_the_extractor(registry, text):
+    ex = run(text, registry)
+    assert ex.items is not None
+    assert not [w for w in ex.warnings if "fejlede" in w]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_parsers_never_raise(text):
+    find_money(text), find_dates(text), parse_date(text), parse_time(text), parse_number(text), classify_outcome(text)
