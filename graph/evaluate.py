@@ -101,6 +101,21 @@ def _score_sets(gold: Counter, pred: Counter) -> Score:
     return Score(tp, sum(pred.values()) - tp, sum(gold.values()) - tp)
 
 
+def _match_within(doc: DocumentScore, score: Score, label, what: str, gold: list, pred: list, same, describe) -> None:
+    """One-to-one matching of an item's gold facts to its predicted facts."""
+    free = list(pred)
+    for g in gold:
+        hit = next((p for p in free if same(g, p)), None)
+        if hit is not None:
+            free.remove(hit)
+            score.tp += 1
+        else:
+            score.fn += 1
+            doc.errors.append(f"item {label} {what} missing: {describe(g)}")
+    score.fp += len(free)
+    doc.errors.extend(f"item {label} {what} extra: {describe(p)}" for p in free)
+
+
 def compare(gold: dict, pred: dict) -> DocumentScore:
     """Score one document's extraction (`Extraction.to_json()`) against its gold annotation."""
     doc = DocumentScore(document=gold.get("document", "?"))
@@ -167,32 +182,12 @@ def compare(gold: dict, pred: dict) -> DocumentScore:
             doc.kind_correct += 1
         else:
             doc.errors.append(f"item {label} kind: gold={g_item['kind']} pred={p_item['kind']}")
-        # recommendations
-        free = list(p_item["recommendations"])
-        for g_rec in g_item["recommendations"]:
-            hit = next((r for r in free if r["number"] == g_rec["number"] and _similar(r["text"], g_rec["text"]) >= 0.6), None)
-            if hit:
-                free.remove(hit)
-                s["recommendations"].tp += 1
-            else:
-                s["recommendations"].fn += 1
-                doc.errors.append(f"item {label} recommendation missing: {g_rec['number']} {g_rec['text'][:60]!r}")
-        s["recommendations"].fp += len(free)
-        for r in free:
-            doc.errors.append(f"item {label} recommendation extra: {r['number']} {r['text'][:60]!r}")
-        # decisions
-        free = list(p_item["decisions"])
-        for g_dec in g_item["decisions"]:
-            hit = next((d for d in free if d["outcome"] == g_dec["outcome"] and d["recommendation"] == g_dec["recommendation"]), None)
-            if hit:
-                free.remove(hit)
-                s["decisions"].tp += 1
-            else:
-                s["decisions"].fn += 1
-                doc.errors.append(f"item {label} decision missing: {g_dec['outcome']} -> {g_dec['recommendation']}")
-        s["decisions"].fp += len(free)
-        for d in free:
-            doc.errors.append(f"item {label} decision extra: {d['outcome']} -> {d['recommendation']} {d['text'][:50]!r}")
+        _match_within(doc, s["recommendations"], label, "recommendation", g_item["recommendations"], p_item["recommendations"],
+                      lambda g, p: p["number"] == g["number"] and _similar(p["text"], g["text"]) >= 0.6,
+                      lambda r: f"{r['number']} {r['text'][:60]!r}")
+        _match_within(doc, s["decisions"], label, "decision", g_item["decisions"], p_item["decisions"],
+                      lambda g, p: p["outcome"] == g["outcome"] and p["recommendation"] == g["recommendation"],
+                      lambda d: f"{d['outcome']} -> {d['recommendation']} {d['text'][:50]!r}")
 
     g_orgs = Counter({o["id"] for o in gold["organisations"] if o.get("id")})
     p_orgs = Counter({o["id"] for o in pred["organisations"] if o.get("id")})

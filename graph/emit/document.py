@@ -294,21 +294,19 @@ def _emit_all(e: _Emitter) -> None:
             amount_key = object()  # type: ignore[assignment]
         consumed.add(amount_key)
         for n, amount in enumerate(amounts_by_item.get(amount_key, [])):
-            a = node(f"amount/{key}/{number}/{n + 1}")
-            e.add(a, RDF.type, SG.MoneyAmount)
-            e.add(it, SG.amount, a)
-            e.add(a, SG.amountDKK, Literal(f"{amount.dkk:.2f}", datatype=XSD.decimal))
-            e.lit(a, SKOS.prefLabel, amount.text)
-            e.lit(a, SG.purpose, amount.label, lang="da")
-            e.provenance(a, amount.span, "amounts")
+            _emit_amount(e, node(f"amount/{key}/{number}/{n + 1}"), it, amount)
     # amounts outside any item (header, single-case documents)
     for n, amount in enumerate([] if None in consumed else amounts_by_item.get(None, [])):
-        a = node(f"amount/{key}/doc/{n + 1}")
-        e.add(a, RDF.type, SG.MoneyAmount)
-        e.add(e.doc_iri, SG.amount, a)
-        e.add(a, SG.amountDKK, Literal(f"{amount.dkk:.2f}", datatype=XSD.decimal))
-        e.lit(a, SKOS.prefLabel, amount.text)
-        e.provenance(a, amount.span, "amounts")
+        _emit_amount(e, node(f"amount/{key}/doc/{n + 1}"), e.doc_iri, amount)
+
+
+def _emit_amount(e: _Emitter, a: URIRef, parent: URIRef, amount) -> None:
+    e.add(a, RDF.type, SG.MoneyAmount)
+    e.add(parent, SG.amount, a)
+    e.add(a, SG.amountDKK, Literal(f"{amount.dkk:.2f}", datatype=XSD.decimal))
+    e.lit(a, SKOS.prefLabel, amount.text)
+    e.lit(a, SG.purpose, amount.label, lang="da")
+    e.provenance(a, amount.span, "amounts")
 
 
 def _registry_ids(linked: Linked) -> set[str]:
