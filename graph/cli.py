@@ -13,7 +13,7 @@ from . import __version__
 from .build import DATA_ENV, DEFAULT_OUT, build as run_build
 from .ontology import ontology_graph
 from .registry import RegistryError
-from .store import StoreError
+from .store import GraphStore, StoreError
 from .validate import validate_store
 from .vocab import PREFIXES
 
@@ -126,6 +126,71 @@ def validate(data_dir: Path) -> None:
         node = f"{v.label} ({_short(v.focus)})" if v.label else _short(v.focus)
         console.print(f"- {node}  {v.path}: {v.message}", markup=False, highlight=False, soft_wrap=True)
     sys.exit(1)
+
+
+@main.command("queries")
+@click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Mappe med .rq-filer (standard: queries/).")
+def list_queries(folder: Path | None) -> None:
+    """Vis de navngivne forespørgsler med titel, beskrivelse og parametre."""
+    from .query import QUERIES_DIR, QueryError, load_queries
+
+    try:
+        queries = load_queries(folder or QUERIES_DIR)
+    except QueryError as exc:
+        err_console.print(f"[red]{exc}[/]")
+        sys.exit(2)
+    table = Table(title=f"{len(queries)} navngivne forespørgsler", title_justify="left", show_lines=True)
+    table.add_column("Navn", style="bold")
+    table.add_column("Spørgsmål")
+    table.add_column("Parametre (standard)")
+    for q in queries.values():
+        params = "\n".join(f"{p.name} ({p.type}) = {p.default or '—'}" for p in q.params) or "—"
+        table.add_row(q.name, f"{q.title_da}\n[dim]{q.title_en}[/]\n{q.description}", params)
+    console.print(table)
+
+
+@main.command("query")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAVN=VÆRDI", help="En parameter; kan gentages.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
+              help="Uddataformat.")
+@data_dir_option
+def run_query(name: str, params: tuple[str, ...], fmt: str, data_dir: Path) -> None:
+    """Kør en navngiven forespørgsel (NAME) eller en .rq-fil mod databasen."""
+    from .query import QueryError, resolve_query, run, term_text, to_delimited, to_json
+
+    given = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            err_console.print(f"[red]--param skal skrives navn=værdi, fik '{item}'[/]")
+            sys.exit(2)
+        given[key.strip()] = value
+    try:
+        query = resolve_query(name)
+        store = GraphStore.open_read_only(data_dir)
+        result = run(store, query, given)
+    except (QueryError, StoreError) as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True, highlight=False)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(to_json(result))
+    elif fmt in ("csv", "tsv"):
+        click.echo(to_delimited(result, "," if fmt == "csv" else "\t"), nl=False)
+    elif result.kind == "ask":
+        console.print("ja" if result.boolean else "nej")
+    elif result.kind == "graph":
+        for triple in result.triples:
+            click.echo(str(triple))
+    else:
+        table = Table(title=query.title_da, title_justify="left")
+        for variable in result.variables:
+            table.add_column(variable)
+        for row in result.rows:
+            table.add_row(*(term_text(t) for t in row))
+        console.print(table)
+        console.print(f"{len(result.rows)} rækker", style="dim")
 
 
 @main.command()

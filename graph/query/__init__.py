@@ -1,0 +1,277 @@
+"""Named questions (queries/*.rq) and running SPARQL against the store.
+
+A named query is a SPARQL file with a commented header:
+
+    # title: Hvad besluttede et forum? | What did a forum decide?
+    # description: Beslutninger i et forum i en periode, efter udfald.
+    # param: forum (node) = forum/1083/lillebaelt/fagligt-strategisk-niveau -- forummet (IRI, id eller navn)
+    # param: fra (date) = 2000-01-01 -- første dato
+
+Parameters become a VALUES block at the start of the outermost WHERE group, written
+from pyoxigraph terms (escaped N-Triples syntax, IRIs validated by pyoxigraph), so a
+parameter value cannot change the query's structure. Parameter types: node (an IRI,
+an id like kommune/0101, or a name found by label), iri, string, text, date, integer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..store import GraphStore
+from ..vocab import ID, PREFIXES
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "queries"
+PARAM_TYPES = ("node", "iri", "string", "text", "date", "integer")
+QUERY_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
+class QueryError(Exception):
+    """A query that cannot run: the message says why in plain words."""
+
+
+@dataclass
+class Param:
+    name: str
+    type: str
+    default: str | None
+    description: str = ""
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    path: Path
+    title_da: str
+    title_en: str
+    description: str
+    params: list[Param] = field(default_factory=list)
+    sparql: str = ""
+
+
+_HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*)$")
+_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)\)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<desc>.*))?$")
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    query = NamedQuery(name=path.stem, path=path, title_da="", title_en="", description="", sparql=text)
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _HEADER_RE.match(line.strip())
+        if not m:
+            continue
+        key, value = m["key"], m["value"].strip()
+        if key == "title":
+            da, _, en = value.partition("|")
+            query.title_da, query.title_en = da.strip(), en.strip()
+        elif key == "description":
+            query.description = (query.description + " " + value).strip()
+        else:
+            p = _PARAM_RE.match(value)
+            if not p or p["type"] not in PARAM_TYPES:
+                raise QueryError(f"{path}:{number}: parameteren skal skrives 'navn (type) = standard -- beskrivelse' "
+                                 f"med en type blandt {', '.join(PARAM_TYPES)}")
+            default = p["default"].strip() if p["default"] and p["default"].strip() else None
+            query.params.append(Param(p["name"], p["type"], default, (p["desc"] or "").strip()))
+    if not query.title_da:
+        raise QueryError(f"{path}: mangler '# title: dansk | english'")
+    return query
+
+
+def load_queries(folder: str | Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    return {q.name: q for q in (parse_named_query(p) for p in sorted(Path(folder).glob("*.rq")))}
+
+
+def resolve_query(name_or_path: str, folder: str | Path = QUERIES_DIR) -> NamedQuery:
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.exists():
+        return parse_named_query(path) if path.read_text(encoding="utf-8").lstrip().startswith("# title") else \
+            NamedQuery(path.stem, path, path.stem, path.stem, "", [], path.read_text(encoding="utf-8"))
+    queries = load_queries(folder)
+    if name_or_path in queries:
+        return queries[name_or_path]
+    close = [n for n in queries if name_or_path.lower() in n.lower()]
+    hint = f" Mente du: {', '.join(close)}?" if close else " Se 'sundhedsgraf queries'."
+    raise QueryError(f"ukendt forespørgsel '{name_or_path}'.{hint}")
+
+
+# --------------------------------------------------------------------------- parameters
+
+def _find_by_label(store: GraphStore, label: str) -> list[str]:
+    query = """SELECT DISTINCT ?s WHERE {
+                 VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel foaf:name }
+                 ?s ?p ?l . FILTER(LCASE(STR(?l)) = LCASE(STR(?wanted))) } LIMIT 20"""
+    rows = store.query(with_values(query, {ox.Variable("wanted"): ox.Literal(label)}), prefixes=QUERY_PREFIXES)
+    return [r["s"].value for r in rows]
+
+
+def to_term(param: Param, value: str, store: GraphStore | None = None):
+    value = value.strip()
+    if param.type in ("node", "iri"):
+        if re.match(r"^https?://", value):
+            return ox.NamedNode(value)
+        if param.type == "node" and re.match(r"^[a-z-]+/[\w./-]+$", value):
+            return ox.NamedNode(str(ID[value]))
+        if param.type == "node" and store is not None:
+            found = _find_by_label(store, value)
+            if len(found) == 1:
+                return ox.NamedNode(found[0])
+            if not found:
+                raise QueryError(f"parameteren {param.name}: intet hedder '{value}' (angiv et navn, et id som kommune/0101 eller en IRI)")
+            raise QueryError(f"parameteren {param.name}: '{value}' er flertydigt: " + ", ".join(found[:8]))
+        raise QueryError(f"parameteren {param.name} skal være en IRI, fik '{value}'")
+    if param.type == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise QueryError(f"parameteren {param.name} skal være en dato ÅÅÅÅ-MM-DD, fik '{value}'")
+        return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    if param.type == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise QueryError(f"parameteren {param.name} skal være et heltal, fik '{value}'")
+        return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    if param.type == "text":
+        return ox.Literal(value.lower())
+    return ox.Literal(value)
+
+
+def bind_params(query: NamedQuery, given: dict[str, str], store: GraphStore | None = None) -> dict:
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        names = ", ".join(known) or "ingen"
+        raise QueryError(f"ukendt parameter {', '.join(unknown)} til '{query.name}' (den kender: {names})")
+    bindings = {}
+    for name, param in known.items():
+        value = given.get(name, param.default)
+        if value is None:
+            raise QueryError(f"'{query.name}' mangler parameteren {name} ({param.description or param.type})")
+        bindings[ox.Variable(name)] = to_term(param, value, store)
+    return bindings
+
+
+# --------------------------------------------------------------------------- running
+
+@dataclass
+class Result:
+    kind: str  # select | ask | graph
+    variables: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)  # pyoxigraph terms (or None)
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)
+
+
+_SKIP_RES = [
+    re.compile(r"#[^\n]*"),  # comment
+    re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""'),  # long strings
+    re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''"),
+    re.compile(r'"(?:[^"\\\n]|\\.)*"'),  # strings
+    re.compile(r"'(?:[^'\\\n]|\\.)*'"),
+    re.compile(r"<[^\s<>\"{}|^`]*>"),  # IRIs
+]
+_WHERE_RE = re.compile(r"(?<![\w:?$])where\b", re.IGNORECASE)
+
+
+def _outer_group(sparql: str) -> int | None:
+    """Offset just after the '{' that opens the outermost WHERE group (comments, strings and IRIs skipped)."""
+    i, n = 0, len(sparql)
+    after_where, first_brace = False, None
+    while i < n:
+        for pattern in _SKIP_RES:
+            m = pattern.match(sparql, i)
+            if m:
+                i = m.end()
+                break
+        else:
+            if sparql[i] == "{":
+                if after_where:
+                    return i + 1
+                first_brace = i + 1 if first_brace is None else first_brace
+            elif _WHERE_RE.match(sparql, i):
+                after_where = True
+                i += 5
+                continue
+            i += 1
+    return first_brace
+
+
+def with_values(sparql: str, bindings: dict) -> str:
+    """Bind variables by a VALUES block at the start of the outermost WHERE group."""
+    if not bindings:
+        return sparql
+    at = _outer_group(sparql)
+    if at is None:
+        raise QueryError("forespørgslen har ingen WHERE-gruppe at binde parametre i")
+    names = " ".join(f"?{v.value}" for v in bindings)
+    values = " ".join(str(t) for t in bindings.values())
+    return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }} {sparql[at:]}"
+
+
+def _syntax_error(exc: SyntaxError, query: NamedQuery) -> QueryError:
+    message = str(exc)
+    m = re.search(r"error at (\d+):(\d+)", message)
+    where = f"{query.path}:{m.group(1)}:{m.group(2)}" if m else str(query.path)
+    detail = message.split(": ", 1)[1] if ": " in message else message
+    return QueryError(f"syntaksfejl i {where}: {detail[:300]}")
+
+
+def run(store: GraphStore, query: NamedQuery, given: dict[str, str] | None = None) -> Result:
+    bindings = bind_params(query, given or {}, store)
+    try:
+        answer = store.query(with_values(query.sparql, bindings), prefixes=QUERY_PREFIXES)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, query) from exc
+    if isinstance(answer, ox.QueryBoolean):
+        return Result("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [[solution[v] for v in variables] for solution in answer]
+        return Result("select", variables, rows)
+    return Result("graph", triples=list(answer))
+
+
+def term_text(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        value = term.value
+        return "sgid:" + value[len(str(ID)):] if value.startswith(str(ID)) else value
+    return term.value
+
+
+def to_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if result.kind == "ask":
+        return json.dumps({"head": {}, "boolean": result.boolean})
+
+    def binding(term):
+        if isinstance(term, ox.NamedNode):
+            return {"type": "uri", "value": term.value}
+        if isinstance(term, ox.BlankNode):
+            return {"type": "bnode", "value": term.value}
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+
+    bindings = [{v: binding(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+
+
+def to_delimited(result: Result, delimiter: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow([str(result.boolean).lower()])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([term_text(t) if delimiter == "\t" else (t.value if t is not None else "") for t in row])
+    return out.getvalue()
