@@ -17,8 +17,9 @@ from .store import GraphStore, StoreError
 from .validate import validate_store
 from .vocab import PREFIXES
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (grep, files, tests) gets wide tables instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 DATA_DIR_HELP = f"Datamappe med database og eksport (standard: ${DATA_ENV} eller ./{DEFAULT_OUT})."
 
@@ -191,6 +192,55 @@ def run_query(name: str, params: tuple[str, ...], fmt: str, data_dir: Path) -> N
             table.add_row(*(term_text(t) for t in row))
         console.print(table)
         console.print(f"{len(result.rows)} rækker", style="dim")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adresse at lytte på; alt andet end loopback gør endpointet synligt på netværket.")
+@click.option("--port", default=7878, show_default=True, type=int, help="Port.")
+@click.option("--timeout", "timeout_s", default=30, show_default=True, type=click.IntRange(1, 3600),
+              help="Sekunder en forespørgsel må køre.")
+@click.option("--cors", is_flag=True, help="Tillad forespørgsler fra websider på andre domæner (Access-Control-Allow-Origin: *).")
+@data_dir_option
+def serve(host: str, port: int, timeout_s: int, cors: bool, data_dir: Path) -> None:
+    """Start et skrivebeskyttet SPARQL 1.1-endpoint med forespørgselsside og kort."""
+    from .serve import Endpoint
+
+    try:
+        endpoint = Endpoint(data_dir, host=host, port=port, timeout_s=timeout_s, cors=cors)
+    except (StoreError, OSError) as exc:
+        err_console.print(f"[red]{exc}[/]")
+        sys.exit(2)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(f"[yellow]Advarsel: endpointet lytter på {host} og kan nås fra netværket.[/]")
+    console.print(f"sundhedsgraf lytter på {endpoint.url}/  (SPARQL: {endpoint.url}/sparql)  Stop med Ctrl-C.",
+                  soft_wrap=True)
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        console.print("Stoppet.")
+
+
+@main.command("push")
+@click.option("--endpoint", required=True, help="Graph Store Protocol-adressen, fx http://localhost:7878/store eller http://host:3030/ds/data.")
+@click.option("--user", default=None, envvar="SUNDHEDSGRAF_PUSH_USER", help="Brugernavn (Basic auth).")
+@click.option("--password", default=None, envvar="SUNDHEDSGRAF_PUSH_PASSWORD", help="Adgangskode (Basic auth).")
+@data_dir_option
+def push_command(endpoint: str, user: str | None, password: str | None, data_dir: Path) -> None:
+    """Send datasættet til en ekstern triplestore; hver navngiven graf erstattes, så push kan gentages."""
+    from .push import PushError, push
+
+    try:
+        store = GraphStore.open_read_only(data_dir)
+        with console.status("Sender ...") as status:
+            report = push(store, endpoint, user, password, progress=lambda g: status.update(f"Sender {g}"))
+    except (PushError, StoreError) as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True, highlight=False)
+        sys.exit(1)
+    console.print(f"{len(report.graphs)} grafer ({report.triples} tripler) sendt til {endpoint}", highlight=False)
 
 
 @main.command()

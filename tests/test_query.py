@@ -1,0 +1,101 @@
+"""Named questions and the query command: analysts ask 'who decides what' against the built store."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import main
+from graph.query import QueryError, load_queries, resolve_query, run, with_values
+from graph.store import GraphStore
+
+ALL = load_queries()
+
+
+def test_at_least_fifteen_documented_questions():
+    assert len(ALL) >= 15
+    for q in ALL.values():
+        assert q.title_da and q.title_en and q.description, q.name
+        for p in q.params:
+            assert p.default is not None and p.description, (q.name, p.name)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_every_named_query_runs_on_the_sample_data(built, name):
+    result = run(GraphStore.open_read_only(built.out_dir), ALL[name])
+    assert result.kind == "select"
+    if name != "udsatte-og-videresendte":  # nothing in the samples is postponed or sent on
+        assert result.rows, f"{name} returned no rows on the sample data"
+
+
+def test_what_a_forum_decided(built):
+    store = GraphStore.open_read_only(built.out_dir)
+    result = run(store, ALL["beslutninger-i-forum"], {"forum": "Sundhedsklynge Lillebælt, fagligt strategisk niveau",
+                                                     "fra": "2025-01-01", "til": "2025-12-31"})
+    outcomes = [str(row[result.variables.index("udfald")].value) for row in result.rows]
+    assert len(outcomes) == 18 and outcomes.count("Godkendt") == 9  # as in data/gold for 002
+    none = run(store, ALL["beslutninger-i-forum"], {"fra": "2026-01-01"})
+    assert none.rows == []
+
+
+def test_escalation_chain_reaches_the_political_level(built):
+    result = run(GraphStore.open_read_only(built.out_dir), ALL["eskaleringskaede"])
+    names = [row[1].value for row in result.rows]
+    assert names[-1] == "Gødstrupklyngen, politisk niveau" and len(names) == 3
+
+
+def test_parameters_cannot_change_the_query(built):
+    store = GraphStore.open_read_only(built.out_dir)
+    hostile = '"} } SELECT * WHERE { ?s ?p ?o } #'
+    assert run(store, ALL["soeg-beslutninger"], {"tekst": hostile}).rows == []
+    with pytest.raises(QueryError, match="intet hedder"):
+        run(store, ALL["personens-fora"], {"person": "> } DROP ALL"})
+
+
+def test_values_go_into_the_outer_where_group_only():
+    text = 'PREFIX a: <http://x/where#> # where {\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p "where {" }'
+    import pyoxigraph as ox
+
+    out = with_values(text, {ox.Variable("s"): ox.NamedNode("http://e/1")})
+    assert out.endswith('WHERE { VALUES (?s) { (<http://e/1>) }  ?s ?p "where {" }')
+
+
+def test_clear_messages_for_unknown_names_parameters_and_syntax(built, tmp_path):
+    runner = CliRunner()
+    data = ["--data", str(built.out_dir)]
+    result = runner.invoke(main, ["query", "beslutninger", *data])
+    assert result.exit_code == 2 and "ukendt forespørgsel 'beslutninger'" in result.output and "beslutninger-i-forum" in result.output
+    result = runner.invoke(main, ["query", "moeder", "-p", "forum=x", *data])
+    assert result.exit_code == 2 and "ukendt parameter forum" in result.output
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER( }\n", encoding="utf-8")
+    result = runner.invoke(main, ["query", str(bad), *data])
+    assert result.exit_code == 2 and re.search(rf"syntaksfejl i {re.escape(str(bad))}:\d+:\d+: expected", result.output)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_output_formats(built, fmt):
+    result = CliRunner().invoke(main, ["query", "klynger-og-kommuner", "--format", fmt, "--data", str(built.out_dir)])
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        data = json.loads(result.output)
+        assert len(data["results"]["bindings"]) == 22 and "klynge" in data["head"]["vars"]
+    elif fmt in ("csv", "tsv"):
+        assert len(result.output.strip().splitlines()) == 23
+    else:
+        assert "Sundhedsklynge Lillebælt" in result.output
+
+
+def test_queries_command_lists_titles_and_parameters():
+    result = CliRunner().invoke(main, ["queries"])
+    assert result.exit_code == 0
+    assert "beslutninger-i-forum" in result.output and "Hvad besluttede et forum" in result.output
+
+
+def test_resolve_accepts_a_file(tmp_path):
+    path = tmp_path / "own.rq"
+    path.write_text("SELECT ?s WHERE { ?s a sg:Region }", encoding="utf-8")
+    assert resolve_query(str(path)).sparql.startswith("SELECT")
