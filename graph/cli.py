@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -101,6 +102,9 @@ def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None) -> Non
         f"{report.total_quads} tripler i {len(report.documents)} dokumenter + referenceregistret "
         f"({report.registry_triples} tripler) på {report.seconds:.2f} s -> {report.out_dir}"
     )
+    from .maps import onboarding_pack
+
+    report.files["maps"] = onboarding_pack(GraphStore.open_read_only(report.out_dir), report.out_dir)
     for name, path in report.files.items():
         console.print(f"  {name}: {path}", highlight=False)
     if not report.ok:
@@ -241,6 +245,50 @@ def push_command(endpoint: str, user: str | None, password: str | None, data_dir
         err_console.print(f"[red]{exc}[/]", soft_wrap=True, highlight=False)
         sys.exit(1)
     console.print(f"{len(report.graphs)} grafer ({report.triples} tripler) sendt til {endpoint}", highlight=False)
+
+
+@main.command("map")
+@click.argument("kind", type=click.Choice(["structure", "forum", "decisions", "organisation"]))
+@click.option("--focus", default=None, help="Forummet eller organisationen kortet handler om (navn, id eller IRI).")
+@click.option("--at", "at", default=None, metavar="ÅÅÅÅ-MM-DD", help="Strukturen på denne dato (standard: i dag).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML-filen (standard: <datamappe>/maps/<kind>.html).")
+@data_dir_option
+def map_command(kind: str, focus: str | None, at: str | None, out_file: Path | None, data_dir: Path) -> None:
+    """Tegn et interaktivt kort (HTML, virker uden netværk): structure, forum, decisions eller organisation."""
+    from .maps import MapError, make_map, write_html
+
+    if at is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", at):
+        err_console.print(f"[red]--at skal være en dato ÅÅÅÅ-MM-DD, fik '{at}'[/]")
+        sys.exit(2)
+    try:
+        title, html = make_map(GraphStore.open_read_only(data_dir), kind, focus, at)
+    except (MapError, StoreError) as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True, highlight=False)
+        sys.exit(2)
+    path = write_html(out_file or data_dir / "maps" / f"{kind}.html", html)
+    console.print(f"{title}: {path}", highlight=False, soft_wrap=True)
+
+
+@main.command("path")
+@click.argument("start")
+@click.argument("end")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Tegn også forbindelsen som HTML-kort her.")
+@data_dir_option
+def path_command(start: str, end: str, out_file: Path | None, data_dir: Path) -> None:
+    """Vis hvordan to knuder hænger sammen (fx et driftsforum og det politiske niveau)."""
+    from .maps import MapError, make_path_map, write_html
+
+    try:
+        steps, html = make_path_map(GraphStore.open_read_only(data_dir), start, end)
+    except (MapError, StoreError) as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True, highlight=False)
+        sys.exit(2)
+    for number, (label, kind) in enumerate(steps):
+        console.print(f"{'   ' * min(number, 1)}{'→ ' if number else ''}{label}  [dim]({kind})[/]", highlight=False)
+    if out_file:
+        console.print(f"Kort: {write_html(out_file, html)}", highlight=False)
 
 
 @main.command()

@@ -127,6 +127,8 @@ def _emit_all(e: _Emitter) -> None:
     forum_iri = None
     if linked.forum is not None:
         forum_iri = e.forum(linked.forum)
+        if linked.forum.in_registry and m.forum and m.forum != linked.forum.name:
+            e.add(forum_iri, SKOS.altLabel, Literal(m.forum, lang="da"))  # the local name: "Direktørforum"
         e.add(meeting, SG.heldBy, forum_iri)
         e.add(meeting, BESLUIT.isGehoudenDoor, forum_iri)
     for forum in linked.new_forums.values():
