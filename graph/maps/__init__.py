@@ -369,10 +369,55 @@ def hierarchical_positions(view: nx.MultiDiGraph) -> dict[str, tuple[float, floa
     return pos
 
 
+ANCHOR_LAYOUT_ABOVE = 800  # a spring layout of every node grows ~quadratically; above this, lay out the hubs only
+
+
+def anchored_positions(view: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Large views: a spring layout of the hubs (forums, clusters, regions), every other node on a
+    sunflower spiral around the hub it hangs on. Linear in the number of nodes."""
+    simple = nx.Graph(view.to_undirected())
+    hubs = {n for n in simple if view.nodes[n]["type"] in ("region", "klynge", "forum", "group")}
+    if len(hubs) < 2:
+        ranked = sorted(simple.degree, key=lambda x: -x[1])
+        hubs = {n for n, _ in ranked[: max(2, len(ranked) // 20)]}
+    hub_graph = nx.Graph()
+    hub_graph.add_nodes_from(hubs)
+    owner: dict[str, str] = {}
+    for n in simple:
+        if n in hubs:
+            hub_graph.add_edges_from((n, m) for m in simple[n] if m in hubs)
+            continue
+        near = sorted((m for m in simple[n] if m in hubs), key=lambda m: -simple.degree(m))
+        if near:
+            owner[n] = near[0]
+            hub_graph.add_edges_from(zip(near, near[1:]))
+    members: dict[str, list[str]] = {}
+    for n, hub in owner.items():
+        members.setdefault(hub, []).append(n)
+    spread = 60 * math.sqrt(max(len(v) for v in members.values())) if members else 100
+    layout = nx.spring_layout(hub_graph, seed=7, iterations=80)
+    scale = spread * math.sqrt(len(hubs)) * 1.5
+    pos = {h: (float(x) * scale, float(y) * scale) for h, (x, y) in layout.items()}
+    golden = math.pi * (3 - math.sqrt(5))
+    for hub, nodes in members.items():
+        hx, hy = pos[hub]
+        for k, n in enumerate(sorted(nodes), start=1):
+            radius = 40 + 22 * math.sqrt(k)
+            pos[n] = (hx + radius * math.cos(k * golden), hy + radius * math.sin(k * golden))
+    rest = [n for n in simple if n not in pos]
+    width = int(math.sqrt(len(rest))) + 1
+    left = min((x for x, _ in pos.values()), default=0) - 400
+    for i, n in enumerate(rest):
+        pos[n] = (left - (i % width) * 60, (i // width) * 60)
+    return pos
+
+
 def spring_positions(view: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     simple = nx.Graph(view.to_undirected())
     if simple.number_of_nodes() == 0:
         return {}
+    if simple.number_of_nodes() > ANCHOR_LAYOUT_ABOVE:
+        return anchored_positions(view)
     layout = nx.spring_layout(simple, seed=7, k=2 / math.sqrt(max(1, simple.number_of_nodes())), iterations=60)
     scale = 120 * math.sqrt(simple.number_of_nodes())
     return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in layout.items()}
