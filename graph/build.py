@@ -7,8 +7,10 @@ module only wires the stages together, keeps the store in step with the input
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from .emit.registry import corrections_graph, registry_graph
 from .link import Corrections, load_corrections
 from .ontology import ontology_graph, ontology_turtle, shapes_graph
 from .registry import Registry, load_registry
-from .store import GraphStore, open_for_update
+from .store import GraphStore, open_for_update, to_quads
 from .vocab import CORRECTIONS_GRAPH, GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, document_graph, slug
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -116,8 +118,10 @@ def build(
     data_dir: str | Path = DEFAULT_DATA,
     document_builder: DocumentBuilder | None = None,
     progress: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> BuildReport:
-    """Compile the registry and the minutes in `paths` (default: `data_dir/minutes`) into `out_dir`."""
+    """Compile the registry and the minutes in `paths` (default: `data_dir/minutes`) into `out_dir`.
+    `jobs` processes extract documents in parallel (default: one per core; small batches run in-process)."""
     started = time.perf_counter()
     data_dir = Path(data_dir)
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
@@ -135,7 +139,7 @@ def build(
         store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
         store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
         if document_builder is not None:
-            _build_documents(store, minutes, context, fingerprint, document_builder, report, progress)
+            _build_documents(store, minutes, context, fingerprint, document_builder, report, progress, jobs)
         report.total_quads = len(store)
         report.type_counts = count_types(store)
         report.files = _export(store, out_dir)
@@ -144,17 +148,37 @@ def build(
     return report
 
 
-def _build_documents(store, minutes, context, fingerprint, document_builder, report, progress) -> None:
+PARALLEL_FROM = 24  # below this many changed documents a process pool costs more than it saves
+
+_worker: tuple[DocumentBuilder, BuildContext] | None = None
+
+
+def _init_worker(document_builder: DocumentBuilder, context: BuildContext) -> None:
+    global _worker
+    _worker = (document_builder, context)
+
+
+def _run_one(task: tuple[Path, bytes, str, str]):
+    """In a worker: the whole document pipeline, returned as pyoxigraph quads (they pickle cheaply)."""
+    path, raw, key, graph_iri = task
+    document_builder, context = _worker
+    try:
+        triples, warnings = document_builder(path, raw, key, context)
+        return to_quads(triples, graph_iri), warnings, None
+    except Exception as exc:  # one bad file must not stop the batch, nor cost what is stored
+        return None, [], str(exc) or type(exc).__name__
+
+
+def _build_documents(store, minutes, context, fingerprint, document_builder, report, progress, jobs=None) -> None:
     hashes = store.graph_hashes()
     previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
     seen: dict[str, str] = {}
+    todo: list[tuple[DocumentResult, tuple[Path, bytes, str, str], str]] = []
     for path in minutes:
         key = document_key(path)
         graph_iri = document_graph(key)
         result = DocumentResult(path=str(path), graph=str(graph_iri))
         report.documents.append(result)
-        if progress:
-            progress(str(path))
         if str(graph_iri) in seen:
             result.status, result.error = "failed", f"samme dokumentnavn som {seen[str(graph_iri)]}; omdøb en af filerne"
             continue
@@ -168,13 +192,31 @@ def _build_documents(store, minutes, context, fingerprint, document_builder, rep
         if hashes.get(str(graph_iri)) == content_hash:
             result.status = "unchanged"
             continue
-        try:
-            triples, result.warnings = document_builder(path, raw, key, context)
-        except Exception as exc:  # one bad file must not stop the batch, nor cost what is stored
-            result.status, result.error = "failed", str(exc) or type(exc).__name__
-            continue
-        result.triples = store.replace_graph(graph_iri, triples, content_hash)
-        result.status = "built"
+        todo.append((result, (path, raw, key, str(graph_iri)), content_hash))
+
+    jobs = jobs or os.cpu_count() or 1
+    tasks = [task for _, task, _ in todo]
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        pool = concurrent.futures.ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(document_builder, context))
+        outcomes = pool.map(_run_one, tasks, chunksize=8)
+    else:
+        pool = None
+        _init_worker(document_builder, context)
+        outcomes = map(_run_one, tasks)
+    try:
+        for (result, (path, _raw, _key, graph_iri), content_hash), (quads, warnings, error) in zip(todo, outcomes):
+            if progress:
+                progress(str(path))
+            if error is not None:
+                result.status, result.error = "failed", error
+                continue
+            result.warnings = warnings
+            result.triples = store.stage_quads(graph_iri, quads, content_hash)
+            result.status = "built"
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    store.commit_staged()
     for graph in sorted(previous - set(seen)):
         store.remove_graph(graph)
         report.documents.append(DocumentResult(path=graph, graph=graph, status="removed"))
@@ -197,8 +239,12 @@ def _export(store: GraphStore, out_dir: Path) -> dict[str, Path]:
         "ontology": out_dir / "ontology.ttl",
         "shapes": out_dir / "shapes.ttl",
     }
-    store.export(files["trig"], ox.RdfFormat.TRIG, exclude=[ONTOLOGY_GRAPH])
-    store.export(files["nquads"], ox.RdfFormat.N_QUADS, exclude=[ONTOLOGY_GRAPH])
+    exports = [threading.Thread(target=store.export, args=(files[name], fmt))  # Oxigraph serialises outside the GIL
+               for name, fmt in (("trig", ox.RdfFormat.TRIG), ("nquads", ox.RdfFormat.N_QUADS))]
+    for thread in exports:
+        thread.start()
+    for thread in exports:
+        thread.join()
     _write_atomic(files["ontology"], ontology_turtle())
     _write_atomic(files["shapes"], shapes_graph().serialize(format="turtle"))
     return files

@@ -74,20 +74,23 @@ def load_graph(store: GraphStore) -> nx.MultiDiGraph:
         f"{SG}Initiative": "initiative", f"{SG}Allocation": "allocation",
     }
     priority = list(classes.values())
-    for row in store.query(pre + """SELECT ?s ?c (SAMPLE(?l) AS ?label) (SAMPLE(?lvl) AS ?level) (SAMPLE(?from) AS ?vf)
-            (SAMPLE(?to) AS ?vt) (SAMPLE(?d) AS ?date) (SAMPLE(?conf) AS ?confidence) (SAMPLE(?reg) AS ?region) WHERE {
-          ?s a ?c . VALUES ?c { sg:Region sg:Sundhedsklynge sg:Forum sg:Kommune sg:Organisation foaf:Person
-                                 besluit:Zitting besluit:Besluit sg:Initiative sg:Allocation }
-          OPTIONAL { ?s skos:prefLabel ?l } OPTIONAL { ?s sg:level ?lv . ?lv skos:notation ?lvl }
-          OPTIONAL { ?s sg:validFrom ?from } OPTIONAL { ?s sg:validTo ?to } OPTIONAL { ?s dct:date ?d }
-          OPTIONAL { ?s sg:confidence ?cf . ?cf skos:notation ?conf } OPTIONAL { ?s sg:inRegion ?reg }
-        } GROUP BY ?s ?c"""):
+    for row in store.query(pre + """SELECT DISTINCT ?s ?c WHERE { ?s a ?c . VALUES ?c { sg:Region sg:Sundhedsklynge sg:Forum
+            sg:Kommune sg:Organisation foaf:Person besluit:Zitting besluit:Besluit sg:Initiative sg:Allocation } }"""):
         iri, kind = _v(row, "s"), classes[_v(row, "c")]
         if iri in g and priority.index(g.nodes[iri]["type"]) <= priority.index(kind):
             continue  # a Kommune is also an Organisation: keep the most specific type
-        g.add_node(iri, type=kind, label=_v(row, "label") or iri.rsplit("/", 1)[-1], level=_v(row, "level"),
-                   valid_from=_v(row, "vf"), valid_to=_v(row, "vt"), date=_v(row, "date"),
-                   confidence=_v(row, "confidence"), region=_v(row, "region"), facts=[])
+        g.add_node(iri, type=kind, label=iri.rsplit("/", 1)[-1], facts=[])
+    # one simple query per attribute: Oxigraph plans these well, one query with many OPTIONALs it does not
+    attributes = {
+        "label": "?s skos:prefLabel ?v", "level": "?s sg:level ?x . ?x skos:notation ?v", "valid_from": "?s sg:validFrom ?v",
+        "valid_to": "?s sg:validTo ?v", "date": "?s dct:date ?v", "confidence": "?s sg:confidence ?x . ?x skos:notation ?v",
+        "region": "?s sg:inRegion ?v",
+    }
+    for attribute, pattern in attributes.items():
+        for row in store.query(pre + f"SELECT ?s (SAMPLE(?v) AS ?value) WHERE {{ {pattern} }} GROUP BY ?s"):
+            node = g.nodes.get(_v(row, "s"))
+            if node is not None:
+                node[attribute] = _v(row, "value")
     for row in store.query(pre + """SELECT ?s (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts) WHERE {
             ?s skos:altLabel ?alt . ?s a ?c . VALUES ?c { sg:Forum sg:Sundhedsklynge sg:Organisation } } GROUP BY ?s"""):
         node = g.nodes.get(_v(row, "s"))
