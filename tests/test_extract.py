@@ -179,3 +179,9 @@ def test_arbitrary_text_never_crashes_the_extractor(registry, text):
 @given(st.text(max_size=300))
 def test_parsers_never_raise(text):
     find_money(text), find_dates(text), parse_date(text), parse_time(text), parse_number(text), classify_outcome(text)
+
+
+def test_a_second_title_line_is_not_the_forum(registry):
+    ex = run("REFERAT\n\nReferat fra møde\nArbejdsgruppen for demens\nMødedato\n3. april 2024\n\n1. Godkendelse af dagsorden\n"
+             "Dagsorden godkendt.\n\n2. Status\nReferat: Drøftet.\n", registry)
+    assert ex.meeting.forum == "Arbejdsgruppen for demens" and ex.meeting.date == "2024-04-03"

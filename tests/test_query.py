@@ -99,3 +99,14 @@ def test_resolve_accepts_a_file(tmp_path):
     path = tmp_path / "own.rq"
     path.write_text("SELECT ?s WHERE { ?s a sg:Region }", encoding="utf-8")
     assert resolve_query(str(path)).sparql.startswith("SELECT")
+
+
+def test_counts_are_not_inflated_by_labels_repeated_across_documents(built):
+    # Oxigraph's union default graph repeats a triple once per named graph that holds it
+    result = run(GraphStore.open_read_only(built.out_dir), ALL["udfald-pr-forum"])
+    by_forum: dict[str, int] = {}
+    for row in result.rows:
+        by_forum[row[1].value] = by_forum.get(row[1].value, 0) + int(row[3].value)
+    assert by_forum["Sundhedsklynge Lillebælt, fagligt strategisk niveau"] == 18  # the decisions in data/gold for 002
+    rows = run(GraphStore.open_read_only(built.out_dir), ALL["beslutninger-i-forum"]).rows
+    assert len(rows) == len({tuple(str(t) for t in r) for r in rows})

@@ -89,7 +89,7 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
         if title and not title["forum"]:
             # "Referat fra møde" with the forum on the next line (only in the header: "Referat" later is a section)
             nxt = _value_after(raw_lines, i)
-            if (nxt and m.forum is None and i < 15 and not _FIELD_RE.match(nxt[0]) and len(nxt[0]) < 150
+            if (nxt and m.forum is None and i < 15 and not _FIELD_RE.match(nxt[0]) and not _TITLE_RE.match(nxt[0]) and len(nxt[0]) < 150
                     and not nxt[0].endswith(":") and not re.search(r"\b(?:besluttede|beslutter|drøftede|godkendte)\b", nxt[0])):
                 m.forum, m.body = _split_forum_body(nxt[0])
                 m.spans["forum"] = Span(nxt[1], nxt[1] + len(nxt[0]))

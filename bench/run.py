@@ -1,0 +1,401 @@
+"""Benchmarks at national scale, one run on one machine, written to BENCHMARKS.md.
+
+    python bench/run.py --quick     # 50 documents, under a minute (CI runs this)
+    python bench/run.py --full      # 5,000 documents, the targets of the benchmark issue
+
+Measures: full build (documents/s, triples/s, peak RSS), incremental rebuild after one changed document,
+p50/p95 of every named query against the store and beside rdflib's in-memory store on the same data,
+endpoint throughput and latency over loopback with 4 concurrent clients, and map generation, HTML size
+and time to first draw in headless Chromium at about 200, 2,000 and 10,000 nodes.
+Figures are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import generate  # noqa: E402
+from graph.query import QUERY_PREFIXES, bind_params, load_queries, run, with_values  # noqa: E402
+from graph.store import GraphStore  # noqa: E402
+
+TARGETS = {
+    "build_s": 60, "incremental_s": 2, "query_p50_ms": 100, "join_speedup": 20, "rss_mb": 2048, "endpoint_qps": 200, "draw_2000_s": 3,
+}
+JOIN_QUERIES = ("beslutninger-i-forum", "initiativ-historik", "medlemmer-af-forum", "udsatte-og-videresendte",
+                "indstillinger-uden-beslutning", "moeder", "mest-involverede-organisationer")
+
+
+def cli(*args, env=None) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run the command line in a child; wall seconds and the child's peak RSS in KB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, cwd=ROOT, env=env)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return seconds, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss), done
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+# --------------------------------------------------------------------------- parts
+
+def bench_build(corpus: Path, out: Path) -> dict:
+    seconds, rss_kb, done = cli("build", str(corpus), "--out", str(out))
+    store = GraphStore.open_read_only(out)
+    docs = len(list(corpus.glob("*.txt")))
+    quads = len(store)
+    failed = done.stdout.count("fejlet") + done.stderr.count("fejlet")
+    return {"docs": docs, "quads": quads, "build_s": seconds, "docs_per_s": docs / seconds, "quads_per_s": quads / seconds,
+            "rss_mb": rss_kb / 1024, "failed": failed}
+
+
+def bench_incremental(corpus: Path, out: Path) -> dict:
+    victim = sorted(corpus.glob("*.txt"))[len(list(corpus.glob("*.txt"))) // 2]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nPunkt 99: Eventuelt\nBeslutning\nTaget til efterretning.\n", encoding="utf-8")
+    seconds, _, done = cli("build", str(corpus), "--out", str(out))
+    unchanged, _, _ = cli("build", str(corpus), "--out", str(out))
+    return {"incremental_s": seconds, "unchanged_s": unchanged, "rebuilt": done.stdout.count("bygget")}
+
+
+# For node parameters the benchmark picks a node that exists in its own data (the defaults name sample documents).
+PICK = {
+    "forum": "SELECT ?x WHERE { ?m sg:heldBy ?x } GROUP BY ?x ORDER BY DESC(COUNT(?m)) LIMIT 1",
+    "person": "SELECT ?x WHERE { ?ms org:member ?x } GROUP BY ?x ORDER BY DESC(COUNT(?ms)) LIMIT 1",
+    "organisation": "SELECT ?x WHERE { ?ms org:member ?x . ?x a sg:Kommune } LIMIT 1",
+    "initiativ": "SELECT ?x WHERE { ?i sg:concerns ?x . ?x a sg:Initiative } GROUP BY ?x ORDER BY DESC(COUNT(?i)) LIMIT 1",
+    "faktum": "SELECT ?x WHERE { ?x a besluit:Besluit } LIMIT 1",
+}
+
+
+def bench_params(store: GraphStore, query) -> dict[str, str]:
+    chosen = {}
+    for param in query.params:
+        if param.type == "node" and param.name in PICK:
+            rows = list(store.query(PICK[param.name], prefixes=QUERY_PREFIXES))
+            if rows:
+                chosen[param.name] = rows[0]["x"].value
+    return chosen
+
+
+def bench_queries(store_dir: Path, repeats: int) -> dict[str, dict]:
+    store = GraphStore.open_read_only(store_dir)
+    results = {}
+    for name, query in load_queries().items():
+        params = bench_params(store, query)
+        run(store, query, params)  # warm
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            result = run(store, query, params)
+            times.append((time.perf_counter() - started) * 1000)
+        results[name] = {"p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95), "rows": len(result.rows)}
+    return results
+
+
+def _rdflib_child(dataset, text, repeats, conn):
+    times = []
+    try:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            list(dataset.query(text))
+            times.append((time.perf_counter() - started) * 1000)
+        conn.send(statistics.median(times))
+    except Exception as exc:  # rdflib cannot run every SPARQL construct we use
+        conn.send(f"fejl: {type(exc).__name__}")
+
+
+def bench_rdflib(nquads: Path, queries: dict[str, dict], timeout_s: float, repeats: int) -> dict:
+    from rdflib import Dataset
+
+    started = time.perf_counter()
+    dataset = Dataset(default_union=True)
+    dataset.parse(str(nquads), format="nquads")
+    load_s = time.perf_counter() - started
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in QUERY_PREFIXES.items())
+    context = multiprocessing.get_context("fork")
+    for name, query in load_queries().items():
+        store = GraphStore.open_read_only(nquads.parent)
+        text = prologue + with_values(query.sparql, bind_params(query, bench_params(store, query), store))
+        parent, child = context.Pipe()
+        process = context.Process(target=_rdflib_child, args=(dataset, text, repeats, child))
+        process.start()
+        process.join(timeout_s)
+        if process.is_alive():
+            process.kill()
+            value = None
+        else:
+            value = parent.recv() if parent.poll() else None
+        queries[name]["rdflib_ms"] = value
+    return {"rdflib_load_s": load_s, "rdflib_quads": len(dataset)}
+
+
+def bench_endpoint(store_dir: Path, seconds: float, clients: int = 4) -> dict:
+    from graph.serve import free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--data", str(store_dir), "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode(
+        {"query": "PREFIX sg: <https://w3id.org/sundhedsgraf/ont#> SELECT ?k WHERE { ?k a sg:Region } LIMIT 10"})
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    latencies: list[float] = []
+    errors = [0]
+    stop = time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    def client():
+        mine = []
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            try:
+                urllib.request.urlopen(url, timeout=10).read()
+                mine.append((time.perf_counter() - started) * 1000)
+            except OSError:
+                errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    process.terminate()
+    process.wait(10)
+    return {"endpoint_qps": len(latencies) / elapsed, "endpoint_p50_ms": statistics.median(latencies),
+            "endpoint_p95_ms": percentile(latencies, 0.95), "endpoint_errors": errors[0], "clients": clients}
+
+
+def synthetic_view(n: int):
+    import networkx as nx
+
+    from graph.maps import View
+
+    rng = random.Random(1)
+    g = nx.MultiDiGraph()
+    forums = max(5, n // 20)
+    for i in range(forums):
+        g.add_node(f"f{i}", type="forum", label=f"Forum {i}", facts=[], level="arbejdsgruppe")
+    for i in range(forums, n):
+        kind = rng.choice(["organisation", "initiative", "kommune", "decision"])
+        g.add_node(f"n{i}", type=kind, label=f"{kind} {i}", facts=[("Note", "tekst")], outcome="approved" if kind == "decision" else None)
+        g.add_edge(f"n{i}", f"f{rng.randrange(forums)}", label="medlem")
+        if rng.random() < 0.6:
+            g.add_edge(f"n{i}", f"f{rng.randrange(forums)}", label="vedrører")
+    return View(f"syntetisk-{n}", f"{n} knuder", g)
+
+
+def first_draw(path: Path) -> float | None:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        started = time.perf_counter()
+        page.goto(path.as_uri())
+        page.wait_for_function("window.mapReady === true", timeout=120_000)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # painted
+        seconds = time.perf_counter() - started
+        browser.close()
+    return seconds
+
+
+def bench_maps(store_dir: Path, work: Path, sizes=(2000, 10000)) -> list[dict]:
+    from graph.maps import make_map, render, write_html
+
+    rows = []
+    started = time.perf_counter()
+    title, html = make_map(GraphStore.open_read_only(store_dir), "structure")
+    path = write_html(work / "structure.html", html)
+    nodes = sum(1 for _ in json.loads(html.split('type="application/json">', 1)[1].split("</script>", 1)[0])["views"]["struktur"]["nodes"])
+    rows.append({"map": f"struktur ({nodes} knuder)", "render_s": time.perf_counter() - started, "kb": path.stat().st_size / 1024,
+                 "draw_s": first_draw(path)})
+    for size in sizes:
+        started = time.perf_counter()
+        view = synthetic_view(size)
+        path = write_html(work / f"syntetisk-{size}.html", render([view], view.label, view.label, ""))
+        rows.append({"map": f"syntetisk ({size} knuder)", "render_s": time.perf_counter() - started, "kb": path.stat().st_size / 1024,
+                     "draw_s": first_draw(path)})
+    return rows
+
+
+# --------------------------------------------------------------------------- report
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    out = {"python": platform.python_version()}
+    for package in ("pyoxigraph", "oxigraph", "rdflib", "networkx", "pyvis"):
+        try:
+            out[package] = version(package)
+        except Exception:
+            out[package] = "?"
+    try:
+        out["chromium"] = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        out["chromium"] = "mangler"
+    return out
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return f"{os.cpu_count()} kerner ({cpu}), {memory:.0f} GiB RAM, {platform.system()} {platform.release()}"
+
+
+def n(value: float, decimals: int = 0) -> str:
+    """Danish number formatting: 12.345,6"""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def ok(value, target, higher_is_better=False) -> str:
+    if value is None:
+        return "–"
+    good = value >= target if higher_is_better else value <= target
+    return "✓" if good else "✗"
+
+
+def write_report(mode: str, r: dict, path: Path) -> None:
+    b, inc, ep = r["build"], r["incremental"], r["endpoint"]
+    q = r["queries"]
+    lines = [
+        "# Benchmarks", "",
+        f"Kørt {time.strftime('%Y-%m-%d %H:%M')} med `python bench/run.py --{mode}` på én maskine: {machine()}.",
+        "Versioner: " + ", ".join(f"{k} {v}" for k, v in r["versions"].items()) + ".",
+        f"Korpus: {n(b['docs'])} syntetiske referater (`bench/corpus.py`, seed 1, fem layouts), {n(b['quads'])} quads i databasen.",
+        "Tallene rapporteres, de testes aldrig som tidsgrænser.", "",
+        "## Mål", "",
+        "| mål (ved 5.000 dokumenter) | målt her | mål | |", "| --- | --- | --- | --- |",
+        f"| fuld build fra ingenting (CLI, inkl. kort) | {n(b['build_s'], 1)} s ({n(b['docs_per_s'])} dok./s, {n(b['quads_per_s'])} quads/s) | ≤ {TARGETS['build_s']} s | {ok(b['build_s'], TARGETS['build_s'])} |",
+        f"| ét ændret dokument genopbygget | {inc['incremental_s']:.1f} s (uændret korpus: {inc['unchanged_s']:.1f} s) | ≤ {TARGETS['incremental_s']} s | {ok(inc['incremental_s'], TARGETS['incremental_s'])} |",
+        f"| største p50 for en navngiven forespørgsel | {max(x['p50_ms'] for x in q.values()):.1f} ms | ≤ {TARGETS['query_p50_ms']} ms | {ok(max(x['p50_ms'] for x in q.values()), TARGETS['query_p50_ms'])} |",
+    ]
+    def base(x):  # Oxigraph on the same data rdflib ran on
+        return x.get("p50_small_ms") or x["p50_ms"]
+
+    speedups = [x["rdflib_ms"] / base(x) for n, x in q.items() if n in JOIN_QUERIES and isinstance(x.get("rdflib_ms"), float) and base(x) > 0]
+    if speedups:
+        lines.append(f"| Oxigraph mod rdflib (hukommelse) på join-forespørgsler, mindste faktor | {min(speedups):.0f}× (median {statistics.median(speedups):.0f}×; rdflib-data: {n(r['rdflib']['rdflib_quads'])} quads) | ≥ {TARGETS['join_speedup']}× | {ok(min(speedups), TARGETS['join_speedup'], True)} |")
+    lines += [
+        f"| maksimal RSS under build | {b['rss_mb']:.0f} MB | ≤ {TARGETS['rss_mb']} MB | {ok(b['rss_mb'], TARGETS['rss_mb'])} |",
+        f"| endpoint, {ep['clients']} samtidige klienter | {ep['endpoint_qps']:.0f} forespørgsler/s (p50 {ep['endpoint_p50_ms']:.1f} ms, p95 {ep['endpoint_p95_ms']:.1f} ms, {ep['endpoint_errors']} fejl) | ≥ {TARGETS['endpoint_qps']}/s | {ok(ep['endpoint_qps'], TARGETS['endpoint_qps'], True)} |",
+    ]
+    draw2000 = next((m["draw_s"] for m in r["maps"] if "2000" in m["map"]), None)
+    lines.append(f"| første tegning af kort med 2.000 knuder | {draw2000:.2f} s |" if draw2000 is not None else "| første tegning af kort med 2.000 knuder | (ingen chromium) |")
+    lines[-1] += f" ≤ {TARGETS['draw_2000_s']} s | {ok(draw2000, TARGETS['draw_2000_s'])} |"
+    lines += ["", "## Navngivne forespørgsler", "",
+              "| forespørgsel | rækker | p50 ms | p95 ms | rdflib p50 ms | faktor (samme data) |", "| --- | --- | --- | --- | --- | --- |"]
+    for name, x in sorted(q.items()):
+        rd = x.get("rdflib_ms")
+        factor = f"{rd / base(x):.0f}×" if isinstance(rd, float) and base(x) > 0 else ("stoppet" if rd is None else rd)
+        rd_text = f"{rd:.1f}" if isinstance(rd, float) else ("> " + str(r["rdflib_timeout_s"]) + " s" if rd is None else rd)
+        lines.append(f"| {name}{' (join)' if name in JOIN_QUERIES else ''} | {x['rows']} | {x['p50_ms']:.1f} | {x['p95_ms']:.1f} | {rd_text} | {factor} |")
+    lines += ["", f"rdflib: `Dataset(default_union=True)` med {n(r['rdflib']['rdflib_quads'])} quads indlæst fra N-Quads på "
+              f"{n(r['rdflib']['rdflib_load_s'], 1)} s; hver forespørgsel kørt i en underproces med en grænse på {r['rdflib_timeout_s']} s; "
+              "faktoren er rdflib delt med Oxigraph på de samme data.", "",
+              "## Kort", "", "| kort | generering s | HTML KB | første tegning s (headless Chromium) |", "| --- | --- | --- | --- |"]
+    for m in r["maps"]:
+        lines.append(f"| {m['map']} | {m['render_s']:.2f} | {m['kb']:.0f} | {m['draw_s']:.2f} |" if m["draw_s"] is not None
+                     else f"| {m['map']} | {m['render_s']:.2f} | {m['kb']:.0f} | – |")
+    lines += ["", "## Hvad begrænser", "", *r.get("limits", [])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--quick", action="store_true", help="50 documents; under a minute")
+    mode.add_argument("--full", action="store_true", help="5,000 documents")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="report file")
+    parser.add_argument("--docs", type=int, default=None, help="override the number of documents")
+    args = parser.parse_args()
+    quick = args.quick
+    docs = args.docs or (50 if quick else 5000)
+    work = Path(tempfile.mkdtemp(prefix="sundhedsgraf-bench-"))
+    try:
+        print(f"korpus: {docs} dokumenter", flush=True)
+        generate(docs, work / "corpus")
+        r = {"versions": versions()}
+        r["build"] = bench_build(work / "corpus", work / "out")
+        print("build", r["build"], flush=True)
+        r["queries"] = bench_queries(work / "out", 5 if quick else 11)
+        print("queries done", flush=True)
+        # rdflib's memory store needs ~1.8 GB and ~30 s per million quads: compare on at most 500 documents
+        small = min(docs, 500)
+        if small < docs:
+            generate(small, work / "corpus-small")
+            cli("build", str(work / "corpus-small"), "--out", str(work / "out-small"))
+            compare_queries = bench_queries(work / "out-small", 5)
+            r["rdflib_timeout_s"] = 60
+            r["rdflib"] = bench_rdflib(work / "out-small" / "sundhedsgraf.nq", compare_queries, 60, 3)
+            for name, x in compare_queries.items():
+                r["queries"][name]["rdflib_ms"] = x.get("rdflib_ms")
+                r["queries"][name]["p50_small_ms"] = x["p50_ms"]
+        else:
+            r["rdflib_timeout_s"] = 5 if quick else 20
+            r["rdflib"] = bench_rdflib(work / "out" / "sundhedsgraf.nq", r["queries"], r["rdflib_timeout_s"], 1 if quick else 3)
+        print("rdflib done", flush=True)
+        r["endpoint"] = bench_endpoint(work / "out", 2 if quick else 10)
+        print("endpoint", r["endpoint"], flush=True)
+        r["maps"] = bench_maps(work / "out", work, (2000,) if quick else (2000, 10000))
+        print("maps", r["maps"], flush=True)
+        r["incremental"] = bench_incremental(work / "corpus", work / "out")
+        print("incremental", r["incremental"], flush=True)
+        r["limits"] = LIMITS
+        write_report("quick" if quick else "full", r, args.out)
+        print(f"skrevet: {args.out}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+LIMITS = [
+    "- **Indsættelse i databasen.** Hvert referat giver omkring tusind quads, fordi hvert faktum har sit citat "
+    "(`sg:Quote` med dokument, tegnspænd og tekst). Oxigraph indsætter her omkring 100.000-150.000 quads/s i ét bulk-load; "
+    "ved 5.000 dokumenter er det alene en stor del af byggetiden. Udtrækket kører parallelt på begge kerner.",
+    "- **Eksport og kort ved hver build.** `build` skriver hele datasættet som TriG og N-Quads og laver introduktionspakken med "
+    "kort; begge dele vokser med hele korpusset, også når kun ét dokument er ændret. Det er det, der holder en inkrementel "
+    "build over 2 s ved stor skala; en eksport pr. graf, der kun skrives for ændrede grafer, er den oplagte næste rettelse.",
+    "- **rdflib-sammenligningen** køres på højst 500 dokumenter, fordi rdflibs hukommelseslager bruger ~1,8 GB og ~30 s pr. "
+    "million quads; faktoren sammenligner de to motorer på de samme data.",
+]
+
+
+if __name__ == "__main__":
+    main()
