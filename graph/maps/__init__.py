@@ -28,6 +28,7 @@ from ..vocab import ID
 
 SG = "https://w3id.org/sundhedsgraf/ont#"
 MAX_NODES = 2500  # above this a view aggregates what a person could not read one by one
+PACK_VIEWS = 30  # forums and organisations with their own map in the onboarding pack
 
 # type -> (Danish label, vis style, the shape in words for the legend)
 TYPES: dict[str, tuple[str, dict, str]] = {
@@ -61,8 +62,14 @@ def _v(row, key):
     return None if term is None else term.value
 
 
-def load_graph(store: GraphStore) -> nx.MultiDiGraph:
-    """The governance graph the maps draw from: typed nodes with key facts, labelled edges."""
+MAX_DECISION_NODES = 5000  # above this, decisions are loaded as counts per forum and outcome
+
+
+def load_graph(store: GraphStore, max_decisions: int = MAX_DECISION_NODES) -> nx.MultiDiGraph:
+    """The governance graph the maps draw from: typed nodes with key facts, labelled edges.
+    A national corpus has tens of thousands of decisions: above `max_decisions` they are loaded as one
+    node per forum and outcome with a count, which is what a map can show anyway. Quotes are fetched
+    later, only for the nodes a view draws."""
     g = nx.MultiDiGraph()
     pre = f"PREFIX sg: <{SG}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX org: <http://www.w3.org/ns/org#> " \
           "PREFIX besluit: <http://data.vlaanderen.be/ns/besluit#> PREFIX prov: <http://www.w3.org/ns/prov#> " \
@@ -74,8 +81,12 @@ def load_graph(store: GraphStore) -> nx.MultiDiGraph:
         f"{SG}Initiative": "initiative", f"{SG}Allocation": "allocation",
     }
     priority = list(classes.values())
-    for row in store.query(pre + """SELECT DISTINCT ?s ?c WHERE { ?s a ?c . VALUES ?c { sg:Region sg:Sundhedsklynge sg:Forum
-            sg:Kommune sg:Organisation foaf:Person besluit:Zitting besluit:Besluit sg:Initiative sg:Allocation } }"""):
+    decisions = int(next(iter(store.query(pre + "SELECT (COUNT(*) AS ?n) WHERE { ?d a besluit:Besluit }")))["n"].value)
+    detailed = decisions <= max_decisions
+    wanted = "sg:Region sg:Sundhedsklynge sg:Forum sg:Kommune sg:Organisation foaf:Person besluit:Zitting sg:Initiative sg:Allocation"
+    if detailed:
+        wanted += " besluit:Besluit"
+    for row in store.query(pre + f"SELECT DISTINCT ?s ?c WHERE {{ ?s a ?c . VALUES ?c {{ {wanted} }} }}"):
         iri, kind = _v(row, "s"), classes[_v(row, "c")]
         if iri in g and priority.index(g.nodes[iri]["type"]) <= priority.index(kind):
             continue  # a Kommune is also an Organisation: keep the most specific type
@@ -114,11 +125,17 @@ def load_graph(store: GraphStore) -> nx.MultiDiGraph:
             amount = float(_v(row, "kr"))
             node["label"] = f"{amount:,.0f} kr.".replace(",", ".") + (f" → {_v(row, 'who')}" if _v(row, "who") else "")
             node["facts"].append(("Beløb", f"{amount:,.0f} kr.".replace(",", ".")))
-    for row in store.query(pre + """SELECT ?s (SAMPLE(?quote) AS ?q) (SAMPLE(?file) AS ?f) WHERE {
-            ?s prov:qualifiedDerivation ?d . ?d sg:quote ?quote ; prov:entity ?doc . ?doc sg:fileName ?file } GROUP BY ?s"""):
-        node = g.nodes.get(_v(row, "s"))
-        if node is not None:
-            node["quote"], node["source"] = _v(row, "q")[:400], _v(row, "f")
+    if not detailed:
+        for row in store.query(pre + """SELECT ?f ?o (COUNT(DISTINCT ?d) AS ?n) (MAX(?date) AS ?last) WHERE {
+                ?d sg:decidedBy ?f ; sg:outcome ?oc . ?oc skos:notation ?o OPTIONAL { ?d dct:date ?date } } GROUP BY ?f ?o"""):
+            forum, outcome, count = _v(row, "f"), _v(row, "o"), int(_v(row, "n"))
+            if forum not in g:
+                continue
+            label = concept_label(concept_keys("OutcomeScheme")[outcome])
+            gid = f"{forum}#beslutninger-{outcome}"
+            g.add_node(gid, type="group", label=f"{count} × {label.lower()}", outcome=outcome, date=_v(row, "last"),
+                       facts=[("Beslutninger", f"{count} med udfaldet {label.lower()}")])
+            g.add_edge(gid, forum, label="besluttet af")
     edges = [
         ("sg:inRegion", "i region"), ("sg:partOf", "del af"), ("sg:reportsTo", "rapporterer til"),
         ("org:hasMember", "medlem"), ("sg:acuteHospital", "akutsygehus"), ("sg:heldBy", "holdt af"),
@@ -433,6 +450,7 @@ class View:
     graph: nx.MultiDiGraph
     hierarchical: bool = False
     intro: str = ""
+    store: GraphStore | None = None  # where the quotes for its nodes are fetched
 
 
 def view_data(view: View) -> dict:
@@ -487,10 +505,25 @@ def _script_safe_json(data) -> str:
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def attach_quotes(views: list[View]) -> None:
+    """The quoted source sentence for every node the views draw, fetched in batches."""
+    for view in views:
+        store = view.store
+        wanted = [n for n, d in view.graph.nodes(data=True) if n.startswith("http") and "#" not in n and "quote" not in d]
+        for start in range(0, len(wanted), 300):
+            batch = " ".join(f"<{n}>" for n in wanted[start:start + 300])
+            for row in store.query(f"""PREFIX sg: <{SG}> PREFIX prov: <http://www.w3.org/ns/prov#>
+                    SELECT ?s (SAMPLE(?quote) AS ?q) (SAMPLE(?file) AS ?f) WHERE {{ VALUES ?s {{ {batch} }}
+                    ?s prov:qualifiedDerivation ?d . ?d sg:quote ?quote ; prov:entity ?doc . ?doc sg:fileName ?file }} GROUP BY ?s"""):
+                node = view.graph.nodes[_v(row, "s")]
+                node["quote"], node["source"] = _v(row, "q")[:400], _v(row, "f")
+
+
 def render(views: list[View], title: str, heading: str, intro: str, start: str | None = None) -> str:
     env = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html"]))
     template = env.get_template("template.html")
     vis_js, vis_css = _vis_assets()
+    attach_quotes([v for v in views if v.store is not None])
     data = {
         "views": {v.id: view_data(v) for v in views},
         "start": start or views[0].id,
@@ -533,23 +566,23 @@ def make_map(store: GraphStore, kind: str, focus: str | None = None, at: str | N
     g = load_graph(store)
     at = at or date.today().isoformat()
     if kind == "structure":
-        view = View("struktur", f"Strukturen pr. {at}", structure(g, at), hierarchical=True)
+        view = View("struktur", f"Strukturen pr. {at}", structure(g, at), hierarchical=True, store=store)
         title = f"Sundhedssamarbejdets struktur pr. {at}"
     elif kind == "forum":
         if not focus:
             raise MapError("forumkortet kræver --focus (navn eller IRI på forummet)")
         node = find(g, focus, ("forum",))
-        view = View("forum", g.nodes[node]["label"], forum_view(g, node))
+        view = View("forum", g.nodes[node]["label"], forum_view(g, node), store=store)
         title = f"Forum: {g.nodes[node]['label']}"
     elif kind == "decisions":
         node = find(g, focus, ("forum",)) if focus else None
-        view = View("beslutninger", "Beslutninger", decisions_view(g, node))
+        view = View("beslutninger", "Beslutninger", decisions_view(g, node), store=store)
         title = "Hvem beslutter hvad" + (f": {g.nodes[node]['label']}" if node else "")
     elif kind == "organisation":
         if not focus:
             raise MapError("organisationskortet kræver --focus (navn eller IRI)")
         node = find(g, focus, ("organisation", "kommune", "region"))
-        view = View("organisation", g.nodes[node]["label"], organisation_view(g, node))
+        view = View("organisation", g.nodes[node]["label"], organisation_view(g, node), store=store)
         title = f"Organisation: {g.nodes[node]['label']}"
     else:
         raise MapError(f"ukendt korttype '{kind}' (structure, forum, decisions, organisation)")
@@ -564,7 +597,7 @@ def make_path_map(store: GraphStore, a: str, b: str) -> tuple[list[tuple[str, st
     nodes, graph = path_view(g, start, end)
     steps = [(g.nodes[n]["label"], TYPES[g.nodes[n]["type"]][0]) for n in nodes]
     title = f"Forbindelsen fra {steps[0][0]} til {steps[-1][0]}"
-    return steps, render([View("sti", title, graph, hierarchical=False)], title, title, INTRO["path"])
+    return steps, render([View("sti", title, graph, hierarchical=False, store=store)], title, title, INTRO["path"])
 
 
 def onboarding_pack(store: GraphStore, out_dir: Path, at: str | None = None) -> Path:
@@ -573,20 +606,25 @@ def onboarding_pack(store: GraphStore, out_dir: Path, at: str | None = None) -> 
     g = load_graph(store)
     at = at or date.today().isoformat()
     views = [
-        View("struktur", f"Strukturen i dag ({at})", structure(g, at), hierarchical=True),
-        View("struktur-2027", "Strukturen efter reformen (2027-01-01)", structure(g, "2027-01-01"), hierarchical=True),
-        View("beslutninger", "Hvem beslutter hvad", decisions_view(g)),
+        View("struktur", f"Strukturen i dag ({at})", structure(g, at), hierarchical=True, store=store),
+        View("struktur-2027", "Strukturen efter reformen (2027-01-01)", structure(g, "2027-01-01"), hierarchical=True, store=store),
+        View("beslutninger", "Hvem beslutter hvad", decisions_view(g), store=store),
     ]
     for n, d in sorted(g.nodes(data=True), key=lambda x: x[1]["label"]):
         if d["type"] == "klynge":
             sub = nx.MultiDiGraph(g.subgraph({n} | {s for s, _, e in g.in_edges(n, data=True)} | {o for _, o in g.out_edges(n)}))
-            views.append(View(f"klynge-{n.rsplit('/id/', 1)[-1]}", f"Klynge: {d['label']}", sub, hierarchical=True))
-    for n, d in sorted(g.nodes(data=True), key=lambda x: x[1]["label"]):
-        if d["type"] == "forum" and any(e["label"] in ("holdt af", "besluttet af") for _, _, e in g.in_edges(n, data=True)):
-            views.append(View(f"forum-{n.rsplit('/id/', 1)[-1]}", f"Forum: {d['label']}", forum_view(g, n)))
-    for n, d in sorted(g.nodes(data=True), key=lambda x: x[1]["label"]):
-        if d["type"] in ("organisation", "kommune") and any(g.nodes[s]["type"] in ("person", "allocation") for s, _ in g.in_edges(n)):
-            views.append(View(f"organisation-{n.rsplit('/id/', 1)[-1]}", f"Organisation: {d['label']}", organisation_view(g, n)))
+            views.append(View(f"klynge-{n.rsplit('/id/', 1)[-1]}", f"Klynge: {d['label']}", sub, hierarchical=True, store=store))
+    # the busiest forums and the most connected organisations; `sundhedsgraf map` draws any other
+    activity = {n: sum(1 for _, _, e in g.in_edges(n, data=True) if e["label"] in ("holdt af", "besluttet af"))
+                for n, d in g.nodes(data=True) if d["type"] == "forum"}
+    busiest = sorted((n for n, a in activity.items() if a), key=lambda n: (-activity[n], g.nodes[n]["label"]))[:PACK_VIEWS]
+    for n in sorted(busiest, key=lambda n: g.nodes[n]["label"]):
+        views.append(View(f"forum-{n.rsplit('/id/', 1)[-1]}", f"Forum: {g.nodes[n]['label']}", forum_view(g, n), store=store))
+    links = {n: sum(1 for s, _ in g.in_edges(n) if g.nodes[s]["type"] in ("person", "allocation"))
+             for n, d in g.nodes(data=True) if d["type"] in ("organisation", "kommune")}
+    connected = sorted((n for n, c in links.items() if c), key=lambda n: (-links[n], g.nodes[n]["label"]))[:PACK_VIEWS]
+    for n in sorted(connected, key=lambda n: g.nodes[n]["label"]):
+        views.append(View(f"organisation-{n.rsplit('/id/', 1)[-1]}", f"Organisation: {g.nodes[n]['label']}", organisation_view(g, n), store=store))
     html = render(views, "sundhedsgraf: kort over sundhedssamarbejdet", "Sundhedssamarbejdet på kort", INTRO["structure"] +
                   " Vælg et kort: strukturen, hvem der beslutter hvad, eller en klynge, et forum eller en organisation.")
     return write_html(Path(out_dir) / "maps" / "index.html", html)
