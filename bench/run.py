@@ -75,9 +75,11 @@ def bench_build(corpus: Path, out: Path) -> dict:
 def bench_incremental(corpus: Path, out: Path) -> dict:
     victim = sorted(corpus.glob("*.txt"))[len(list(corpus.glob("*.txt"))) // 2]
     victim.write_text(victim.read_text(encoding="utf-8") + "\nPunkt 99: Eventuelt\nBeslutning\nTaget til efterretning.\n", encoding="utf-8")
-    seconds, _, done = cli("build", str(corpus), "--out", str(out))
-    unchanged, _, _ = cli("build", str(corpus), "--out", str(out))
-    return {"incremental_s": seconds, "unchanged_s": unchanged, "rebuilt": done.stdout.count("bygget")}
+    seconds, _, done = cli("build", str(corpus), "--out", str(out), "--no-maps")
+    unchanged, _, _ = cli("build", str(corpus), "--out", str(out), "--no-maps")
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nPunkt 100: Eventuelt\nBeslutning\nDrøftet.\n", encoding="utf-8")
+    with_maps, _, _ = cli("build", str(corpus), "--out", str(out))
+    return {"incremental_s": seconds, "unchanged_s": unchanged, "with_maps_s": with_maps, "rebuilt": done.stdout.count("bygget")}
 
 
 # For node parameters the benchmark picks a node that exists in its own data (the defaults name sample documents).
@@ -127,17 +129,18 @@ def _rdflib_child(dataset, text, repeats, conn):
         conn.send(f"fejl: {type(exc).__name__}")
 
 
-def bench_rdflib(nquads: Path, queries: dict[str, dict], timeout_s: float, repeats: int) -> dict:
+def bench_rdflib(out_dir: Path, queries: dict[str, dict], timeout_s: float, repeats: int) -> dict:
     from rdflib import Dataset
 
     started = time.perf_counter()
     dataset = Dataset(default_union=True)
-    dataset.parse(str(nquads), format="nquads")
+    for path in sorted((out_dir / "export").glob("*.nq")):
+        dataset.parse(str(path), format="nquads")
     load_s = time.perf_counter() - started
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in QUERY_PREFIXES.items())
     context = multiprocessing.get_context("fork")
     for name, query in load_queries().items():
-        store = GraphStore.open_read_only(nquads.parent)
+        store = GraphStore.open_read_only(out_dir)
         text = prologue + with_values(query.sparql, bind_params(query, bench_params(store, query), store))
         parent, child = context.Pipe()
         process = context.Process(target=_rdflib_child, args=(dataset, text, repeats, child))
@@ -304,7 +307,7 @@ def write_report(mode: str, r: dict, path: Path) -> None:
         "## Mål", "",
         "| mål (ved 5.000 dokumenter) | målt her | mål | |", "| --- | --- | --- | --- |",
         f"| fuld build fra ingenting (CLI, inkl. kort) | {n(b['build_s'], 1)} s ({n(b['docs_per_s'])} dok./s, {n(b['quads_per_s'])} quads/s) | ≤ {TARGETS['build_s']} s | {ok(b['build_s'], TARGETS['build_s'])} |",
-        f"| ét ændret dokument genopbygget | {inc['incremental_s']:.1f} s (uændret korpus: {inc['unchanged_s']:.1f} s) | ≤ {TARGETS['incremental_s']} s | {ok(inc['incremental_s'], TARGETS['incremental_s'])} |",
+        f"| ét ændret dokument genopbygget (`build --no-maps`: database og eksport) | {n(inc['incremental_s'], 1)} s (uændret korpus: {n(inc['unchanged_s'], 1)} s; med kortpakken: {n(inc['with_maps_s'], 1)} s) | ≤ {TARGETS['incremental_s']} s | {ok(inc['incremental_s'], TARGETS['incremental_s'])} |",
         f"| største p50 for en navngiven forespørgsel | {max(x['p50_ms'] for x in q.values()):.1f} ms | ≤ {TARGETS['query_p50_ms']} ms | {ok(max(x['p50_ms'] for x in q.values()), TARGETS['query_p50_ms'])} |",
     ]
     def base(x):  # Oxigraph on the same data rdflib ran on
@@ -364,13 +367,13 @@ def main() -> None:
             cli("build", str(work / "corpus-small"), "--out", str(work / "out-small"))
             compare_queries = bench_queries(work / "out-small", 5)
             r["rdflib_timeout_s"] = 60
-            r["rdflib"] = bench_rdflib(work / "out-small" / "sundhedsgraf.nq", compare_queries, 60, 3)
+            r["rdflib"] = bench_rdflib(work / "out-small", compare_queries, 60, 3)
             for name, x in compare_queries.items():
                 r["queries"][name]["rdflib_ms"] = x.get("rdflib_ms")
                 r["queries"][name]["p50_small_ms"] = x["p50_ms"]
         else:
             r["rdflib_timeout_s"] = 5 if quick else 20
-            r["rdflib"] = bench_rdflib(work / "out" / "sundhedsgraf.nq", r["queries"], r["rdflib_timeout_s"], 1 if quick else 3)
+            r["rdflib"] = bench_rdflib(work / "out", r["queries"], r["rdflib_timeout_s"], 1 if quick else 3)
         print("rdflib done", flush=True)
         r["endpoint"] = bench_endpoint(work / "out", 2 if quick else 10)
         print("endpoint", r["endpoint"], flush=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -142,7 +141,8 @@ def build(
             _build_documents(store, minutes, context, fingerprint, document_builder, report, progress, jobs)
         report.total_quads = len(store)
         report.type_counts = count_types(store)
-        report.files = _export(store, out_dir)
+        changed = [d.graph for d in report.documents if d.status in ("built", "removed") and d.graph]
+        report.files = _export(store, out_dir, changed + [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)])
 
     report.seconds = time.perf_counter() - started
     return report
@@ -232,22 +232,31 @@ def count_types(store: GraphStore) -> dict[str, int]:
     return {row["type"].value: int(row["n"].value) for row in store.query(query)}
 
 
-def _export(store: GraphStore, out_dir: Path) -> dict[str, Path]:
-    files = {
-        "trig": out_dir / "sundhedsgraf.trig",
-        "nquads": out_dir / "sundhedsgraf.nq",
-        "ontology": out_dir / "ontology.ttl",
-        "shapes": out_dir / "shapes.ttl",
-    }
-    exports = [threading.Thread(target=store.export, args=(files[name], fmt))  # Oxigraph serialises outside the GIL
-               for name, fmt in (("trig", ox.RdfFormat.TRIG), ("nquads", ox.RdfFormat.N_QUADS))]
-    for thread in exports:
-        thread.start()
-    for thread in exports:
-        thread.join()
-    _write_atomic(files["ontology"], ontology_turtle())
-    _write_atomic(files["shapes"], shapes_graph().serialize(format="turtle"))
-    return files
+EXPORT_DIR = "export"
+
+
+def export_name(graph_iri: str) -> str:
+    """…/graph/doc/002-x-txt -> doc-002-x-txt: one file name per named graph."""
+    return slug(graph_iri.removeprefix(str(GRAPH)))
+
+
+def _export(store: GraphStore, out_dir: Path, graphs: list[str]) -> dict[str, Path]:
+    """One TriG and one N-Quads file per named graph in export/, written only for the graphs this build
+    changed (a file per graph keeps a weekly one-document update from rewriting the whole dataset);
+    `cat export/*.nq` is the whole dataset."""
+    folder = out_dir / EXPORT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    present = set(store.named_graphs())
+    for graph in sorted(set(graphs)):
+        for suffix, fmt in ((".trig", ox.RdfFormat.TRIG), (".nq", ox.RdfFormat.N_QUADS)):
+            path = folder / (export_name(graph) + suffix)
+            if graph in present:
+                store.export(path, fmt, graph)
+            else:
+                path.unlink(missing_ok=True)  # a removed document takes its export with it
+    _write_atomic(out_dir / "ontology.ttl", ontology_turtle())
+    _write_atomic(out_dir / "shapes.ttl", shapes_graph().serialize(format="turtle"))
+    return {"export": folder, "ontology": out_dir / "ontology.ttl", "shapes": out_dir / "shapes.ttl"}
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -61,7 +61,9 @@ def main() -> None:
               default=DEFAULT_OUT, show_default=True, help=DATA_DIR_HELP)
 @click.option("--reference", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Mappe med reference/ (standard: den indlejrede data/).")
-def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None) -> None:
+@click.option("--maps/--no-maps", default=True, show_default=True,
+              help="Skriv introduktionspakken med kort (maps/index.html).")
+def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None, maps: bool) -> None:
     """Byg datasættet: referenceregistret og referater (PATHS; standard data/minutes/) -> database, TriG og N-Quads."""
     from .build import DEFAULT_DATA
     from .pipeline import build_document
@@ -102,9 +104,10 @@ def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None) -> Non
         f"{report.total_quads} tripler i {len(report.documents)} dokumenter + referenceregistret "
         f"({report.registry_triples} tripler) på {report.seconds:.2f} s -> {report.out_dir}"
     )
-    from .maps import onboarding_pack
+    if maps:
+        from .maps import onboarding_pack
 
-    report.files["maps"] = onboarding_pack(GraphStore.open_read_only(report.out_dir), report.out_dir)
+        report.files["maps"] = onboarding_pack(GraphStore.open_read_only(report.out_dir), report.out_dir)
     for name, path in report.files.items():
         console.print(f"  {name}: {path}", highlight=False)
     if not report.ok:

@@ -16,21 +16,25 @@ from graph.vocab import GRAPH, ID, REGISTRY_GRAPH, SG
 
 
 def test_build_writes_dataset_ontology_and_shapes(built):
-    for name in ("trig", "nquads", "ontology", "shapes"):
+    for name in ("ontology", "shapes"):
         assert built.files[name].stat().st_size > 0
     dataset = Dataset()
-    dataset.parse(built.files["trig"], format="trig")
+    for path in sorted(built.files["export"].glob("*.trig")):
+        dataset.parse(path, format="trig")
     graphs = {str(g.identifier) for g in dataset.graphs()}
     assert str(REGISTRY_GRAPH) in graphs
     assert sum(1 for g in graphs if g.startswith(str(GRAPH["doc/"]))) == 5  # one named graph per document
+    assert len(list(built.files["export"].glob("*.nq"))) == 8  # registry, ontology, corrections, 5 documents
 
 
-def test_nquads_and_trig_hold_the_same_quads(built):
-    trig = ox.Store()
-    trig.load(path=str(built.files["trig"]), format=ox.RdfFormat.TRIG)
-    nq = ox.Store()
-    nq.load(path=str(built.files["nquads"]), format=ox.RdfFormat.N_QUADS)
-    assert len(trig) == len(nq) > 3000
+def test_nquads_and_trig_hold_the_same_quads_as_the_store(built):
+    trig, nq = ox.Store(), ox.Store()
+    for path in built.files["export"].glob("*.trig"):
+        trig.load(path=str(path), format=ox.RdfFormat.TRIG)
+    for path in built.files["export"].glob("*.nq"):
+        nq.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    store = GraphStore.open_read_only(built.out_dir)
+    assert len(trig) == len(nq) == len(store) - len(list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH["meta"]))))) > 3000
 
 
 def test_summary_counts_nodes_per_type(built):

@@ -71,8 +71,8 @@ def test_initiatives_are_merged_across_documents(built):
 def test_same_input_gives_the_same_triples_and_iris(tmp_path):
     a = build(out_dir=tmp_path / "a", document_builder=build_document)
     b = build(out_dir=tmp_path / "b", document_builder=build_document)
-    lines_a = set(a.files["nquads"].read_text(encoding="utf-8").splitlines())
-    lines_b = set(b.files["nquads"].read_text(encoding="utf-8").splitlines())
+    lines_a = {line for p in a.files["export"].glob("*.nq") for line in p.read_text(encoding="utf-8").splitlines()}
+    lines_b = {line for p in b.files["export"].glob("*.nq") for line in p.read_text(encoding="utf-8").splitlines()}
     assert lines_a == lines_b and len(lines_a) > 10000
 
 
@@ -91,6 +91,8 @@ def test_changed_and_removed_documents_touch_only_their_own_graph(tmp_path):
     assert [d.status for d in report.documents if d.status == "removed"] == ["removed"]
     after = GraphStore.open_read_only(out).graph_hashes()
     assert {g for g in before if "doc/000" in g} and not {g for g in after if "doc/000" in g}
+    assert not list((out / "export").glob("doc-000*"))  # its export files went with it
+    assert (out / "export" / "doc-001-e0d72669acf2e809-txt.nq").exists()
     for graph in before:
         if "doc/00" in graph and "doc/000" not in graph and "doc/004" not in graph:
             assert after[graph] == before[graph]

@@ -134,11 +134,12 @@ class GraphStore:
         for quad in list(self.ox.quads_for_pattern(g, ox.NamedNode(str(SG.builtFrom)), None, ox.NamedNode(str(META_GRAPH)))):
             self.ox.remove(quad)
 
-    def export(self, path: Path, fmt: ox.RdfFormat) -> None:
-        """Write every named graph to `path` atomically (temporary file, then rename), natively in Oxigraph.
-        The ontology graph and the build bookkeeping graph (…/graph/meta) are included."""
+    def export(self, path: Path, fmt: ox.RdfFormat, graph: str) -> None:
+        """Write one named graph, as quads, to `path` atomically (temporary file, then rename)."""
         tmp = path.with_name(path.name + ".tmp")
-        self.ox.dump(str(tmp), fmt, prefixes={"sg": str(SG)} if fmt == ox.RdfFormat.TRIG else None)
+        quads = self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        with open(tmp, "wb") as handle:
+            ox.serialize(quads, handle, fmt, prefixes={"sg": str(SG)} if fmt == ox.RdfFormat.TRIG else None)
         os.replace(tmp, path)
 
 
