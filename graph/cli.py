@@ -379,7 +379,8 @@ def evaluate(gold_dir: Path | None, minutes_dir: Path | None, errors: bool) -> N
         table.add_row(fact_type, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{TARGETS[fact_type]:.2f} {ok}",
                       str(s.tp), str(s.fp), str(s.fn))
     console.print(table)
-    console.print(f"Punkttype korrekt: {result.accuracy('kind'):.3f}; deltagerrolle korrekt: {result.accuracy('role'):.3f}")
+    console.print(f"Punkttype korrekt: {result.accuracy('kind'):.3f}; deltagerrolle korrekt: {result.accuracy('role'):.3f}; "
+                  f"sagsgang (rute) korrekt: {result.accuracy('route'):.3f}")
     if errors:
         for doc in result.documents:
             for error in doc.errors:

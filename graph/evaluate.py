@@ -8,7 +8,8 @@ Matching rules (documented in the README):
 - recommendations: within a matched item, same number and text similarity >= 0.6;
 - decisions: within a matched item, same outcome and same answered recommendation (one-to-one);
 - organisations: the set of registry ids the document mentions;
-- amounts: the multiset of (DKK, item).
+- amounts: the multiset of (DKK, item);
+- route accuracy: the share of matched items whose route has the same forums in the same roles.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class DocumentScore:
     kind_total: int = 0
     role_correct: int = 0
     role_total: int = 0
+    route_correct: int = 0
+    route_total: int = 0
 
 
 @dataclass
@@ -99,6 +102,19 @@ def _similar(a: str, b: str) -> float:
 def _score_sets(gold: Counter, pred: Counter) -> Score:
     tp = sum((gold & pred).values())
     return Score(tp, sum(pred.values()) - tp, sum(gold.values()) - tp)
+
+
+def same_route(gold: list[dict], pred: list[dict]) -> bool:
+    """The same forums in the same roles (forum names compared as the route extractor does: inflection-insensitive)."""
+    from .extract.route import _same
+
+    free = list(pred)
+    for step in gold:
+        hit = next((p for p in free if p["role"] == step["role"] and _same(p["forum"], step["forum"])), None)
+        if hit is None:
+            return False
+        free.remove(hit)
+    return not free
 
 
 def _match_within(doc: DocumentScore, score: Score, label, what: str, gold: list, pred: list, same, describe) -> None:
@@ -182,6 +198,13 @@ def compare(gold: dict, pred: dict) -> DocumentScore:
             doc.kind_correct += 1
         else:
             doc.errors.append(f"item {label} kind: gold={g_item['kind']} pred={p_item['kind']}")
+        if "route" in g_item:
+            doc.route_total += 1
+            if same_route(g_item["route"], p_item.get("route", [])):
+                doc.route_correct += 1
+            else:
+                doc.errors.append(f"item {label} route: gold={[(r['forum'], r['role']) for r in g_item['route']]} "
+                                  f"pred={[(r['forum'], r['role']) for r in p_item.get('route', [])]}")
         _match_within(doc, s["recommendations"], label, "recommendation", g_item["recommendations"], p_item["recommendations"],
                       lambda g, p: p["number"] == g["number"] and _similar(p["text"], g["text"]) >= 0.6,
                       lambda r: f"{r['number']} {r['text'][:60]!r}")

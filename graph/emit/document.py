@@ -219,6 +219,30 @@ def _emit_all(e: _Emitter) -> None:
         treatment = node(f"treatment/{key}/{number}")
         e.add(treatment, RDF.type, BESLUIT.BehandelingVanAgendapunt)
         e.add(treatment, DCTERMS.subject, it)
+        case = node(linked.cases[i]) if i in linked.cases else None
+        if case is not None:
+            e.add(case, RDF.type, SG.Case)
+            e.add(case, SKOS.prefLabel, Literal(item.title or "(uden titel)", lang="da"))
+            e.lit(case, SG.caseNumber, item.case_number)
+            e.add(it, SG.case, case)
+            e.add(treatment, SG.case, case)
+            deciders = []
+            for k, step in enumerate(item.route):
+                forum_id = linked.route_forums.get((i, k))
+                if forum_id is None:
+                    continue
+                s_iri = URIRef(f"{case}#trin-{key}-{number}-{k + 1}")
+                e.add(case, SG.routeStep, s_iri)
+                e.add(s_iri, RDF.type, SG.RouteStep)
+                e.add(s_iri, SG.position, Literal(k + 1, datatype=XSD.integer))
+                e.add(s_iri, SG.stepForum, node(forum_id))
+                e.add(s_iri, SG.stepRole, concept_iri("RouteRoleScheme", step.role))
+                e.lit(s_iri, SG.stepName, step.forum)
+                e.add(s_iri, PROV.wasDerivedFrom, e.doc_iri)
+                if step.role == "decides":
+                    deciders.append(forum_id)
+            if deciders:
+                e.add(case, SG.decidedIn, node(deciders[-1]))
         if forum_iri is not None:
             e.add(treatment, PROV.wasAssociatedWith, forum_iri)
 

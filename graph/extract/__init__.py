@@ -14,6 +14,7 @@ from .header import meeting, participants
 from .items import classify_outcome, items
 from .mentions import amounts, initiatives, organisations
 from .model import Extraction, Gazetteer
+from .route import route
 
 Component = Callable[[Segmented, Extraction], None]
 
@@ -22,6 +23,7 @@ COMPONENTS: dict[str, Component] = {
     "meeting": meeting,
     "participants": participants,
     "items": items,
+    "route": route,
     "organisations": organisations,
     "initiatives": initiatives,
     "amounts": amounts,

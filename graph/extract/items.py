@@ -129,7 +129,7 @@ def item_kind(segment: ItemSegment, recommendations: list[Recommendation], decis
 # "Det indstilles, at <addressee>", "<X> indstiller(, til <Y>), at", "<X> anbefaler (til <Y>)(, at)"
 _INDSTILLES_RE = re.compile(
     r"(?P<intro>(?:det|administrationen|direktionen|forvaltningen|sekretariatet|formandskabet)?\s*indstilles?,?\s+(?:det\s+)?(?:til\s+(?P<to1>[^,\n]{3,120}?),?\s+)?at\s*(?P<addr>[^\n:]{0,160}?)\s*:?\s*$"
-    r"|(?P<who>[A-ZÆØÅ][^\n.]{1,120}?)\s+indstiller\s*(?:til\s+(?P<to2>[^,\n]{3,160}?))?,?\s*at\s*:?\s*(?P<rest>[^\n]*)$)",
+    r"|(?P<who>[A-ZÆØÅ][^\n.]{1,120}?)\s+indstiller\s*(?:til\s+(?P<to2>[^,\n]{3,160}?))?(?:,\s*|\s+)at\b\s*:?\s*(?P<rest>[^\n]*)$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _ANBEFALER_RE = re.compile(

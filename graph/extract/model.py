@@ -88,6 +88,12 @@ class MeetingReference(Fact):
 
 
 @dataclass
+class RouteStep:
+    forum: str
+    role: str  # a key of RouteRoleScheme: prepares | recommends | decides | informed
+
+
+@dataclass
 class SectionFact(Fact):
     kind: str = "andet"
     heading: str = ""
@@ -106,6 +112,8 @@ class Item(Fact):
     decisions: list[Decision] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     references: list[MeetingReference] = field(default_factory=list)
+    case_number: str | None = None
+    route: list[RouteStep] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -190,6 +198,8 @@ class Extraction:
                     "attachments": [{"title": a.title, "span": span(a)} for a in i.attachments],
                     "references": [{"forum": r.forum, "date": r.date, "relation": r.relation, "span": span(r)}
                                    for r in i.references],
+                    "case_number": i.case_number,
+                    "route": [{"forum": s.forum, "role": s.role} for s in i.route],
                 }
                 for i in self.items
             ],

@@ -113,6 +113,8 @@ class Linked:
     established: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # (item, decision) -> ids
     dissolved: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     references: dict[tuple[int, int], str] = field(default_factory=dict)  # (item, ref) -> forum id
+    cases: dict[int, str] = field(default_factory=dict)  # item index -> case id
+    route_forums: dict[tuple[int, int], str] = field(default_factory=dict)  # (item, step) -> forum id
     corrections: Corrections = field(default_factory=Corrections)
     warnings: list[str] = field(default_factory=list)
 
@@ -226,6 +228,21 @@ def _canonical_forum_name(name: str) -> str:
     return re.sub(r"(?<=gruppe)n\b|(?<=klynge)n\b|(?<=forum)met\b|(?<=udvalg)et\b", "", name)
 
 
+GENERIC_TITLES = re.compile(
+    r"^(?:godkendelse af (?:dagsorden|referat)|dagsorden|eventuelt|evt\.?|velkomst|pause|deltagere|meddelelser"
+    r"|orientering|næste møde|punkter til|sager til|mødeplan|referat|status)\b", re.I)
+
+
+def case_id(item, document_key: str, index: int, scope: str | None) -> str:
+    """A case is identified by its case number, else by its title within its body (a standing case recurs
+    across meetings), else it is this item alone (generic titles: the agenda, any other business)."""
+    if item.case_number:
+        return f"case/{slug(item.case_number)}"
+    if item.title and not GENERIC_TITLES.match(item.title.strip()) and scope:
+        return f"case/{scope}/{slug(item.title)}"
+    return f"case/{document_key}/{item.number or f'x{index + 1}'}"
+
+
 def canonical_initiative(name: str) -> str:
     """Initiative names in running text vary by definite forms, quotes and casing."""
     name = re.sub(r"[\"”“»«]", "", name).lower()
@@ -250,6 +267,25 @@ def _kind_from_name(name: str) -> str:
         if re.search(pattern, low):
             return kind
     return "andet"
+
+
+def _route_forum(linker: Linker, registry: Registry, name: str, ex: Extraction, out: Linked, cluster, region, parent) -> str:
+    """A forum named on a route: the meeting's own, a level of the same cluster, a registry forum, or a new one."""
+    from ..extract.route import _same
+
+    if out.forum is not None and ex.meeting.forum and _same(name, ex.meeting.forum):
+        return out.forum.id
+    level = forum_level(name)
+    if cluster is not None and level in ("politisk-niveau", "fagligt-strategisk-niveau"):
+        target = registry.cluster_forum(cluster.id, level)
+        if target is not None:
+            return target.id
+    entity, _ = linker.lookup(name, ("forum",), region)
+    if entity is not None:
+        return entity.id
+    forum = linker.local_forum(re.sub(r"^(?:det|den)\s+", "", name, flags=re.I), parent)
+    out.new_forums.setdefault(forum.id, forum)
+    return forum.id
 
 
 def link(ex: Extraction, registry: Registry, corrections: Corrections | None = None) -> Linked:
@@ -321,6 +357,10 @@ def link(ex: Extraction, registry: Registry, corrections: Corrections | None = N
                 out.new_forums.setdefault(forum.id, forum)
                 ended.append(forum.id)
             out.dissolved[(i, k)] = ended
+        scope = (parent or "").split("/", 1)[1] if parent and "/" in parent else None
+        out.cases[i] = linker.corrections.resolve(case_id(item, ex.document_key, i, scope))
+        for k, step in enumerate(item.route):
+            out.route_forums[(i, k)] = _route_forum(linker, registry, step.forum, ex, out, cluster, region, parent)
         for k, ref in enumerate(item.references):
             if not ref.forum:
                 continue

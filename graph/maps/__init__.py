@@ -148,6 +148,14 @@ def load_graph(store: GraphStore, max_decisions: int = MAX_DECISION_NODES) -> nx
         s, o = _v(row, "s"), _v(row, "o")
         if s in g and o in g:
             g.add_edge(s, o, label=_v(row, "label"))
+    # the route of cases: who recommends or prepares to whom
+    for row in store.query(pre + """SELECT ?fa ?fb (COUNT(DISTINCT ?case) AS ?n) WHERE {
+            ?case sg:routeStep ?a , ?b . ?a sg:stepForum ?fa ; sg:stepRole ?ra . ?b sg:stepForum ?fb ; sg:stepRole ?rb .
+            ?ra skos:notation ?ka . ?rb skos:notation "decides" . VALUES ?ka { "recommends" "prepares" } FILTER(?fa != ?fb)
+          } GROUP BY ?fa ?fb"""):
+        if _v(row, "fa") in g and _v(row, "fb") in g:
+            count = int(_v(row, "n"))
+            g.add_edge(_v(row, "fa"), _v(row, "fb"), label=f"anbefaler til ({count} sager)" if count > 1 else "anbefaler til")
     for row in store.query(pre + """SELECT DISTINCT ?m ?d WHERE { ?m sg:hasAgendaItem ?i . ?t dct:subject ?i ; prov:generated ?d }"""):
         if _v(row, "m") in g and _v(row, "d") in g:
             g.add_edge(_v(row, "m"), _v(row, "d"), label="besluttede")
@@ -286,6 +294,10 @@ def decisions_view(g: nx.MultiDiGraph, focus: str | None = None) -> nx.MultiDiGr
                 keep.add(o)
                 if e["label"] == "bevilger":
                     keep.update(o2 for _, o2, e2 in g.out_edges(o, data=True) if e2["label"] == "til")
+    # the route: forums that recommend to the kept forums, and the forums they recommend to
+    for f in [n for n in keep if g.nodes[n]["type"] == "forum"]:
+        keep.update(s for s, _, e in g.in_edges(f, data=True) if e["label"].startswith("anbefaler til"))
+        keep.update(o for _, o, e in g.out_edges(f, data=True) if e["label"].startswith("anbefaler til"))
     return nx.MultiDiGraph(g.subgraph(keep))
 
 
