@@ -40,6 +40,8 @@ from graph.store import GraphStore  # noqa: E402
 TARGETS = {
     "build_s": 60, "incremental_s": 2, "query_p50_ms": 100, "join_speedup": 20, "rss_mb": 2048, "endpoint_qps": 200, "draw_2000_s": 3,
 }
+SLOW_QUERY_MS = 2000
+QUERY_TIMEOUT_S = 30
 JOIN_QUERIES = ("beslutninger-i-forum", "initiativ-historik", "medlemmer-af-forum", "udsatte-og-videresendte",
                 "indstillinger-uden-beslutning", "moeder", "mest-involverede-organisationer")
 
@@ -102,18 +104,41 @@ def bench_params(store: GraphStore, query) -> dict[str, str]:
     return chosen
 
 
-def bench_queries(store_dir: Path, repeats: int) -> dict[str, dict]:
+def _query_child(store_dir, name, repeats, conn):
     store = GraphStore.open_read_only(store_dir)
+    query = load_queries()[name]
+    params = bench_params(store, query)
+    started = time.perf_counter()
+    result = run(store, query, params)  # warm
+    first = (time.perf_counter() - started) * 1000
+    if first > SLOW_QUERY_MS:  # far over target: one run says enough, and keeps the benchmark within time
+        conn.send({"p50_ms": first, "p95_ms": first, "rows": len(result.rows), "runs": 1})
+        return
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = run(store, query, params)
+        times.append((time.perf_counter() - started) * 1000)
+    conn.send({"p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95), "rows": len(result.rows), "runs": repeats})
+
+
+def bench_queries(store_dir: Path, repeats: int, timeout_s: float = QUERY_TIMEOUT_S) -> dict[str, dict]:
+    """Each named query in a child process, stopped after `timeout_s` (pyoxigraph cannot be interrupted)."""
+    context = multiprocessing.get_context("fork")
     results = {}
-    for name, query in load_queries().items():
-        params = bench_params(store, query)
-        run(store, query, params)  # warm
-        times = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            result = run(store, query, params)
-            times.append((time.perf_counter() - started) * 1000)
-        results[name] = {"p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95), "rows": len(result.rows)}
+    for name in load_queries():
+        parent, child = context.Pipe()
+        process = context.Process(target=_query_child, args=(store_dir, name, repeats, child))
+        process.start()
+        process.join(timeout_s)
+        if process.is_alive():
+            process.kill()
+            process.join()
+            results[name] = {"p50_ms": timeout_s * 1000, "p95_ms": timeout_s * 1000, "rows": 0, "runs": 0}
+        else:
+            results[name] = parent.recv() if parent.poll() else {"p50_ms": float("nan"), "p95_ms": float("nan"), "rows": 0, "runs": 0}
+        print(f"  {name}: {results[name]['p50_ms']:.0f} ms", flush=True)
+    return results
     return results
 
 
@@ -306,7 +331,7 @@ def write_report(mode: str, r: dict, path: Path) -> None:
         "Tallene rapporteres, de testes aldrig som tidsgrænser.", "",
         "## Mål", "",
         "| mål (ved 5.000 dokumenter) | målt her | mål | |", "| --- | --- | --- | --- |",
-        f"| fuld build fra ingenting (CLI, inkl. kort) | {n(b['build_s'], 1)} s ({n(b['docs_per_s'])} dok./s, {n(b['quads_per_s'])} quads/s) | ≤ {TARGETS['build_s']} s | {ok(b['build_s'], TARGETS['build_s'])} |",
+        f"| fuld build fra ingenting (CLI, inkl. kort; {n(b['docs'])} dok.) | {n(b['build_s'], 1)} s ({n(b['docs_per_s'])} dok./s, {n(b['quads_per_s'])} quads/s) | ≤ {TARGETS['build_s']} s | {ok(b['build_s'], TARGETS['build_s'])} |",
         f"| ét ændret dokument genopbygget (`build --no-maps`: database og eksport) | {n(inc['incremental_s'], 1)} s (uændret korpus: {n(inc['unchanged_s'], 1)} s; med kortpakken: {n(inc['with_maps_s'], 1)} s) | ≤ {TARGETS['incremental_s']} s | {ok(inc['incremental_s'], TARGETS['incremental_s'])} |",
         f"| største p50 for en navngiven forespørgsel | {max(x['p50_ms'] for x in q.values()):.1f} ms | ≤ {TARGETS['query_p50_ms']} ms | {ok(max(x['p50_ms'] for x in q.values()), TARGETS['query_p50_ms'])} |",
     ]
@@ -329,7 +354,8 @@ def write_report(mode: str, r: dict, path: Path) -> None:
         rd = x.get("rdflib_ms")
         factor = f"{rd / base(x):.0f}×" if isinstance(rd, float) and base(x) > 0 else ("stoppet" if rd is None else rd)
         rd_text = f"{rd:.1f}" if isinstance(rd, float) else ("> " + str(r["rdflib_timeout_s"]) + " s" if rd is None else rd)
-        lines.append(f"| {name}{' (join)' if name in JOIN_QUERIES else ''} | {x['rows']} | {x['p50_ms']:.1f} | {x['p95_ms']:.1f} | {rd_text} | {factor} |")
+        runs = "" if x.get("runs", 2) > 1 else (" (1 kørsel)" if x.get("runs") == 1 else f" (stoppet efter {QUERY_TIMEOUT_S} s)")
+        lines.append(f"| {name}{' (join)' if name in JOIN_QUERIES else ''} | {x['rows']} | {x['p50_ms']:.1f}{runs} | {x['p95_ms']:.1f} | {rd_text} | {factor} |")
     lines += ["", f"rdflib: `Dataset(default_union=True)` med {n(r['rdflib']['rdflib_quads'])} quads indlæst fra N-Quads på "
               f"{n(r['rdflib']['rdflib_load_s'], 1)} s; hver forespørgsel kørt i en underproces med en grænse på {r['rdflib_timeout_s']} s; "
               "faktoren er rdflib delt med Oxigraph på de samme data.", "",
@@ -348,6 +374,7 @@ def main() -> None:
     mode.add_argument("--full", action="store_true", help="5,000 documents")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="report file")
     parser.add_argument("--docs", type=int, default=None, help="override the number of documents")
+    parser.add_argument("--note", action="append", default=[], help="a line to add under 'Hvad begrænser'")
     args = parser.parse_args()
     quick = args.quick
     docs = args.docs or (50 if quick else 5000)
@@ -381,7 +408,7 @@ def main() -> None:
         print("maps", r["maps"], flush=True)
         r["incremental"] = bench_incremental(work / "corpus", work / "out")
         print("incremental", r["incremental"], flush=True)
-        r["limits"] = LIMITS
+        r["limits"] = LIMITS + [f"- {line}" for line in args.note]
         write_report("quick" if quick else "full", r, args.out)
         print(f"skrevet: {args.out}")
     finally:
@@ -389,12 +416,16 @@ def main() -> None:
 
 
 LIMITS = [
+    "- **Gentagne beskrivelser af fælles knuder (vigtigst).** Et forum, en person eller et initiativ, der nævnes i mange referater, "
+    "får sin etiket og type i hvert dokuments graf, og Oxigraphs forening af graferne (standardgrafen) gentager en tripel én gang "
+    "pr. graf. En join mod et forum nævnt i 1.000 referater giver derfor 1.000 rækker pr. møde, før DISTINCT fjerner dem; ved "
+    "5.000 dokumenter tager flere navngivne forespørgsler sekunder i stedet for millisekunder. Rettelsen er at beskrive fælles "
+    "knuder én gang i deres egen graf (ikke i hvert dokuments) – planlagt som næste skridt.",
     "- **Indsættelse i databasen.** Hvert referat giver omkring tusind quads, fordi hvert faktum har sit citat "
     "(`sg:Quote` med dokument, tegnspænd og tekst). Oxigraph indsætter her omkring 100.000-150.000 quads/s i ét bulk-load; "
     "ved 5.000 dokumenter er det alene en stor del af byggetiden. Udtrækket kører parallelt på begge kerner.",
-    "- **Eksport og kort ved hver build.** `build` skriver hele datasættet som TriG og N-Quads og laver introduktionspakken med "
-    "kort; begge dele vokser med hele korpusset, også når kun ét dokument er ændret. Det er det, der holder en inkrementel "
-    "build over 2 s ved stor skala; en eksport pr. graf, der kun skrives for ændrede grafer, er den oplagte næste rettelse.",
+    "- **Kortpakken ved hver build.** Eksporten er én fil pr. graf og skrives kun for ændrede grafer; introduktionspakken med "
+    "kort læser hele grafen og vokser med korpusset. `build --no-maps` springer den over, når kortene ikke skal udgives.",
     "- **rdflib-sammenligningen** køres på højst 500 dokumenter, fordi rdflibs hukommelseslager bruger ~1,8 GB og ~30 s pr. "
     "million quads; faktoren sammenligner de to motorer på de samme data.",
 ]

@@ -20,26 +20,25 @@ from graph.store import GraphStore
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_pdf_without_a_text_layer_is_named_with_its_reason(tmp_path):
+def blank_pdf(path: Path) -> Path:
+    """A PDF with one page and no text layer, like a scan."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=300, height=300)
-    path = tmp_path / "scannet.pdf"
     with open(path, "wb") as handle:
         writer.write(handle)
+    return path
+
+
+def test_pdf_without_a_text_layer_is_named_with_its_reason(tmp_path):
+    path = blank_pdf(tmp_path / "scannet.pdf")
     with pytest.raises(ReadError, match=r"scannet\.pdf: PDF'en har intet tekstlag"):
         read_document(path)
 
 
 def test_truncated_pdf_is_named_with_its_reason(tmp_path):
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=300, height=300)
-    full = tmp_path / "full.pdf"
-    with open(full, "wb") as handle:
-        writer.write(handle)
+    full = blank_pdf(tmp_path / "full.pdf")
     cut = tmp_path / "afbrudt.pdf"
     cut.write_bytes(full.read_bytes()[: len(full.read_bytes()) // 3])
     with pytest.raises(ReadError, match=r"afbrudt\.pdf: "):
