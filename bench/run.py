@@ -122,21 +122,27 @@ def _query_child(store_dir, name, repeats, conn):
     conn.send({"p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95), "rows": len(result.rows), "runs": repeats})
 
 
-def bench_queries(store_dir: Path, repeats: int, timeout_s: float = QUERY_TIMEOUT_S) -> dict[str, dict]:
-    """Each named query in a child process, stopped after `timeout_s` (pyoxigraph cannot be interrupted)."""
+def in_child(target, args: tuple, timeout_s: float):
+    """Run target(*args, conn) in a forked child and return what it sends, or None when it is stopped after
+    `timeout_s`: neither pyoxigraph nor rdflib can interrupt a query from Python."""
     context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    process = context.Process(target=target, args=(*args, child))
+    process.start()
+    process.join(timeout_s)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        return None
+    return parent.recv() if parent.poll() else None
+
+
+def bench_queries(store_dir: Path, repeats: int, timeout_s: float = QUERY_TIMEOUT_S) -> dict[str, dict]:
+    """Each named query in a child process, stopped after `timeout_s`."""
     results = {}
     for name in load_queries():
-        parent, child = context.Pipe()
-        process = context.Process(target=_query_child, args=(store_dir, name, repeats, child))
-        process.start()
-        process.join(timeout_s)
-        if process.is_alive():
-            process.kill()
-            process.join()
-            results[name] = {"p50_ms": timeout_s * 1000, "p95_ms": timeout_s * 1000, "rows": 0, "runs": 0}
-        else:
-            results[name] = parent.recv() if parent.poll() else {"p50_ms": float("nan"), "p95_ms": float("nan"), "rows": 0, "runs": 0}
+        results[name] = in_child(_query_child, (store_dir, name, repeats), timeout_s) or {
+            "p50_ms": timeout_s * 1000, "p95_ms": timeout_s * 1000, "rows": 0, "runs": 0}
         print(f"  {name}: {results[name]['p50_ms']:.0f} ms", flush=True)
     return results
     return results
@@ -163,20 +169,10 @@ def bench_rdflib(out_dir: Path, queries: dict[str, dict], timeout_s: float, repe
         dataset.parse(str(path), format="nquads")
     load_s = time.perf_counter() - started
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in QUERY_PREFIXES.items())
-    context = multiprocessing.get_context("fork")
     for name, query in load_queries().items():
         store = GraphStore.open_read_only(out_dir)
         text = prologue + with_values(query.sparql, bind_params(query, bench_params(store, query), store))
-        parent, child = context.Pipe()
-        process = context.Process(target=_rdflib_child, args=(dataset, text, repeats, child))
-        process.start()
-        process.join(timeout_s)
-        if process.is_alive():
-            process.kill()
-            value = None
-        else:
-            value = parent.recv() if parent.poll() else None
-        queries[name]["rdflib_ms"] = value
+        queries[name]["rdflib_ms"] = in_child(_rdflib_child, (dataset, text, repeats), timeout_s)
     return {"rdflib_load_s": load_s, "rdflib_quads": len(dataset)}
 
 
