@@ -23,7 +23,7 @@ from .link import Corrections, load_corrections
 from .ontology import ontology_graph, ontology_turtle, shapes_graph
 from .registry import Registry, load_registry
 from .store import GraphStore, open_for_update, to_quads
-from .vocab import CORRECTIONS_GRAPH, GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, document_graph, slug
+from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, document_graph, slug
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = PROJECT_ROOT / "data"
@@ -55,6 +55,7 @@ class BuildReport:
     type_counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     files: dict[str, Path] = field(default_factory=dict)
+    node_graphs: list[str] = field(default_factory=list)  # shared-node graphs written by this build
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -141,7 +142,7 @@ def build(
             _build_documents(store, minutes, context, fingerprint, document_builder, report, progress, jobs)
         report.total_quads = len(store)
         report.type_counts = count_types(store)
-        changed = [d.graph for d in report.documents if d.status in ("built", "removed") and d.graph]
+        changed = [d.graph for d in report.documents if d.status in ("built", "removed") and d.graph] + report.node_graphs
         report.files = _export(store, out_dir, changed + [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)])
 
     report.seconds = time.perf_counter() - started
@@ -163,10 +164,18 @@ def _run_one(task: tuple[Path, bytes, str, str]):
     path, raw, key, graph_iri = task
     document_builder, context = _worker
     try:
-        triples, warnings = document_builder(path, raw, key, context)
-        return to_quads(triples, graph_iri), warnings, None
+        result = document_builder(path, raw, key, context)
+        triples, warnings = result[0], result[1]
+        shared = result[2] if len(result) > 2 else {}
+        nodes = [(node_graph(str(s)), to_quads(t, node_graph(str(s)))) for s, t in shared.items()]
+        return (to_quads(triples, graph_iri), nodes), warnings, None
     except Exception as exc:  # one bad file must not stop the batch, nor cost what is stored
         return None, [], str(exc) or type(exc).__name__
+
+
+def node_graph(node_iri: str) -> str:
+    """The graph that describes one shared node: …/id/person/anne-hansen -> …/graph/node/person-anne-hansen."""
+    return str(GRAPH["node/" + slug(node_iri.removeprefix(str(ID)), max_len=200)])
 
 
 def _build_documents(store, minutes, context, fingerprint, document_builder, report, progress, jobs=None) -> None:
@@ -203,15 +212,22 @@ def _build_documents(store, minutes, context, fingerprint, document_builder, rep
         pool = None
         _init_worker(document_builder, context)
         outcomes = map(_run_one, tasks)
+    written_nodes: set[str] = set()
     try:
-        for (result, (path, _raw, _key, graph_iri), content_hash), (quads, warnings, error) in zip(todo, outcomes):
+        for (result, (path, _raw, _key, graph_iri), content_hash), (built, warnings, error) in zip(todo, outcomes):
             if progress:
                 progress(str(path))
             if error is not None:
                 result.status, result.error = "failed", error
                 continue
+            quads, nodes = built
             result.warnings = warnings
             result.triples = store.stage_quads(graph_iri, quads, content_hash)
+            for node_graph_iri, node_quads in nodes:
+                if node_graph_iri not in written_nodes:  # the first document (in file order) describes the node
+                    written_nodes.add(node_graph_iri)
+                    store.stage_quads(node_graph_iri, node_quads)
+                    report.node_graphs.append(node_graph_iri)
             result.status = "built"
     finally:
         if pool is not None:

@@ -47,8 +47,10 @@ def extract_document(path: str | Path, registry: Registry, raw: bytes | None = N
     return document, extraction
 
 
-def build_document(path: Path, raw: bytes, key: str, context) -> tuple[list[tuple], list[str]]:
-    """Run the whole pipeline on one file (context: registry and corrections); return its triples and warnings."""
+def build_document(path: Path, raw: bytes, key: str, context) -> tuple[list[tuple], list[str], dict]:
+    """Run the whole pipeline on one file (context: registry and corrections); return its triples, its
+    warnings, and the descriptions of the shared nodes it names (node -> triples)."""
     document, extraction = extract_document(path, context.registry, raw=raw, key=key)
     linked = link(extraction, context.registry, context.corrections)
-    return document_triples(document, linked), list(extraction.warnings) + linked.warnings
+    triples, shared = document_triples(document, linked)
+    return triples, list(extraction.warnings) + linked.warnings, shared

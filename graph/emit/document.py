@@ -37,11 +37,20 @@ class _Emitter:
         self.doc = document
         self.linked = linked
         self.triples: list[tuple] = []
+        # descriptions of nodes that many documents share (a local forum, a person, an initiative) go to a
+        # graph per node, not into every document's graph: Oxigraph's union default graph repeats a triple
+        # once per graph that holds it, and joins on a label repeated in 1,000 documents multiply 1,000-fold
+        self.shared: dict[URIRef, list[tuple]] = {}
         self.doc_iri = document_iri(document)
         self.rejected = {node(i) for i in linked.corrections.rejects}
 
     def add(self, s, p, o) -> None:
         self.triples.append((s, p, o))
+
+    def describe(self, s, p, o) -> None:
+        triples = self.shared.setdefault(s, [])
+        if (s, p, o) not in triples:
+            triples.append((s, p, o))
 
     def lit(self, s, p, value, **kw) -> None:
         if value is not None and value != "":
@@ -63,26 +72,26 @@ class _Emitter:
     def forum(self, forum: LinkedForum) -> URIRef:
         iri = node(forum.id)
         if not forum.in_registry:
-            self.add(iri, RDF.type, SG.Forum)
-            self.add(iri, RDF.type, ORG.OrganizationalUnit)
-            self.add(iri, SKOS.prefLabel, Literal(forum.name, lang="da"))
+            self.describe(iri, RDF.type, SG.Forum)
+            self.describe(iri, RDF.type, ORG.OrganizationalUnit)
+            self.describe(iri, SKOS.prefLabel, Literal(forum.name, lang="da"))
             if forum.level:
-                self.add(iri, SG.level, concept_iri("ForumLevelScheme", forum.level))
+                self.describe(iri, SG.level, concept_iri("ForumLevelScheme", forum.level))
             if forum.part_of:
-                self.add(iri, SG.partOf, node(forum.part_of))
-                self.add(iri, ORG.unitOf, node(forum.part_of))
+                self.describe(iri, SG.partOf, node(forum.part_of))
+                self.describe(iri, ORG.unitOf, node(forum.part_of))
             if forum.reports_to:
-                self.add(iri, SG.reportsTo, node(forum.reports_to))
+                self.describe(iri, SG.reportsTo, node(forum.reports_to))
             self.add(iri, PROV.wasDerivedFrom, self.doc_iri)
         return iri
 
     def organisation(self, org_id: str, name: str, kind: str | None, in_registry: bool) -> URIRef:
         iri = node(org_id)
         if not in_registry:
-            self.add(iri, RDF.type, SG.Organisation)
-            self.add(iri, RDF.type, ORG.FormalOrganization)
-            self.add(iri, SKOS.prefLabel, Literal(name, lang="da"))
-            self.add(iri, SG.organisationKind, concept_iri("OrganisationKindScheme", kind or "andet"))
+            self.describe(iri, RDF.type, SG.Organisation)
+            self.describe(iri, RDF.type, ORG.FormalOrganization)
+            self.describe(iri, SKOS.prefLabel, Literal(name, lang="da"))
+            self.describe(iri, SG.organisationKind, concept_iri("OrganisationKindScheme", kind or "andet"))
             self.add(iri, PROV.wasDerivedFrom, self.doc_iri)
         return iri
 
@@ -91,7 +100,8 @@ def _span(fact: Fact) -> Span | None:
     return fact.span
 
 
-def document_triples(document: Document, linked: Linked) -> list[tuple]:
+def document_triples(document: Document, linked: Linked) -> tuple[list[tuple], dict[URIRef, list[tuple]]]:
+    """The document's own triples, and the descriptions of the shared nodes it names (node -> triples)."""
     e = _Emitter(document, linked)
     _emit_document(e)
     _emit_all(e)
@@ -99,7 +109,8 @@ def document_triples(document: Document, linked: Linked) -> list[tuple]:
     if e.rejected:
         e.triples = [t for t in e.triples if t[0] not in e.rejected and t[2] not in e.rejected
                      and not any(str(t[0]).startswith(str(r) + "#") for r in e.rejected)]
-    return e.triples
+        e.shared = {k: v for k, v in e.shared.items() if k not in e.rejected}
+    return e.triples, e.shared
 
 
 def _emit_document(e: _Emitter) -> None:
@@ -128,7 +139,7 @@ def _emit_all(e: _Emitter) -> None:
     if linked.forum is not None:
         forum_iri = e.forum(linked.forum)
         if linked.forum.in_registry and m.forum and m.forum != linked.forum.name:
-            e.add(forum_iri, SKOS.altLabel, Literal(m.forum, lang="da"))  # the local name: "Direktørforum"
+            e.describe(forum_iri, SKOS.altLabel, Literal(m.forum, lang="da"))  # the local name: "Direktørforum"
         e.add(meeting, SG.heldBy, forum_iri)
         e.add(meeting, BESLUIT.isGehoudenDoor, forum_iri)
     for forum in linked.new_forums.values():
@@ -137,9 +148,9 @@ def _emit_all(e: _Emitter) -> None:
     # participants: persons, their presence, and a membership in the forum as seen on the meeting day
     for person, person_id, org_id in zip(ex.participants, linked.persons, linked.person_orgs):
         p = node(person_id)
-        e.add(p, RDF.type, FOAF.Person)
-        e.lit(p, FOAF.name, person.name)
-        e.add(p, SKOS.prefLabel, Literal(person.name, lang="da"))
+        e.describe(p, RDF.type, FOAF.Person)
+        e.describe(p, FOAF.name, Literal(person.name))
+        e.describe(p, SKOS.prefLabel, Literal(person.name, lang="da"))
         e.add(meeting, SG.participant if person.present else SG.absent, p)
         if org_id is not None:
             org_iri = node(org_id)
@@ -174,10 +185,11 @@ def _emit_all(e: _Emitter) -> None:
     initiative_iris: list[tuple[Span | None, URIRef]] = []
     for mention, initiative_id in zip(ex.initiatives, linked.initiatives):
         iri = node(initiative_id)
-        e.add(iri, RDF.type, SG.Initiative)
-        e.add(iri, RDF.type, PROV.Entity)
-        e.add(iri, SKOS.prefLabel, Literal(mention.name, lang="da"))
-        e.add(iri, SG.initiativeKind, concept_iri("InitiativeKindScheme", mention.kind))
+        e.describe(iri, RDF.type, SG.Initiative)
+        e.describe(iri, RDF.type, PROV.Entity)
+        if not any(t[1] == SKOS.prefLabel for t in e.shared.get(iri, [])):  # one name per initiative
+            e.describe(iri, SKOS.prefLabel, Literal(mention.name, lang="da"))
+        e.describe(iri, SG.initiativeKind, concept_iri("InitiativeKindScheme", mention.kind))
         e.add(e.doc_iri, SG.mentions, iri)
         e.provenance(iri, mention.span, "initiatives")
         initiative_iris.append((mention.span, iri))
