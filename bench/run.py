@@ -412,11 +412,11 @@ def main() -> None:
 
 
 LIMITS = [
-    "- **Gentagne beskrivelser af fælles knuder (vigtigst).** Et forum, en person eller et initiativ, der nævnes i mange referater, "
-    "får sin etiket og type i hvert dokuments graf, og Oxigraphs forening af graferne (standardgrafen) gentager en tripel én gang "
-    "pr. graf. En join mod et forum nævnt i 1.000 referater giver derfor 1.000 rækker pr. møde, før DISTINCT fjerner dem; ved "
-    "5.000 dokumenter tager flere navngivne forespørgsler sekunder i stedet for millisekunder. Rettelsen er at beskrive fælles "
-    "knuder én gang i deres egen graf (ikke i hvert dokuments) – planlagt som næste skridt.",
+    "- **Fælles knuder beskrives én gang.** Et forum, en person eller et initiativ, der nævnes i mange referater, fik før sin "
+    "etiket og type i hvert dokuments graf, og Oxigraphs forening af graferne gentager en tripel én gang pr. graf, så joins "
+    "voksede med antallet af referater (ved 1.000 dokumenter stoppede tre forespørgsler efter 30 s). Beskrivelserne ligger nu "
+    "i én graf pr. knude (`…/graph/node/<id>`). Tilbage er forespørgsler, hvor Oxigraph går gennem alle beslutninger eller "
+    "trin i en dårlig rækkefølge; de skal skrives om, så det selektive mønster kommer først.",
     "- **Indsættelse i databasen.** Hvert referat giver omkring tusind quads, fordi hvert faktum har sit citat "
     "(`sg:Quote` med dokument, tegnspænd og tekst). Oxigraph indsætter her omkring 100.000-150.000 quads/s i ét bulk-load; "
     "ved 5.000 dokumenter er det alene en stor del af byggetiden. Udtrækket kører parallelt på begge kerner.",
