@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from .extract.model import Extraction
 from .registry import Registry, normalise_name
 
 FACT_TYPES = ("meeting", "participants", "items", "recommendations", "decisions", "organisations", "amounts")
@@ -244,9 +243,6 @@ def evaluate(gold_dir: str | Path, minutes_dir: str | Path, registry: Registry) 
         source = Path(minutes_dir) / gold["document"]
         _, extraction = extract_document(source, registry)
         link(extraction, registry)  # fills the registry ids of organisations
-        results.append(compare(gold, extraction_json(extraction)))
+        results.append(compare(gold, extraction.to_json()))
     return Evaluation(results)
 
-
-def extraction_json(extraction: Extraction) -> dict:
-    return extraction.to_json()

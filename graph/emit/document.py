@@ -14,7 +14,6 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD
 
-from ..extract.model import Fact
 from ..link import Linked, LinkedForum
 from ..ontology import concept_iri
 from ..read import Document
@@ -94,10 +93,6 @@ class _Emitter:
             self.describe(iri, SG.organisationKind, concept_iri("OrganisationKindScheme", kind or "andet"))
             self.add(iri, PROV.wasDerivedFrom, self.doc_iri)
         return iri
-
-
-def _span(fact: Fact) -> Span | None:
-    return fact.span
 
 
 def document_triples(document: Document, linked: Linked) -> tuple[list[tuple], dict[URIRef, list[tuple]]]:

@@ -6,7 +6,7 @@ import re
 
 from ..segment import Segmented, Span
 from .model import Extraction, Participant
-from .parse import find_dates, parse_date, parse_time
+from .parse import parse_date, parse_time
 
 # --------------------------------------------------------------------------- meeting
 
@@ -83,8 +83,6 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
                     m.date = parse_date(title["date"])
                     if m.date:
                         m.spans["date"] = Span(offset + line.find(title["date"]), offset + len(line))
-            elif not title["forum"] or forum is None:
-                pass
             continue
         if title and not title["forum"]:
             # "Referat fra møde" with the forum on the next line (only in the header: "Referat" later is a section)

@@ -155,8 +155,6 @@ def _list_after(lines: list[tuple[str, int]], start_index: int) -> list[tuple[in
     seen_entry = False
     for text, start in lines[start_index:]:
         if not text:
-            if seen_entry and entries and entries[-1][1].endswith((".", ":")) is False:
-                continue
             continue
         m = _LIST_ITEM_RE.match(text)
         if m:
@@ -451,10 +449,6 @@ def _words(text: str) -> set[str]:
 
 def _align(decisions: list[Decision], recommendations: list[Recommendation]) -> None:
     """Decisions without a number answer a recommendation when one clearly fits."""
-    numbers = {r.number for r in recommendations}
-    for d in decisions:
-        if d.recommendation is not None and d.recommendation not in numbers and recommendations:
-            continue
     unnumbered = [d for d in decisions if d.recommendation is None]
     if not unnumbered or not recommendations:
         return

@@ -219,7 +219,7 @@ def _numbered_headings(lines: list[Line]) -> list[_Heading]:
     return best if len(best) >= 2 else []
 
 
-def _sections(doc_text: str, lines: list[Line], first: int, last: int, item_start: int) -> list[Section]:
+def _sections(doc_text: str, lines: list[Line], first: int, last: int) -> list[Section]:
     """Split lines[first:last] of one item into sections."""
     sections: list[Section] = []
     current: Section | None = None
@@ -283,7 +283,7 @@ def segment(document: Document) -> Segmented:
             number=heading.number, title=title, title_span=Span(title_start, title_start + len(title)),
             span=Span(line.start, max(end, line.end)), kind_label=kind_label, time_slot=time_slot,
         )
-        item.sections = _sections(text, lines, heading.line_index + 1, end_line, line.start)
+        item.sections = _sections(text, lines, heading.line_index + 1, end_line)
         items.append(item)
     header_end = lines[headings[0].line_index].start
     return Segmented(document, Span(0, _trim_end(text, 0, header_end)), items, toc, layout)
@@ -309,7 +309,7 @@ def _single_item(document: Document, lines: list[Line], toc: list[Span]) -> Segm
     if m:
         kind_label, title = m["label"], m["t"]
         title_span = Span(title_span.start + title_line.text.find(m["t"]), title_span.end)
-    sections = _sections(text, lines, body_from, len(lines), title_line.start)
+    sections = _sections(text, lines, body_from, len(lines))
     if not any(s.kind in ("indstilling", "beslutning") for s in sections):
         return Segmented(document, Span(0, len(text)), [], toc, "unstructured")
     item = Item(number=None, title=title, title_span=title_span,
