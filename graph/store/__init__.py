@@ -170,11 +170,10 @@ def open_for_update(data_dir: str | Path) -> Iterator[GraphStore]:
         store.commit_staged()
         store.ox.flush()
     except BaseException:
-        del store
+        store.ox = None  # release the database before removing the copy
         shutil.rmtree(work, ignore_errors=True)
         raise
     store.ox = None  # release the database lock before moving the folder
-    del store
     old = data_dir / (STORE_DIR + ".old")
     if live.exists():
         os.replace(live, old)
