@@ -23,7 +23,7 @@ from .link import Corrections, load_corrections
 from .ontology import ontology_graph, ontology_turtle, shapes_graph
 from .registry import Registry, load_registry
 from .store import GraphStore, open_for_update, to_quads
-from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, document_graph, slug
+from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SG, document_graph, slug
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = PROJECT_ROOT / "data"
@@ -134,16 +134,22 @@ def build(
     minutes = find_minutes(paths if paths is not None else [data_dir / "minutes"])
     fingerprint = _hash_texts(__version__.encode(), _code_fingerprint(), _registry_fingerprint(registry_dir), corrections.raw)
 
-    with open_for_update(out_dir) as store:
-        report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
-        store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
-        store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
-        if document_builder is not None:
-            _build_documents(store, minutes, context, fingerprint, document_builder, report, progress, jobs)
-        report.total_quads = len(store)
-        report.type_counts = count_types(store)
-        changed = [d.graph for d in report.documents if d.status in ("built", "removed") and d.graph] + report.node_graphs
-        report.files = _export(store, out_dir, changed + [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)])
+    exports = ExportFiles(out_dir / EXPORT_DIR)
+    try:
+        with open_for_update(out_dir) as store:
+            report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
+            store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
+            store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
+            if document_builder is not None:
+                _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs)
+            report.total_quads = len(store)
+            report.type_counts = count_types(store)
+            removed = [d.graph for d in report.documents if d.status == "removed" and d.graph]
+            report.files = _export(store, out_dir, exports, removed + [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)])
+    except BaseException:
+        exports.discard()
+        raise
+    exports.commit()  # the store is in place: its exports follow
 
     report.seconds = time.perf_counter() - started
     return report
@@ -160,17 +166,28 @@ def _init_worker(document_builder: DocumentBuilder, context: BuildContext) -> No
 
 
 def _run_one(task: tuple[Path, bytes, str, str]):
-    """In a worker: the whole document pipeline, returned as pyoxigraph quads (they pickle cheaply)."""
+    """In a worker: the whole document pipeline, returned serialized as N-Quads (for the store and the export)
+    and TriG (the export) per named graph: text crosses the process boundary far cheaper than quad objects."""
     path, raw, key, graph_iri = task
     document_builder, context = _worker
     try:
         result = document_builder(path, raw, key, context)
         triples, warnings = result[0], result[1]
         shared = result[2] if len(result) > 2 else {}
-        nodes = [(node_graph(str(s)), to_quads(t, node_graph(str(s)))) for s, t in shared.items()]
-        return (to_quads(triples, graph_iri), nodes), warnings, None
+        graphs = [(graph_iri, triples)] + [(node_graph(_iri_value(s)), t) for s, t in shared.items()]
+        return [_serialized(g, to_quads(t, g)) for g, t in graphs], warnings, None
     except Exception as exc:  # one bad file must not stop the batch, nor cost what is stored
         return None, [], str(exc) or type(exc).__name__
+
+
+def _iri_value(term) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def _serialized(graph_iri: str, quads: list[ox.Quad]) -> tuple[str, bytes, bytes, int]:
+    quads = list(dict.fromkeys(quads))  # a graph is a set: the emitter may state a fact twice
+    return (graph_iri, ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+            ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES), len(quads))
 
 
 def node_graph(node_iri: str) -> str:
@@ -178,7 +195,7 @@ def node_graph(node_iri: str) -> str:
     return str(GRAPH["node/" + slug(node_iri.removeprefix(str(ID)), max_len=200)])
 
 
-def _build_documents(store, minutes, context, fingerprint, document_builder, report, progress, jobs=None) -> None:
+def _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs=None) -> None:
     hashes = store.graph_hashes()
     previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
     seen: dict[str, str] = {}
@@ -220,13 +237,15 @@ def _build_documents(store, minutes, context, fingerprint, document_builder, rep
             if error is not None:
                 result.status, result.error = "failed", error
                 continue
-            quads, nodes = built
+            (_, nquads, trig, count), *nodes = built
             result.warnings = warnings
-            result.triples = store.stage_quads(graph_iri, quads, content_hash)
-            for node_graph_iri, node_quads in nodes:
+            result.triples = store.stage_nquads(graph_iri, nquads, count, content_hash)
+            exports.write(graph_iri, nquads, trig)
+            for node_graph_iri, node_nquads, node_trig, node_count in nodes:
                 if node_graph_iri not in written_nodes:  # the first document (in file order) describes the node
                     written_nodes.add(node_graph_iri)
-                    store.stage_quads(node_graph_iri, node_quads)
+                    store.stage_nquads(node_graph_iri, node_nquads, node_count)
+                    exports.write(node_graph_iri, node_nquads, node_trig)
                     report.node_graphs.append(node_graph_iri)
             result.status = "built"
     finally:
@@ -256,23 +275,57 @@ def export_name(graph_iri: str) -> str:
     return slug(graph_iri.removeprefix(str(GRAPH)))
 
 
-def _export(store: GraphStore, out_dir: Path, graphs: list[str]) -> dict[str, Path]:
-    """One TriG and one N-Quads file per named graph in export/, written only for the graphs this build
-    changed (a file per graph keeps a weekly one-document update from rewriting the whole dataset);
-    `cat export/*.nq` is the whole dataset."""
-    folder = out_dir / EXPORT_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+EXPORT_PREFIXES = {"sg": str(SG), "sgid": str(ID), "prov": "http://www.w3.org/ns/prov#"}
+PENDING = ".pending"
+
+
+class ExportFiles:
+    """The export folder, written as the build goes: each file first under a pending name beside its final
+    one, all renamed into place once the store is committed, or removed if the build fails."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*" + PENDING):  # left behind by a killed build
+            stale.unlink(missing_ok=True)
+        self.pending: dict[Path, Path] = {}
+
+    def path(self, graph_iri: str, suffix: str) -> Path:
+        return self.folder / (export_name(graph_iri) + suffix)
+
+    def write(self, graph_iri: str, nquads: bytes, trig: bytes) -> None:
+        for suffix, data in ((".nq", nquads), (".trig", trig)):
+            final = self.path(graph_iri, suffix)
+            pending = final.with_name(final.name + PENDING)
+            pending.write_bytes(data)
+            self.pending[final] = pending
+
+    def commit(self) -> None:
+        for final, pending in self.pending.items():
+            os.replace(pending, final)
+        self.pending.clear()
+
+    def discard(self) -> None:
+        for pending in self.pending.values():
+            pending.unlink(missing_ok=True)
+        self.pending.clear()
+
+
+def _export(store: GraphStore, out_dir: Path, exports: ExportFiles, graphs: list[str]) -> dict[str, Path]:
+    """One TriG and one N-Quads file per named graph in export/; documents and shared nodes were written as
+    they were built, here come the reference graphs and the removals (a file per graph keeps a weekly
+    one-document update from rewriting the whole dataset); `cat export/*.nq` is the whole dataset."""
     present = set(store.named_graphs())
     for graph in sorted(set(graphs)):
-        for suffix, fmt in ((".trig", ox.RdfFormat.TRIG), (".nq", ox.RdfFormat.N_QUADS)):
-            path = folder / (export_name(graph) + suffix)
-            if graph in present:
-                store.export(path, fmt, graph)
-            else:
-                path.unlink(missing_ok=True)  # a removed document takes its export with it
+        if graph in present:
+            quads = list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+            exports.write(graph, *_serialized(graph, quads)[1:3])
+        else:
+            for suffix in (".trig", ".nq"):
+                exports.path(graph, suffix).unlink(missing_ok=True)  # a removed document takes its export with it
     _write_atomic(out_dir / "ontology.ttl", ontology_turtle())
     _write_atomic(out_dir / "shapes.ttl", shapes_graph().serialize(format="turtle"))
-    return {"export": folder, "ontology": out_dir / "ontology.ttl", "shapes": out_dir / "shapes.ttl"}
+    return {"export": exports.folder, "ontology": out_dir / "ontology.ttl", "shapes": out_dir / "shapes.ttl"}
 
 
 def _write_atomic(path: Path, text: str) -> None:

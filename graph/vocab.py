@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -69,3 +71,31 @@ def document_graph(doc_id: str) -> URIRef:
 def bind_prefixes(graph) -> None:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
+
+
+class OxNamespace:
+    """The same namespace, giving pyoxigraph terms: the emit stage builds quads for the store directly,
+    because making rdflib terms and converting them cost about a third of a build (see bench/)."""
+
+    def __init__(self, namespace: str):
+        self.base = str(namespace)
+
+    def __getattr__(self, name: str) -> ox.NamedNode:  # only called once per name: the term is then kept
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self[name]
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        return _named_node(self.base + name)
+
+
+@lru_cache(maxsize=4096)
+def _named_node(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def ox_term(term) -> ox.NamedNode:
+    """An rdflib IRI (a vocabulary term, a concept) as a pyoxigraph one."""
+    return _named_node(str(term))

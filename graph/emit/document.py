@@ -11,23 +11,52 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD
+import pyoxigraph as ox
+from rdflib import namespace as ns
 
+from .. import vocab
 from ..link import Linked, LinkedForum
 from ..ontology import concept_iri
 from ..read import Document
 from ..segment import Span
-from ..vocab import BESLUIT, ID, SG, slug
+from ..vocab import OxNamespace, ox_term, slug
+
+# The emitter writes pyoxigraph terms, the store's own, so that no rdflib term is made per fact
+DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD = (OxNamespace(n) for n in (ns.DCTERMS, ns.FOAF, ns.ORG, ns.PROV, ns.RDF, ns.SKOS, ns.XSD))
+SG, BESLUIT = OxNamespace(vocab.SG), OxNamespace(vocab.BESLUIT)
+ID = str(vocab.ID)
 
 QUOTE_MAX = 1000  # characters of quoted text kept in the graph; the span always covers the whole fact
 
 
-def node(node_id: str) -> URIRef:
-    return ID[node_id]
+def node(node_id: str) -> ox.NamedNode:
+    return ox.NamedNode(ID + node_id)
 
 
-def document_iri(document: Document) -> URIRef:
+def literal(value, lang: str | None = None, datatype: ox.NamedNode | None = None) -> ox.Literal:
+    """A literal as rdflib's Literal(value, lang=, datatype=) would write it."""
+    if lang:
+        return ox.Literal(str(value), language=lang)
+    if datatype is not None:
+        return ox.Literal(str(value), datatype=datatype)
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=XSD.boolean)
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=XSD.integer)
+    return ox.Literal(str(value))
+
+
+def decimal(value: float) -> ox.Literal:
+    """Kroner to two decimals, in the canonical form the store gives back ("4300000", "12.5")."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return ox.Literal(text if text not in ("", "-0") else "0", datatype=XSD.decimal)
+
+
+def concept(scheme: str, key: str) -> ox.NamedNode:
+    return ox_term(concept_iri(scheme, key))
+
+
+def document_iri(document: Document) -> ox.NamedNode:
     return node(f"doc/{document.key}")
 
 
@@ -39,7 +68,7 @@ class _Emitter:
         # descriptions of nodes that many documents share (a local forum, a person, an initiative) go to a
         # graph per node, not into every document's graph: Oxigraph's union default graph repeats a triple
         # once per graph that holds it, and joins on a label repeated in 1,000 documents multiply 1,000-fold
-        self.shared: dict[URIRef, list[tuple]] = {}
+        self.shared: dict[ox.NamedNode, list[tuple]] = {}
         self.doc_iri = document_iri(document)
         self.rejected = {node(i) for i in linked.corrections.rejects}
 
@@ -53,29 +82,29 @@ class _Emitter:
 
     def lit(self, s, p, value, **kw) -> None:
         if value is not None and value != "":
-            self.add(s, p, Literal(value, **kw))
+            self.add(s, p, literal(value, **kw))
 
-    def provenance(self, subject: URIRef, span: Span | None, extractor: str) -> None:
+    def provenance(self, subject: ox.NamedNode, span: Span | None, extractor: str) -> None:
         self.add(subject, PROV.wasDerivedFrom, self.doc_iri)
         # one quote per document and span: shared nodes (persons, initiatives) are quoted many times
-        quote = URIRef(f"{subject}#kilde-{self.doc.key}-{span.start if span else 'x'}")
+        quote = ox.NamedNode(f"{subject.value}#kilde-{self.doc.key}-{span.start if span else 'x'}")
         self.add(subject, PROV.qualifiedDerivation, quote)
         self.add(quote, RDF.type, SG.Quote)
         self.add(quote, PROV.entity, self.doc_iri)
         self.lit(quote, SG.extractor, extractor)
         if span is not None:
-            self.add(quote, SG.spanStart, Literal(span.start, datatype=XSD.integer))
-            self.add(quote, SG.spanEnd, Literal(span.end, datatype=XSD.integer))
+            self.add(quote, SG.spanStart, literal(span.start, datatype=XSD.integer))
+            self.add(quote, SG.spanEnd, literal(span.end, datatype=XSD.integer))
             self.lit(quote, SG.quote, self.doc.text[span.start:span.end][:QUOTE_MAX])
 
-    def forum(self, forum: LinkedForum) -> URIRef:
+    def forum(self, forum: LinkedForum) -> ox.NamedNode:
         iri = node(forum.id)
         if not forum.in_registry:
             self.describe(iri, RDF.type, SG.Forum)
             self.describe(iri, RDF.type, ORG.OrganizationalUnit)
-            self.describe(iri, SKOS.prefLabel, Literal(forum.name, lang="da"))
+            self.describe(iri, SKOS.prefLabel, literal(forum.name, lang="da"))
             if forum.level:
-                self.describe(iri, SG.level, concept_iri("ForumLevelScheme", forum.level))
+                self.describe(iri, SG.level, concept("ForumLevelScheme", forum.level))
             if forum.part_of:
                 self.describe(iri, SG.partOf, node(forum.part_of))
                 self.describe(iri, ORG.unitOf, node(forum.part_of))
@@ -84,18 +113,18 @@ class _Emitter:
             self.add(iri, PROV.wasDerivedFrom, self.doc_iri)
         return iri
 
-    def organisation(self, org_id: str, name: str, kind: str | None, in_registry: bool) -> URIRef:
+    def organisation(self, org_id: str, name: str, kind: str | None, in_registry: bool) -> ox.NamedNode:
         iri = node(org_id)
         if not in_registry:
             self.describe(iri, RDF.type, SG.Organisation)
             self.describe(iri, RDF.type, ORG.FormalOrganization)
-            self.describe(iri, SKOS.prefLabel, Literal(name, lang="da"))
-            self.describe(iri, SG.organisationKind, concept_iri("OrganisationKindScheme", kind or "andet"))
+            self.describe(iri, SKOS.prefLabel, literal(name, lang="da"))
+            self.describe(iri, SG.organisationKind, concept("OrganisationKindScheme", kind or "andet"))
             self.add(iri, PROV.wasDerivedFrom, self.doc_iri)
         return iri
 
 
-def document_triples(document: Document, linked: Linked) -> tuple[list[tuple], dict[URIRef, list[tuple]]]:
+def document_triples(document: Document, linked: Linked) -> tuple[list[tuple], dict[ox.NamedNode, list[tuple]]]:
     """The document's own triples, and the descriptions of the shared nodes it names (node -> triples)."""
     e = _Emitter(document, linked)
     _emit_document(e)
@@ -103,7 +132,7 @@ def document_triples(document: Document, linked: Linked) -> tuple[list[tuple], d
     # corrections: rejected facts and everything hanging only on them are dropped
     if e.rejected:
         e.triples = [t for t in e.triples if t[0] not in e.rejected and t[2] not in e.rejected
-                     and not any(str(t[0]).startswith(str(r) + "#") for r in e.rejected)]
+                     and not any(t[0].value.startswith(r.value + "#") for r in e.rejected)]
         e.shared = {k: v for k, v in e.shared.items() if k not in e.rejected}
     return e.triples, e.shared
 
@@ -125,7 +154,7 @@ def _emit_all(e: _Emitter) -> None:
     e.add(meeting, RDF.type, PROV.Activity)
     e.add(e.doc_iri, FOAF.primaryTopic, meeting)
     label = " ".join(x for x in (m.forum, m.body, m.date) if x) or Path(e.doc.path).name
-    e.add(meeting, SKOS.prefLabel, Literal(f"Møde: {label}", lang="da"))
+    e.add(meeting, SKOS.prefLabel, literal(f"Møde: {label}", lang="da"))
     e.lit(meeting, DCTERMS.date, m.date, datatype=XSD.date)
     e.lit(meeting, SG.startTime, m.start)
     e.lit(meeting, SG.place, m.place)
@@ -134,7 +163,7 @@ def _emit_all(e: _Emitter) -> None:
     if linked.forum is not None:
         forum_iri = e.forum(linked.forum)
         if linked.forum.in_registry and m.forum and m.forum != linked.forum.name:
-            e.describe(forum_iri, SKOS.altLabel, Literal(m.forum, lang="da"))  # the local name: "Direktørforum"
+            e.describe(forum_iri, SKOS.altLabel, literal(m.forum, lang="da"))  # the local name: "Direktørforum"
         e.add(meeting, SG.heldBy, forum_iri)
         e.add(meeting, BESLUIT.isGehoudenDoor, forum_iri)
     for forum in linked.new_forums.values():
@@ -144,8 +173,8 @@ def _emit_all(e: _Emitter) -> None:
     for person, person_id, org_id in zip(ex.participants, linked.persons, linked.person_orgs):
         p = node(person_id)
         e.describe(p, RDF.type, FOAF.Person)
-        e.describe(p, FOAF.name, Literal(person.name))
-        e.describe(p, SKOS.prefLabel, Literal(person.name, lang="da"))
+        e.describe(p, FOAF.name, literal(person.name))
+        e.describe(p, SKOS.prefLabel, literal(person.name, lang="da"))
         e.add(meeting, SG.participant if person.present else SG.absent, p)
         if org_id is not None:
             org_iri = node(org_id)
@@ -157,7 +186,7 @@ def _emit_all(e: _Emitter) -> None:
             e.add(membership, RDF.type, ORG.Membership)
             e.add(membership, ORG.member, p)
             e.add(membership, ORG.organization, forum_iri)
-            e.add(membership, ORG.role, concept_iri("RoleScheme", person.role or "medlem"))
+            e.add(membership, ORG.role, concept("RoleScheme", person.role or "medlem"))
             e.lit(membership, SG.jobTitle, person.title)
             e.lit(membership, SG.role, person.group)
             e.lit(membership, DCTERMS.date, m.date, datatype=XSD.date)
@@ -165,26 +194,26 @@ def _emit_all(e: _Emitter) -> None:
         e.provenance(p, person.span, "participants")
 
     # organisations and initiatives mentioned
-    org_iris: list[tuple[Span | None, URIRef]] = []
+    org_iris: list[tuple[Span | None, ox.NamedNode]] = []
     for mention, linked_org in zip(ex.organisations, linked.organisations):
         iri = e.organisation(linked_org.id, linked_org.name, linked_org.kind, linked_org.in_registry)
         e.add(e.doc_iri, SG.mentions, iri)
         org_iris.append((mention.span, iri))
         if linked_org.curated:
-            quote = URIRef(f"{e.doc_iri}#alias-{slug(mention.name)}")
+            quote = ox.NamedNode(f"{e.doc_iri.value}#alias-{slug(mention.name)}")
             e.add(quote, RDF.type, SG.Quote)
             e.add(quote, PROV.entity, e.doc_iri)
-            e.add(quote, SG.curated, Literal(True))
+            e.add(quote, SG.curated, literal(True))
             e.lit(quote, SG.quote, mention.name)
             e.add(iri, PROV.qualifiedDerivation, quote)
-    initiative_iris: list[tuple[Span | None, URIRef]] = []
+    initiative_iris: list[tuple[Span | None, ox.NamedNode]] = []
     for mention, initiative_id in zip(ex.initiatives, linked.initiatives):
         iri = node(initiative_id)
         e.describe(iri, RDF.type, SG.Initiative)
         e.describe(iri, RDF.type, PROV.Entity)
         if not any(t[1] == SKOS.prefLabel for t in e.shared.get(iri, [])):  # one name per initiative
-            e.describe(iri, SKOS.prefLabel, Literal(mention.name, lang="da"))
-        e.describe(iri, SG.initiativeKind, concept_iri("InitiativeKindScheme", mention.kind))
+            e.describe(iri, SKOS.prefLabel, literal(mention.name, lang="da"))
+        e.describe(iri, SG.initiativeKind, concept("InitiativeKindScheme", mention.kind))
         e.add(e.doc_iri, SG.mentions, iri)
         e.provenance(iri, mention.span, "initiatives")
         initiative_iris.append((mention.span, iri))
@@ -205,10 +234,10 @@ def _emit_all(e: _Emitter) -> None:
         e.add(it, RDF.type, BESLUIT.Agendapunt)
         e.add(meeting, SG.hasAgendaItem, it)
         e.add(meeting, BESLUIT.behandelt, it)
-        e.add(it, DCTERMS.title, Literal(item.title or "(uden titel)", lang="da"))
-        e.add(it, SKOS.prefLabel, Literal(f"{item.number + '. ' if item.number else ''}{item.title or '(uden titel)'}", lang="da"))
+        e.add(it, DCTERMS.title, literal(item.title or "(uden titel)", lang="da"))
+        e.add(it, SKOS.prefLabel, literal(f"{item.number + '. ' if item.number else ''}{item.title or '(uden titel)'}", lang="da"))
         e.lit(it, SG.itemNumber, item.number)
-        e.add(it, SG.itemKind, concept_iri("ItemKindScheme", item.kind))
+        e.add(it, SG.itemKind, concept("ItemKindScheme", item.kind))
         e.lit(it, SG.timeSlot, item.time_slot)
         e.provenance(it, item.title_span or item.span, "items")
         for concerned in within(item.span, initiative_iris):
@@ -219,7 +248,7 @@ def _emit_all(e: _Emitter) -> None:
             sec = node(f"section/{key}/{number}/{k + 1}")
             e.add(sec, RDF.type, SG.Section)
             e.add(it, SG.hasSection, sec)
-            e.add(sec, SG.sectionKind, concept_iri("SectionKindScheme", section.kind))
+            e.add(sec, SG.sectionKind, concept("SectionKindScheme", section.kind))
             e.lit(sec, DCTERMS.title, section.heading)
             e.provenance(sec, section.span, "segment")
 
@@ -229,7 +258,7 @@ def _emit_all(e: _Emitter) -> None:
         case = node(linked.cases[i]) if i in linked.cases else None
         if case is not None:
             e.add(case, RDF.type, SG.Case)
-            e.add(case, SKOS.prefLabel, Literal(item.title or "(uden titel)", lang="da"))
+            e.add(case, SKOS.prefLabel, literal(item.title or "(uden titel)", lang="da"))
             e.lit(case, SG.caseNumber, item.case_number)
             e.add(it, SG.case, case)
             e.add(treatment, SG.case, case)
@@ -238,12 +267,12 @@ def _emit_all(e: _Emitter) -> None:
                 forum_id = linked.route_forums.get((i, k))
                 if forum_id is None:
                     continue
-                s_iri = URIRef(f"{case}#trin-{key}-{number}-{k + 1}")
+                s_iri = ox.NamedNode(f"{case.value}#trin-{key}-{number}-{k + 1}")
                 e.add(case, SG.routeStep, s_iri)
                 e.add(s_iri, RDF.type, SG.RouteStep)
-                e.add(s_iri, SG.position, Literal(k + 1, datatype=XSD.integer))
+                e.add(s_iri, SG.position, literal(k + 1, datatype=XSD.integer))
                 e.add(s_iri, SG.stepForum, node(forum_id))
-                e.add(s_iri, SG.stepRole, concept_iri("RouteRoleScheme", step.role))
+                e.add(s_iri, SG.stepRole, concept("RouteRoleScheme", step.role))
                 e.lit(s_iri, SG.stepName, step.forum)
                 e.add(s_iri, PROV.wasDerivedFrom, e.doc_iri)
                 if step.role == "decides":
@@ -253,15 +282,15 @@ def _emit_all(e: _Emitter) -> None:
         if forum_iri is not None:
             e.add(treatment, PROV.wasAssociatedWith, forum_iri)
 
-        rec_iris: dict[int, URIRef] = {}
+        rec_iris: dict[int, ox.NamedNode] = {}
         for k, rec in enumerate(item.recommendations):
             r = node(f"indstilling/{key}/{number}/{rec.number}")
             rec_iris[rec.number] = r
             e.add(r, RDF.type, SG.Indstilling)
             e.add(it, SG.hasIndstilling, r)
-            e.add(r, SKOS.prefLabel, Literal(f"Indstilling {rec.number}: {rec.text[:120]}", lang="da"))
-            e.add(r, PROV.value, Literal(rec.text, lang="da"))
-            e.add(r, SG.number, Literal(rec.number, datatype=XSD.integer))
+            e.add(r, SKOS.prefLabel, literal(f"Indstilling {rec.number}: {rec.text[:120]}", lang="da"))
+            e.add(r, PROV.value, literal(rec.text, lang="da"))
+            e.add(r, SG.number, literal(rec.number, datatype=XSD.integer))
             e.lit(r, SG.proposerName, rec.proposed_by)
             proposer = linked.proposers.get((i, k))
             if proposer:
@@ -274,9 +303,9 @@ def _emit_all(e: _Emitter) -> None:
             d = node(f"decision/{key}/{number}/{k + 1}")
             e.add(d, RDF.type, BESLUIT.Besluit)
             e.add(treatment, PROV.generated, d)
-            e.add(d, SKOS.prefLabel, Literal(f"Beslutning {number}.{k + 1}: {decision.text[:120]}", lang="da"))
-            e.add(d, PROV.value, Literal(decision.text, lang="da"))
-            e.add(d, SG.outcome, concept_iri("OutcomeScheme", decision.outcome))
+            e.add(d, SKOS.prefLabel, literal(f"Beslutning {number}.{k + 1}: {decision.text[:120]}", lang="da"))
+            e.add(d, PROV.value, literal(decision.text, lang="da"))
+            e.add(d, SG.outcome, concept("OutcomeScheme", decision.outcome))
             e.lit(d, SG.note, decision.remark, lang="da")
             if decision.recommendation in rec_iris:
                 e.add(d, SG.answers, rec_iris[decision.recommendation])
@@ -295,7 +324,7 @@ def _emit_all(e: _Emitter) -> None:
                 a = node(f"allocation/{key}/{number}/{k + 1}/{n + 1}")
                 e.add(a, RDF.type, SG.Allocation)
                 e.add(d, SG.allocates, a)
-                e.add(a, SG.amountDKK, Literal(f"{allocation.dkk:.2f}", datatype=XSD.decimal))
+                e.add(a, SG.amountDKK, decimal(allocation.dkk))
                 e.lit(a, SG.recipientName, allocation.recipient)
                 e.lit(a, SG.purpose, allocation.purpose, lang="da")
                 for recipient in within(Span(allocation.span.end, allocation.span.end + 200), org_iris + initiative_iris)[:1]:
@@ -307,7 +336,7 @@ def _emit_all(e: _Emitter) -> None:
             b = node(f"attachment/{key}/{number}/{k + 1}")
             e.add(b, RDF.type, SG.Attachment)
             e.add(it, SG.hasAttachment, b)
-            e.add(b, DCTERMS.title, Literal(attachment.title))
+            e.add(b, DCTERMS.title, literal(attachment.title))
             e.provenance(b, attachment.span, "attachments")
 
         for k, reference in enumerate(item.references):
@@ -333,10 +362,10 @@ def _emit_all(e: _Emitter) -> None:
         _emit_amount(e, node(f"amount/{key}/doc/{n + 1}"), e.doc_iri, amount)
 
 
-def _emit_amount(e: _Emitter, a: URIRef, parent: URIRef, amount) -> None:
+def _emit_amount(e: _Emitter, a: ox.NamedNode, parent: ox.NamedNode, amount) -> None:
     e.add(a, RDF.type, SG.MoneyAmount)
     e.add(parent, SG.amount, a)
-    e.add(a, SG.amountDKK, Literal(f"{amount.dkk:.2f}", datatype=XSD.decimal))
+    e.add(a, SG.amountDKK, decimal(amount.dkk))
     e.lit(a, SKOS.prefLabel, amount.text)
     e.lit(a, SG.purpose, amount.label, lang="da")
     e.provenance(a, amount.span, "amounts")

@@ -14,6 +14,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from ..ontology import concept_keys
@@ -133,13 +134,17 @@ class Registry:
         return self.entities.get(f"forum/{cluster_id.removeprefix('klynge/')}/{level}")
 
 
+_QUOTES_RE = re.compile(r"[\"'’”“*_]")
+_DASH_RE = re.compile(r"\s*-\s*")
+_SPACE_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)  # the same few thousand names recur in every document
 def normalise_name(text: str) -> str:
     """Key for name matching: case, dashes, quotes and spacing do not matter."""
     text = text.lower().replace("–", "-").replace("—", "-")
-    text = re.sub(r"[\"'’”“*_]", "", text)
-    text = re.sub(r"\s*-\s*", "-", text)
-    text = re.sub(r"\s+", " ", text)
-    return text.strip(" .,;:")
+    text = _DASH_RE.sub("-", _QUOTES_RE.sub("", text))
+    return _SPACE_RE.sub(" ", text).strip(" .,;:")
 
 
 # --------------------------------------------------------------------------- loading

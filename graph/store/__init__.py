@@ -27,12 +27,17 @@ META_GRAPH = GRAPH["meta"]  # which document graph was built from which content 
 STORE_DIR = "store"
 
 
+_OX_TERMS = (ox.NamedNode, ox.Literal, ox.BlankNode)
+
+
 class StoreError(Exception):
     pass
 
 
 def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """rdflib term -> pyoxigraph term."""
+    """rdflib term -> pyoxigraph term (a pyoxigraph term is returned as it is)."""
+    if isinstance(term, _OX_TERMS):
+        return term
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
@@ -46,9 +51,14 @@ def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def to_quads(triples: Iterable[tuple], graph_iri: URIRef) -> list[ox.Quad]:
+def to_quads(triples: Iterable[tuple], graph_iri: URIRef | str) -> list[ox.Quad]:
+    """Triples of rdflib or pyoxigraph terms -> pyoxigraph quads in one named graph."""
     g = ox.NamedNode(str(graph_iri))
-    return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
+    triples = list(triples)
+    try:  # the emitter's triples are pyoxigraph terms already
+        return [ox.Quad(s, p, o, g) for s, p, o in triples]
+    except TypeError:
+        return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
 
 
 class GraphStore:
@@ -99,30 +109,39 @@ class GraphStore:
         self._forget_hash(g)
         self.ox.extend(quads)  # one transaction: all or nothing
         if content_hash is not None:
-            self.ox.add(ox.Quad(g, ox.NamedNode(str(SG.builtFrom)), ox.Literal(content_hash), ox.NamedNode(str(META_GRAPH))))
+            self.ox.add(self._hash_quad(g, content_hash))
         return len(quads)
 
-    # ---- staged writing: for a whole build into the private copy, bulk loading is ~3x faster than
-    # one transaction per document, and atomicity comes from swapping the copy in at the end.
-    BULK_BATCH = 200_000
+    # ---- staged writing: for a whole build into the private copy. Documents arrive as N-Quads text (the
+    # workers serialize them: pickling pyoxigraph quads between processes costs ~15 s per million quads), and
+    # are bulk-loaded in batches of about BULK_BATCH quads, which measured fastest (bench/BENCHMARKS.md);
+    # atomicity comes from swapping the copy in at the end.
+    BULK_BATCH = 50_000
 
-    def stage_quads(self, graph_iri: str, quads: list[ox.Quad], content_hash: str | None = None) -> int:
+    def stage_nquads(self, graph_iri: str, nquads: bytes, count: int, content_hash: str | None = None) -> int:
+        """Replace the named graph `graph_iri` with `nquads` (N-Quads, every quad in that graph) at the next commit."""
         g = ox.NamedNode(str(graph_iri))
         if self.ox.contains_named_graph(g):
             self.ox.remove_graph(g)
         self._forget_hash(g)
-        staged = self.__dict__.setdefault("_staged", [])
-        staged.extend(quads)
+        staged: list[bytes] = self.__dict__.setdefault("_staged", [])
+        staged.append(nquads)
         if content_hash is not None:
-            staged.append(ox.Quad(g, ox.NamedNode(str(SG.builtFrom)), ox.Literal(content_hash), ox.NamedNode(str(META_GRAPH))))
-        if len(staged) >= self.BULK_BATCH:
+            staged.append(ox.serialize([self._hash_quad(g, content_hash)], format=ox.RdfFormat.N_QUADS))
+        self._staged_count = getattr(self, "_staged_count", 0) + count
+        if self._staged_count >= self.BULK_BATCH:
             self.commit_staged()
-        return len(quads)
+        return count
 
     def commit_staged(self) -> None:
         staged = self.__dict__.pop("_staged", None)
+        self._staged_count = 0
         if staged:
-            self.ox.bulk_extend(staged)
+            self.ox.bulk_load(b"".join(staged), format=ox.RdfFormat.N_QUADS)
+
+    @staticmethod
+    def _hash_quad(g: ox.NamedNode, content_hash: str) -> ox.Quad:
+        return ox.Quad(g, ox.NamedNode(str(SG.builtFrom)), ox.Literal(content_hash), ox.NamedNode(str(META_GRAPH)))
 
     def remove_graph(self, graph_iri: str) -> None:
         g = ox.NamedNode(str(graph_iri))
@@ -133,14 +152,6 @@ class GraphStore:
     def _forget_hash(self, g: ox.NamedNode) -> None:
         for quad in list(self.ox.quads_for_pattern(g, ox.NamedNode(str(SG.builtFrom)), None, ox.NamedNode(str(META_GRAPH)))):
             self.ox.remove(quad)
-
-    def export(self, path: Path, fmt: ox.RdfFormat, graph: str) -> None:
-        """Write one named graph, as quads, to `path` atomically (temporary file, then rename)."""
-        tmp = path.with_name(path.name + ".tmp")
-        quads = self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        with open(tmp, "wb") as handle:
-            ox.serialize(quads, handle, fmt, prefixes={"sg": str(SG)} if fmt == ox.RdfFormat.TRIG else None)
-        os.replace(tmp, path)
 
 
 def _recover(data_dir: Path) -> None:
