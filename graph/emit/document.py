@@ -3,7 +3,7 @@
 Model (after LBLOD): the meeting (besluit:Zitting) held by a forum treats agenda items
 (besluit:Agendapunt); each item's treatment (besluit:BehandelingVanAgendapunt) generated
 decisions (besluit:Besluit) that answer recommendations (sg:Indstilling). Every fact is
-prov:wasDerivedFrom its source document and has a prov:qualifiedDerivation (sg:Quote)
+prov:wasDerivedFrom its source document and has a prov:qualifiedDerivation (an sg:Quote, left untyped)
 with the character span and the quoted text.
 """
 
@@ -84,14 +84,15 @@ class _Emitter:
         if value is not None and value != "":
             self.add(s, p, literal(value, **kw))
 
-    def provenance(self, subject: ox.NamedNode, span: Span | None, extractor: str) -> None:
+    def provenance(self, subject: ox.NamedNode, span: Span | None) -> None:
+        # Half of a document's quads are provenance, and loading quads is most of a large build: a quote has
+        # no rdf:type (every object of prov:qualifiedDerivation here is an sg:Quote; the shapes target them so)
+        # and does not name its extractor (the fact's type says which component found it).
         self.add(subject, PROV.wasDerivedFrom, self.doc_iri)
         # one quote per document and span: shared nodes (persons, initiatives) are quoted many times
         quote = ox.NamedNode(f"{subject.value}#kilde-{self.doc.key}-{span.start if span else 'x'}")
         self.add(subject, PROV.qualifiedDerivation, quote)
-        self.add(quote, RDF.type, SG.Quote)
         self.add(quote, PROV.entity, self.doc_iri)
-        self.lit(quote, SG.extractor, extractor)
         if span is not None:
             self.add(quote, SG.spanStart, literal(span.start, datatype=XSD.integer))
             self.add(quote, SG.spanEnd, literal(span.end, datatype=XSD.integer))
@@ -158,7 +159,7 @@ def _emit_all(e: _Emitter) -> None:
     e.lit(meeting, DCTERMS.date, m.date, datatype=XSD.date)
     e.lit(meeting, SG.startTime, m.start)
     e.lit(meeting, SG.place, m.place)
-    e.provenance(meeting, m.span, "meeting")
+    e.provenance(meeting, m.span)
     forum_iri = None
     if linked.forum is not None:
         forum_iri = e.forum(linked.forum)
@@ -190,8 +191,8 @@ def _emit_all(e: _Emitter) -> None:
             e.lit(membership, SG.jobTitle, person.title)
             e.lit(membership, SG.role, person.group)
             e.lit(membership, DCTERMS.date, m.date, datatype=XSD.date)
-            e.provenance(membership, person.span, "participants")
-        e.provenance(p, person.span, "participants")
+            e.provenance(membership, person.span)
+        e.provenance(p, person.span)
 
     # organisations and initiatives mentioned
     org_iris: list[tuple[Span | None, ox.NamedNode]] = []
@@ -201,7 +202,6 @@ def _emit_all(e: _Emitter) -> None:
         org_iris.append((mention.span, iri))
         if linked_org.curated:
             quote = ox.NamedNode(f"{e.doc_iri.value}#alias-{slug(mention.name)}")
-            e.add(quote, RDF.type, SG.Quote)
             e.add(quote, PROV.entity, e.doc_iri)
             e.add(quote, SG.curated, literal(True))
             e.lit(quote, SG.quote, mention.name)
@@ -215,7 +215,7 @@ def _emit_all(e: _Emitter) -> None:
             e.describe(iri, SKOS.prefLabel, literal(mention.name, lang="da"))
         e.describe(iri, SG.initiativeKind, concept("InitiativeKindScheme", mention.kind))
         e.add(e.doc_iri, SG.mentions, iri)
-        e.provenance(iri, mention.span, "initiatives")
+        e.provenance(iri, mention.span)
         initiative_iris.append((mention.span, iri))
 
     def within(span: Span | None, pairs):
@@ -239,7 +239,7 @@ def _emit_all(e: _Emitter) -> None:
         e.lit(it, SG.itemNumber, item.number)
         e.add(it, SG.itemKind, concept("ItemKindScheme", item.kind))
         e.lit(it, SG.timeSlot, item.time_slot)
-        e.provenance(it, item.title_span or item.span, "items")
+        e.provenance(it, item.title_span or item.span)
         for concerned in within(item.span, initiative_iris):
             e.add(it, SG.concerns, concerned)
         for mentioned in within(item.span, org_iris):
@@ -250,7 +250,7 @@ def _emit_all(e: _Emitter) -> None:
             e.add(it, SG.hasSection, sec)
             e.add(sec, SG.sectionKind, concept("SectionKindScheme", section.kind))
             e.lit(sec, DCTERMS.title, section.heading)
-            e.provenance(sec, section.span, "segment")
+            e.provenance(sec, section.span)
 
         treatment = node(f"treatment/{key}/{number}")
         e.add(treatment, RDF.type, BESLUIT.BehandelingVanAgendapunt)
@@ -297,7 +297,7 @@ def _emit_all(e: _Emitter) -> None:
                 e.add(r, SG.proposedBy, node(proposer))
             for concerned in within(rec.span, initiative_iris):
                 e.add(r, SG.concerns, concerned)
-            e.provenance(r, rec.span, "recommendations")
+            e.provenance(r, rec.span)
 
         for k, decision in enumerate(item.decisions):
             d = node(f"decision/{key}/{number}/{k + 1}")
@@ -329,15 +329,15 @@ def _emit_all(e: _Emitter) -> None:
                 e.lit(a, SG.purpose, allocation.purpose, lang="da")
                 for recipient in within(Span(allocation.span.end, allocation.span.end + 200), org_iris + initiative_iris)[:1]:
                     e.add(a, SG.allocatedTo, recipient)
-                e.provenance(a, allocation.span, "allocations")
-            e.provenance(d, decision.span, "decisions")
+                e.provenance(a, allocation.span)
+            e.provenance(d, decision.span)
 
         for k, attachment in enumerate(item.attachments):
             b = node(f"attachment/{key}/{number}/{k + 1}")
             e.add(b, RDF.type, SG.Attachment)
             e.add(it, SG.hasAttachment, b)
             e.add(b, DCTERMS.title, literal(attachment.title))
-            e.provenance(b, attachment.span, "attachments")
+            e.provenance(b, attachment.span)
 
         for k, reference in enumerate(item.references):
             ref = node(f"reference/{key}/{number}/{k + 1}")
@@ -349,7 +349,7 @@ def _emit_all(e: _Emitter) -> None:
             target = linked.references.get((i, k))
             if target:
                 e.add(ref, SG.refersToForum, node(target))
-            e.provenance(ref, reference.span, "references")
+            e.provenance(ref, reference.span)
 
         amount_key = item.number if item.number else (item.title or None)
         if amount_key in consumed:
@@ -368,7 +368,7 @@ def _emit_amount(e: _Emitter, a: ox.NamedNode, parent: ox.NamedNode, amount) -> 
     e.add(a, SG.amountDKK, decimal(amount.dkk))
     e.lit(a, SKOS.prefLabel, amount.text)
     e.lit(a, SG.purpose, amount.label, lang="da")
-    e.provenance(a, amount.span, "amounts")
+    e.provenance(a, amount.span)
 
 
 def _registry_ids(linked: Linked) -> set[str]:
