@@ -145,7 +145,6 @@ def bench_queries(store_dir: Path, repeats: int, timeout_s: float = QUERY_TIMEOU
             "p50_ms": timeout_s * 1000, "p95_ms": timeout_s * 1000, "rows": 0, "runs": 0}
         print(f"  {name}: {results[name]['p50_ms']:.0f} ms", flush=True)
     return results
-    return results
 
 
 def _rdflib_child(dataset, text, repeats, conn):

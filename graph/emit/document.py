@@ -257,9 +257,12 @@ def _emit_all(e: _Emitter) -> None:
         e.add(treatment, DCTERMS.subject, it)
         case = node(linked.cases[i]) if i in linked.cases else None
         if case is not None:
-            e.add(case, RDF.type, SG.Case)
-            e.add(case, SKOS.prefLabel, literal(item.title or "(uden titel)", lang="da"))
-            e.lit(case, SG.caseNumber, item.case_number)
+            # a case recurs in the minutes of every forum on its route: described once, in its own graph
+            e.describe(case, RDF.type, SG.Case)
+            if not any(t[1] == SKOS.prefLabel for t in e.shared.get(case, [])):
+                e.describe(case, SKOS.prefLabel, literal(item.title or "(uden titel)", lang="da"))
+            if item.case_number:
+                e.describe(case, SG.caseNumber, literal(item.case_number))
             e.add(it, SG.case, case)
             e.add(treatment, SG.case, case)
             deciders = []
@@ -317,7 +320,7 @@ def _emit_all(e: _Emitter) -> None:
             for made in linked.established.get((i, k), []):
                 e.add(d, SG.establishes, node(made))
                 if made.startswith("initiative/"):
-                    e.add(node(made), RDF.type, SG.Initiative)
+                    e.describe(node(made), RDF.type, SG.Initiative)
             for ended in linked.dissolved.get((i, k), []):
                 e.add(d, SG.dissolves, node(ended))
             for n, allocation in enumerate(decision.allocations):

@@ -117,6 +117,11 @@ class GraphStore:
     # are bulk-loaded in batches of about BULK_BATCH quads, which measured fastest (bench/BENCHMARKS.md);
     # atomicity comes from swapping the copy in at the end.
     BULK_BATCH = 50_000
+    # Each bulk load leaves its own files in the database, and reads then look in all of them: after a large
+    # load, compacting them makes the named queries 3-7x faster (1.3 s -> 0.2-0.4 s at 5,000 documents)
+    OPTIMIZE_FROM = 200_000
+    bulk_loaded = 0  # quads bulk-loaded by this process
+    _staged_count = 0
 
     def stage_nquads(self, graph_iri: str, nquads: bytes, count: int, content_hash: str | None = None) -> int:
         """Replace the named graph `graph_iri` with `nquads` (N-Quads, every quad in that graph) at the next commit."""
@@ -128,16 +133,17 @@ class GraphStore:
         staged.append(nquads)
         if content_hash is not None:
             staged.append(ox.serialize([self._hash_quad(g, content_hash)], format=ox.RdfFormat.N_QUADS))
-        self._staged_count = getattr(self, "_staged_count", 0) + count
+        self._staged_count += count
         if self._staged_count >= self.BULK_BATCH:
             self.commit_staged()
         return count
 
     def commit_staged(self) -> None:
         staged = self.__dict__.pop("_staged", None)
-        self._staged_count = 0
         if staged:
             self.ox.bulk_load(b"".join(staged), format=ox.RdfFormat.N_QUADS)
+            self.bulk_loaded += self._staged_count
+        self._staged_count = 0
 
     @staticmethod
     def _hash_quad(g: ox.NamedNode, content_hash: str) -> ox.Quad:
@@ -179,6 +185,8 @@ def open_for_update(data_dir: str | Path) -> Iterator[GraphStore]:
     try:
         yield store
         store.commit_staged()
+        if store.bulk_loaded >= store.OPTIMIZE_FROM:
+            store.ox.optimize()
         store.ox.flush()
     except BaseException:
         store.ox = None  # release the database before removing the copy
