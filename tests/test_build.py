@@ -7,6 +7,7 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
+from graph.build import DEFAULT_DATA as DATA
 from graph.build import build
 from graph.pipeline import build_document
 from graph.registry import RegistryError
@@ -98,6 +99,26 @@ def test_an_exception_during_the_update_keeps_the_old_store(tmp_path):
             raise RuntimeError("killed midway")
     assert len(GraphStore.open_read_only(tmp_path)) == good.total_quads
     assert not list(tmp_path.glob("store.building-*"))
+
+
+def test_a_build_that_fails_midway_leaves_the_exports_as_they_were(tmp_path):
+    minutes = tmp_path / "minutes"
+    minutes.mkdir()
+    for source in sorted((DATA / "minutes").iterdir())[:2]:
+        (minutes / source.name).write_bytes(source.read_bytes())
+    out = tmp_path / "out"
+    build([minutes], out_dir=out, document_builder=build_document)
+    before = {p.name: p.read_bytes() for p in (out / "export").iterdir()}
+    for path in minutes.iterdir():  # both documents change ...
+        path.write_bytes(path.read_bytes() + "\nPunkt 99: Eventuelt\nBeslutning\nDrøftet.\n".encode())
+
+    def stop_at_the_second(path):  # ... and the build dies after the first has been written
+        if path.endswith(sorted(p.name for p in minutes.iterdir())[1]):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build([minutes], out_dir=out, document_builder=build_document, progress=stop_at_the_second)
+    assert {p.name: p.read_bytes() for p in (out / "export").iterdir()} == before  # no half-new export, nothing pending
 
 
 def test_validate_reports_a_violation_in_plain_words(tmp_path):

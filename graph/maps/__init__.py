@@ -29,6 +29,7 @@ from ..vocab import ID
 SG = "https://w3id.org/sundhedsgraf/ont#"
 MAX_NODES = 2500  # above this a view aggregates what a person could not read one by one
 PACK_VIEWS = 30  # forums and organisations with their own map in the onboarding pack
+RECENT = 40  # meetings and decisions a forum map shows one by one, the newest
 
 # type -> (Danish label, vis style, the shape in words for the legend)
 TYPES: dict[str, tuple[str, dict, str]] = {
@@ -97,8 +98,8 @@ def load_graph(store: GraphStore, max_decisions: int = MAX_DECISION_NODES) -> nx
         "valid_to": "?s sg:validTo ?v", "date": "?s dct:date ?v", "confidence": "?s sg:confidence ?x . ?x skos:notation ?v",
         "region": "?s sg:inRegion ?v",
     }
-    for attribute, pattern in attributes.items():
-        for row in store.query(pre + f"SELECT ?s (SAMPLE(?v) AS ?value) WHERE {{ {pattern} }} GROUP BY ?s"):
+    for attribute, pattern in attributes.items():  # of the drawn types only: 8,000 nodes, not 190,000 labelled things
+        for row in store.query(pre + f"SELECT ?s (SAMPLE(?v) AS ?value) WHERE {{ ?s a ?c . VALUES ?c {{ {wanted} }} {pattern} }} GROUP BY ?s"):
             node = g.nodes.get(_v(row, "s"))
             if node is not None:
                 node[attribute] = _v(row, "value")
@@ -110,7 +111,7 @@ def load_graph(store: GraphStore, max_decisions: int = MAX_DECISION_NODES) -> nx
             local = [a for a in node["aliases"] if " - " not in a and " i " not in a][:4]
             if local:
                 node["facts"].append(("Også kaldet", ", ".join(local)))
-    for row in store.query(pre + """SELECT ?d ?o ?text ?r WHERE { ?d a besluit:Besluit ; sg:outcome ?oc ; prov:value ?text .
+    for row in [] if not detailed else store.query(pre + """SELECT ?d ?o ?text ?r WHERE { ?d a besluit:Besluit ; sg:outcome ?oc ; prov:value ?text .
             ?oc skos:notation ?o OPTIONAL { ?d sg:answers ?rec . ?rec prov:value ?r } }"""):
         node = g.nodes.get(_v(row, "d"))
         if node is not None:
@@ -119,7 +120,7 @@ def load_graph(store: GraphStore, max_decisions: int = MAX_DECISION_NODES) -> nx
             node["facts"].append(("Udfald", concept_label(concept_keys("OutcomeScheme")[_v(row, "o")])))
             if _v(row, "r"):
                 node["facts"].append(("Indstilling", _v(row, "r")[:300]))
-    for row in store.query(pre + "SELECT ?a ?kr ?who WHERE { ?a sg:amountDKK ?kr OPTIONAL { ?a sg:recipientName ?who } ?x sg:allocates ?a }"):
+    for row in store.query(pre + "SELECT ?a ?kr ?who WHERE { ?x sg:allocates ?a . ?a sg:amountDKK ?kr OPTIONAL { ?a sg:recipientName ?who } }"):
         node = g.nodes.get(_v(row, "a"))
         if node is not None:
             amount = float(_v(row, "kr"))
@@ -149,33 +150,48 @@ def load_graph(store: GraphStore, max_decisions: int = MAX_DECISION_NODES) -> nx
         if s in g and o in g:
             g.add_edge(s, o, label=_v(row, "label"))
     # the route of cases: who recommends or prepares to whom
+    # (a case is restated in every document on its route: its forum pairs are made distinct before they are joined)
     for row in store.query(pre + """SELECT ?fa ?fb (COUNT(DISTINCT ?case) AS ?n) WHERE {
-            ?case sg:routeStep ?a , ?b . ?a sg:stepForum ?fa ; sg:stepRole ?ra . ?b sg:stepForum ?fb ; sg:stepRole ?rb .
-            ?ra skos:notation ?ka . ?rb skos:notation "decides" . VALUES ?ka { "recommends" "prepares" } FILTER(?fa != ?fb)
+            { SELECT DISTINCT ?case ?fb WHERE { ?b sg:stepRole ?rb . ?rb skos:notation "decides" . ?b sg:stepForum ?fb .
+                                                ?case sg:routeStep ?b } }
+            { SELECT DISTINCT ?case ?fa WHERE { ?a sg:stepRole ?ra . ?ra skos:notation ?ka . VALUES ?ka { "recommends" "prepares" }
+                                                ?a sg:stepForum ?fa . ?case sg:routeStep ?a } }
+            FILTER(?fa != ?fb)
           } GROUP BY ?fa ?fb"""):
         if _v(row, "fa") in g and _v(row, "fb") in g:
             count = int(_v(row, "n"))
             g.add_edge(_v(row, "fa"), _v(row, "fb"), label=f"anbefaler til ({count} sager)" if count > 1 else "anbefaler til")
-    for row in store.query(pre + """SELECT DISTINCT ?m ?d WHERE { ?m sg:hasAgendaItem ?i . ?t dct:subject ?i ; prov:generated ?d }"""):
+    for row in [] if not detailed else store.query(pre + """SELECT DISTINCT ?m ?d WHERE {
+            ?m sg:hasAgendaItem ?i . ?t dct:subject ?i ; prov:generated ?d }"""):
         if _v(row, "m") in g and _v(row, "d") in g:
             g.add_edge(_v(row, "m"), _v(row, "d"), label="besluttede")
-    for row in store.query(pre + """SELECT DISTINCT ?p ?f ?role ?title WHERE { ?ms org:member ?p ; org:organization ?f ; org:role ?r .
-            ?r skos:notation ?role OPTIONAL { ?ms sg:jobTitle ?title } }"""):
+    # one edge per person, forum and role, with the last meeting it was seen at (a forum map shows its recent members)
+    for row in store.query(pre + """SELECT ?p ?f ?role (SAMPLE(?jobtitle) AS ?title) (MAX(?date) AS ?last) WHERE {
+            ?ms org:member ?p ; org:organization ?f ; org:role ?r . ?r skos:notation ?role
+            OPTIONAL { ?ms sg:jobTitle ?jobtitle } OPTIONAL { ?ms dct:date ?date } } GROUP BY ?p ?f ?role"""):
         if _v(row, "p") in g and _v(row, "f") in g:
             role = concept_label(concept_keys("RoleScheme")[_v(row, "role")])
-            g.add_edge(_v(row, "p"), _v(row, "f"), label=role.lower())
+            g.add_edge(_v(row, "p"), _v(row, "f"), label=role.lower(), last=_v(row, "last"))
             g.nodes[_v(row, "p")]["facts"].append(("Rolle", f"{role}{', ' + _v(row, 'title') if _v(row, 'title') else ''}"))
     _mark_hubs(g)
     return g
 
 
+def _simple(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The graph's shape without direction, labels or parallel edges (to_undirected copies every edge's data)."""
+    simple = nx.Graph()
+    simple.add_nodes_from(graph)
+    simple.add_edges_from(graph.edges())
+    return simple
+
+
 def _mark_hubs(g: nx.MultiDiGraph) -> None:
     """Forums that connect the most: betweenness centrality over forums, clusters, organisations and people."""
     core = g.subgraph([n for n, d in g.nodes(data=True) if d["type"] in ("forum", "klynge", "organisation", "kommune", "person", "region")])
-    simple = nx.Graph(core.to_undirected())
+    simple = _simple(core)
     if simple.number_of_nodes() < 3:
         return
-    centrality = nx.betweenness_centrality(simple, k=min(300, simple.number_of_nodes()), seed=7)
+    centrality = nx.betweenness_centrality(simple, k=min(100, simple.number_of_nodes()), seed=7)  # sampled: a ranking
     forums = sorted((c, n) for n, c in centrality.items() if g.nodes[n]["type"] == "forum" and c > 0)
     cut = forums[-max(1, len(forums) // 10)][0] if forums else math.inf
     for c, n in forums:
@@ -257,7 +273,8 @@ def neighbourhood(g: nx.MultiDiGraph, centre: str, radius: int = 2, limit_types:
 
 def forum_view(g: nx.MultiDiGraph, forum: str) -> nx.MultiDiGraph:
     """Onboarding: the forum, its cluster, the levels above and below, members and their organisations,
-    its meetings, decisions and the initiatives they concern."""
+    its meetings, decisions and the initiatives they concern. A forum that has met a thousand times shows its
+    `RECENT` newest meetings and decisions and the people seen at those; the older ones as one node each."""
     keep = {forum}
     up = forum
     for _ in range(6):  # the chain above
@@ -267,16 +284,33 @@ def forum_view(g: nx.MultiDiGraph, forum: str) -> nx.MultiDiGraph:
             break
         up = nxt[0]
     keep.update(s for s, _, e in g.in_edges(forum, data=True) if e["label"] in ("rapporterer til", "del af", "holdt af", "besluttet af"))
-    for s in list(keep):
-        if g.nodes[s]["type"] == "person":
-            keep.update(o for _, o, e in g.out_edges(s, data=True) if e["label"] == "repræsenterer")
+    older = {kind: _older(g, keep, kind, RECENT) for kind in ("meeting", "decision")}
+    keep -= older["meeting"] | older["decision"]
+    kept_dates = [g.nodes[n]["date"] for n in keep if g.nodes[n]["type"] == "meeting" and g.nodes[n].get("date")]
+    since = min(kept_dates) if older["meeting"] and kept_dates else None
     for s, _, e in g.in_edges(forum, data=True):
-        if g.nodes[s]["type"] == "person":
+        if g.nodes[s]["type"] == "person" and (since is None or (e.get("last") or since) >= since):
             keep.add(s)
             keep.update(o for _, o, e2 in g.out_edges(s, data=True) if e2["label"] == "repræsenterer")
     for d in [n for n in keep if g.nodes[n]["type"] == "decision"]:
         keep.update(o for _, o, e in g.out_edges(d, data=True) if e["label"] in ("vedrører", "bevilger", "nedsætter", "nedlægger"))
-    return nx.MultiDiGraph(g.subgraph(keep))
+    view = nx.MultiDiGraph(g.subgraph(keep))
+    for kind, nodes in older.items():
+        if nodes:
+            dates = sorted(g.nodes[n]["date"] for n in nodes if g.nodes[n].get("date"))
+            name = {"meeting": "møder", "decision": "beslutninger"}[kind]
+            gid = f"{forum}#gruppe-aeldre-{kind}"
+            span = f" ({dates[0]} – {dates[-1]})" if dates else ""
+            view.add_node(gid, type="group", label=f"{len(nodes)} ældre {name}", date=dates[-1] if dates else None,
+                          facts=[("Samlet", f"{len(nodes)} {name}{span}; de {RECENT} nyeste vises hver for sig")])
+            view.add_edge(gid, forum, label="holdt af" if kind == "meeting" else "besluttet af")
+    return view
+
+
+def _older(g: nx.MultiDiGraph, nodes: set[str], kind: str, recent: int) -> set[str]:
+    """All but the `recent` newest nodes of one type (by date)."""
+    of_kind = sorted((n for n in nodes if g.nodes[n]["type"] == kind), key=lambda n: (g.nodes[n].get("date") or "", n))
+    return set(of_kind[:-recent]) if len(of_kind) > recent else set()
 
 
 def decisions_view(g: nx.MultiDiGraph, focus: str | None = None) -> nx.MultiDiGraph:
@@ -407,7 +441,7 @@ ANCHOR_LAYOUT_ABOVE = 800  # a spring layout of every node grows ~quadratically;
 def anchored_positions(view: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """Large views: a spring layout of the hubs (forums, clusters, regions), every other node on a
     sunflower spiral around the hub it hangs on. Linear in the number of nodes."""
-    simple = nx.Graph(view.to_undirected())
+    simple = _simple(view)
     hubs = {n for n in simple if view.nodes[n]["type"] in ("region", "klynge", "forum", "group")}
     if len(hubs) < 2:
         ranked = sorted(simple.degree, key=lambda x: -x[1])
@@ -427,7 +461,7 @@ def anchored_positions(view: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     for n, hub in owner.items():
         members.setdefault(hub, []).append(n)
     spread = 60 * math.sqrt(max(len(v) for v in members.values())) if members else 100
-    layout = nx.spring_layout(hub_graph, seed=7, iterations=80)
+    layout = nx.spring_layout(hub_graph, seed=7, iterations=30)
     scale = spread * math.sqrt(len(hubs)) * 1.5
     pos = {h: (float(x) * scale, float(y) * scale) for h, (x, y) in layout.items()}
     golden = math.pi * (3 - math.sqrt(5))
@@ -445,12 +479,12 @@ def anchored_positions(view: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
 
 
 def spring_positions(view: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    simple = nx.Graph(view.to_undirected())
+    simple = _simple(view)
     if simple.number_of_nodes() == 0:
         return {}
     if simple.number_of_nodes() > ANCHOR_LAYOUT_ABOVE:
         return anchored_positions(view)
-    layout = nx.spring_layout(simple, seed=7, k=2 / math.sqrt(max(1, simple.number_of_nodes())), iterations=60)
+    layout = nx.spring_layout(simple, seed=7, k=2 / math.sqrt(max(1, simple.number_of_nodes())), iterations=40)
     scale = 120 * math.sqrt(simple.number_of_nodes())
     return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in layout.items()}
 
@@ -465,9 +499,12 @@ class View:
     store: GraphStore | None = None  # where the quotes for its nodes are fetched
 
 
-def view_data(view: View) -> dict:
-    """Nodes and edges of one view, through pyvis' data model (filled directly: add_edge is O(n) per call)."""
+def view_data(view: View, quotes: dict[str, tuple[str, str] | None] | None = None) -> dict:
+    """Nodes and edges of one view, through pyvis' data model (filled directly: add_edge is O(n) per call).
+    `quotes` (node -> quote, source file) is filled from the view's store for the nodes drawn."""
     graph = aggregate(view.graph)
+    if view.store is not None:
+        attach_quotes(graph, view.store, {} if quotes is None else quotes)
     pos = hierarchical_positions(graph) if view.hierarchical else spring_positions(graph)
     net = Network(directed=True)
     for n, d in graph.nodes(data=True):
@@ -517,27 +554,29 @@ def _script_safe_json(data) -> str:
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def attach_quotes(views: list[View]) -> None:
-    """The quoted source sentence for every node the views draw, fetched in batches."""
-    for view in views:
-        store = view.store
-        wanted = [n for n, d in view.graph.nodes(data=True) if n.startswith("http") and "#" not in n and "quote" not in d]
-        for start in range(0, len(wanted), 300):
-            batch = " ".join(f"<{n}>" for n in wanted[start:start + 300])
-            for row in store.query(f"""PREFIX sg: <{SG}> PREFIX prov: <http://www.w3.org/ns/prov#>
-                    SELECT ?s (SAMPLE(?quote) AS ?q) (SAMPLE(?file) AS ?f) WHERE {{ VALUES ?s {{ {batch} }}
-                    ?s prov:qualifiedDerivation ?d . ?d sg:quote ?quote ; prov:entity ?doc . ?doc sg:fileName ?file }} GROUP BY ?s"""):
-                node = view.graph.nodes[_v(row, "s")]
-                node["quote"], node["source"] = _v(row, "q")[:400], _v(row, "f")
+def attach_quotes(graph: nx.MultiDiGraph, store: GraphStore, cache: dict[str, tuple[str, str] | None]) -> None:
+    """The quoted source sentence for every node drawn, fetched in batches; `cache` spares the views of one page
+    from fetching a node twice."""
+    wanted = [n for n in graph if n.startswith("http") and "#" not in n and n not in cache]
+    for start in range(0, len(wanted), 300):
+        batch = " ".join(f"<{n}>" for n in wanted[start:start + 300])
+        for row in store.query(f"""PREFIX sg: <{SG}> PREFIX prov: <http://www.w3.org/ns/prov#>
+                SELECT ?s (SAMPLE(?quote) AS ?q) (SAMPLE(?file) AS ?f) WHERE {{ VALUES ?s {{ {batch} }}
+                ?s prov:qualifiedDerivation ?d . ?d sg:quote ?quote ; prov:entity ?doc . ?doc sg:fileName ?file }} GROUP BY ?s"""):
+            cache[_v(row, "s")] = (_v(row, "q")[:400], _v(row, "f"))
+    cache.update({n: None for n in wanted if n not in cache})  # a node without a quote is not asked for again
+    for n, d in graph.nodes(data=True):
+        if cache.get(n) and "quote" not in d:
+            d["quote"], d["source"] = cache[n]
 
 
 def render(views: list[View], title: str, heading: str, intro: str, start: str | None = None) -> str:
     env = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html"]))
     template = env.get_template("template.html")
     vis_js, vis_css = _vis_assets()
-    attach_quotes([v for v in views if v.store is not None])
+    quotes: dict[str, tuple[str, str] | None] = {}
     data = {
-        "views": {v.id: view_data(v) for v in views},
+        "views": {v.id: view_data(v, quotes) for v in views},
         "start": start or views[0].id,
         "types": {k: {"label": label, "style": style, "shapeLabel": shape} for k, (label, style, shape) in TYPES.items()},
         "legend": [{"label": f"Beslutning: {concept_label(concept_keys('OutcomeScheme')[k])}", "color": c} for k, c in OUTCOME_COLORS.items()],
