@@ -22,7 +22,7 @@ from .emit.registry import corrections_graph, registry_graph
 from .link import Corrections, load_corrections
 from .ontology import ontology_graph, ontology_turtle, shapes_graph
 from .registry import Registry, load_registry
-from .store import GraphStore, open_for_update, to_quads
+from .store import GraphStore, open_for_update, stored_hashes, to_quads
 from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SG, document_graph, slug
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -135,14 +135,18 @@ def build(
     fingerprint = _hash_texts(__version__.encode(), _code_fingerprint(), _registry_fingerprint(registry_dir), corrections.raw)
 
     exports = ExportFiles(out_dir / EXPORT_DIR)
+    hashes = stored_hashes(out_dir)
+    # a new extractor, registry or corrections file makes every stored graph stale: rebuild from an empty store
+    fresh = bool(hashes) and hashes.get(str(REGISTRY_GRAPH)) != fingerprint
     try:
-        with open_for_update(out_dir) as store:
+        with open_for_update(out_dir, fresh=fresh) as store:
             report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
             store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
             store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
             if document_builder is not None:
-                _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs)
-            report.total_quads = len(store)
+                _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs,
+                                 hashes, out_dir if fresh else None)
+            report.total_quads = store.record_count()
             report.type_counts = count_types(store)
             removed = [d.graph for d in report.documents if d.status == "removed" and d.graph]
             report.files = _export(store, out_dir, exports, removed + [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)])
@@ -195,8 +199,10 @@ def node_graph(node_iri: str) -> str:
     return str(GRAPH["node/" + slug(node_iri.removeprefix(str(ID)), max_len=200)])
 
 
-def _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs=None) -> None:
-    hashes = store.graph_hashes()
+def _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs, hashes,
+                     carry_from: Path | None) -> None:
+    """`hashes`: what the stored graphs were built from; `carry_from`: the data folder whose store a fresh build
+    replaces, from which a document that fails now keeps its previous graph."""
     previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
     seen: dict[str, str] = {}
     todo: list[tuple[DocumentResult, tuple[Path, bytes, str, str], str]] = []
@@ -236,6 +242,8 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
                 progress(str(path))
             if error is not None:
                 result.status, result.error = "failed", error
+                if carry_from is not None:
+                    _carry_over(store, carry_from, graph_iri, hashes.get(graph_iri))
                 continue
             (_, nquads, trig, count), *nodes = built
             result.warnings = warnings
@@ -255,6 +263,15 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
     for graph in sorted(previous - set(seen)):
         store.remove_graph(graph)
         report.documents.append(DocumentResult(path=graph, graph=graph, status="removed"))
+
+
+def _carry_over(store: GraphStore, data_dir: Path, graph_iri: str, content_hash: str | None) -> None:
+    """Into a fresh store: a failed document's graph as the previous build left it."""
+    if content_hash is None:
+        return
+    previous = GraphStore.open_read_only(data_dir)
+    quads = list(previous.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
+    store.stage_nquads(graph_iri, ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads), content_hash)
 
 
 def count_types(store: GraphStore) -> dict[str, int]:

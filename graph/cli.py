@@ -81,17 +81,22 @@ def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None, maps: 
             err_console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
 
-    if report.documents:
+    # unchanged documents are counted, not listed: a weekly update of one document in 5,000 prints one row
+    listed = [d for d in report.documents if d.status != "unchanged"]
+    if listed:
         docs = Table(title="Dokumenter", title_justify="left")
         docs.add_column("Fil")
         docs.add_column("Status")
         docs.add_column("Tripler", justify="right")
         docs.add_column("Bemærkning")
-        status_text = {"built": "[green]bygget[/]", "unchanged": "uændret", "failed": "[bold red]fejlet[/]", "removed": "[yellow]fjernet[/]"}
-        for doc in report.documents:
+        status_text = {"built": "[green]bygget[/]", "failed": "[bold red]fejlet[/]", "removed": "[yellow]fjernet[/]"}
+        for doc in listed:
             note = doc.error or "; ".join(doc.warnings)
             docs.add_row(doc.path, status_text.get(doc.status, doc.status), str(doc.triples or ""), note)
         console.print(docs)
+    unchanged = len(report.documents) - len(listed)
+    if unchanged:
+        console.print(f"{unchanged} dokument(er) uændret siden sidste build - ikke bygget igen.")
 
     types = Table(title="Knuder pr. type", title_justify="left")
     types.add_column("Type")

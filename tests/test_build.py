@@ -82,6 +82,22 @@ def test_rebuild_skips_unchanged_documents(tmp_path):
     assert second.total_quads == first.total_quads
 
 
+def test_the_quad_count_carried_between_builds_matches_the_store(tmp_path):
+    minutes = tmp_path / "minutes"
+    minutes.mkdir()
+    for source in sorted((DATA / "minutes").iterdir()):
+        (minutes / source.name).write_bytes(source.read_bytes())
+    out = tmp_path / "out"
+    reports = [build([minutes], out_dir=out, document_builder=build_document)]
+    first, second, *_ = sorted(minutes.iterdir())
+    first.write_bytes(first.read_bytes() + "\nPunkt 99: Eventuelt\nBeslutning\nDrøftet.\n".encode())  # changed
+    second.unlink()  # removed
+    reports.append(build([minutes], out_dir=out, document_builder=build_document))
+    assert [d.status for d in reports[1].documents].count("removed") == 1
+    for report in reports[1:]:
+        assert report.total_quads == len(GraphStore.open_read_only(out)) != reports[0].total_quads
+
+
 def test_a_broken_registry_leaves_the_previous_store_intact(tmp_path, reference_copy):
     out = tmp_path / "out"
     good = build(out_dir=out, data_dir=reference_copy)

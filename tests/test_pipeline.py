@@ -117,6 +117,25 @@ def test_a_bad_file_fails_alone_and_keeps_what_was_stored(tmp_path):
     assert after[graph_002] == stored[graph_002]  # nothing already stored is lost
 
 
+def test_a_bad_file_keeps_what_was_stored_when_everything_else_is_rebuilt(tmp_path):
+    """A new corrections file makes every graph stale, so the build starts from an empty store; the graph of a
+    file that fails now is carried over from the previous one."""
+    corpus, data, out = tmp_path / "minutes", tmp_path / "data", tmp_path / "out"
+    shutil.copytree(MINUTES, corpus)
+    shutil.copytree(REFERENCE, data / "reference")
+    build([corpus], out_dir=out, data_dir=data, document_builder=build_document)
+    victim = sorted(corpus.glob("002*"))[0]
+    graph = next(g for g in GraphStore.open_read_only(out).graph_hashes() if "doc/002" in g)
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    before = int(rows(GraphStore.open_read_only(out), count)[0]["n"].value)
+    victim.write_bytes(b"")
+    (data / "corrections.toml").write_text('[[reject]]\nid = "decision/x/1/1"\nreason = "test"\n', encoding="utf-8")
+    report = build([corpus], out_dir=out, data_dir=data, document_builder=build_document)
+    assert [d.path for d in report.failed] == [str(victim)]
+    assert sum(d.status == "built" for d in report.documents) == 4
+    assert int(rows(GraphStore.open_read_only(out), count)[0]["n"].value) == before > 100
+
+
 def test_corrections_are_applied_and_marked_curated(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(REFERENCE, data / "reference")
