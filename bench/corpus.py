@@ -76,12 +76,16 @@ class Generator:
                  "Punkt 1: Velkomst (kl. 14:00-14:10)", "", "Deltagere:", "", ", ".join(people[:-2]), "", "Afbud:", "",
                  ", ".join(people[-2:]), ""]
         for number, kind, topic, recs, verdicts in self.items(self.rng.randint(4, 12), kommuner, hospital):
+            project = f'Projektet "{topic}" er i gang. ' if self.rng.random() < 0.5 else ""
             lines += [f"Punkt {number + 1}: {kind}: {topic} (kl. 14:{10 + number:02d} – 14:{11 + number:02d})", "", "RESUMÉ", "",
                       f"Sagen handler om {topic.lower()} i {cluster.name}, hvor {self.rng.choice(kommuner)} Kommune deltager.", "",
-                      "SAGSFREMSTILLING", "", f"Der er afsat {money(self.rng)} til indsatsen. " * self.rng.randint(1, 4), "",
+                      "SAGSFREMSTILLING", "", project + f"Der er afsat {money(self.rng)} til indsatsen. " * self.rng.randint(1, 4), "",
                       "INDSTILLING", "", f"Det indstilles, at {cluster.name} - {level}", ""]
             lines += [f"{k}. {rec}" for k, rec in enumerate(recs, start=1)] + ["", "Beslutning", ""]
-            lines += [f"{k}. {v}" for k, v in enumerate(verdicts, start=1)] + [""]
+            if level.startswith("Fagligt") and self.rng.random() < 0.3:  # recommended on to the political level
+                lines += ["Anbefales.", "", "Sagen sendes videre til Politisk niveau til beslutning.", ""]
+            else:
+                lines += [f"{k}. {v}" for k, v in enumerate(verdicts, start=1)] + [""]
         return "\n".join(lines)
 
     def numbered(self) -> str:

@@ -84,21 +84,29 @@ def bench_incremental(corpus: Path, out: Path) -> dict:
     return {"incremental_s": seconds, "unchanged_s": unchanged, "with_maps_s": with_maps, "rebuilt": done.stdout.count("bygget")}
 
 
-# For node parameters the benchmark picks a node that exists in its own data (the defaults name sample documents).
+# For node and text parameters the benchmark picks a value that exists in its own data (the defaults name sample
+# documents): by parameter name, or for one query where the general pick would find nothing.
 PICK = {
     "forum": "SELECT ?x WHERE { ?m sg:heldBy ?x } GROUP BY ?x ORDER BY DESC(COUNT(?m)) LIMIT 1",
     "person": "SELECT ?x WHERE { ?ms org:member ?x } GROUP BY ?x ORDER BY DESC(COUNT(?ms)) LIMIT 1",
     "organisation": "SELECT ?x WHERE { ?ms org:member ?x . ?x a sg:Kommune } LIMIT 1",
     "initiativ": "SELECT ?x WHERE { ?i sg:concerns ?x . ?x a sg:Initiative } GROUP BY ?x ORDER BY DESC(COUNT(?i)) LIMIT 1",
     "faktum": "SELECT ?x WHERE { ?x a besluit:Besluit } LIMIT 1",
+    "tekst": "SELECT (LCASE(STR(?l)) AS ?x) WHERE { ?c a sg:Case ; skos:prefLabel ?l } ORDER BY ?l LIMIT 1",
+}
+PICK_FOR = {
+    ("kun-anbefalet", "forum"): "SELECT ?x WHERE { ?s sg:stepForum ?x ; sg:stepRole ?r . "
+                                "FILTER(?r IN (sgc:route-role\\/recommends, sgc:route-role\\/prepares)) } "
+                                "GROUP BY ?x ORDER BY DESC(COUNT(?s)) LIMIT 1",
 }
 
 
 def bench_params(store: GraphStore, query) -> dict[str, str]:
     chosen = {}
     for param in query.params:
-        if param.type == "node" and param.name in PICK:
-            rows = list(store.query(PICK[param.name], prefixes=QUERY_PREFIXES))
+        pick = PICK_FOR.get((query.name, param.name)) or PICK.get(param.name)
+        if param.type in ("node", "text") and pick:
+            rows = list(store.query(pick, prefixes=QUERY_PREFIXES))
             if rows:
                 chosen[param.name] = rows[0]["x"].value
     return chosen

@@ -39,6 +39,15 @@ def test_an_explicit_route_and_a_case_number(registry, tmp_path):
     assert [d.outcome for d in item.decisions] == ["recommended", "recommended"]
 
 
+def test_the_forum_a_case_is_sent_to_is_named_without_what_for(registry, tmp_path):
+    path = tmp_path / "sag.txt"
+    path.write_text("Referat\nUDVALG: Styregruppen\nDATO: 3. maj 2024\n\n1. Fælles plan\nBeslutning\nAnbefales.\n"
+                    "Sagen sendes videre til Politisk Niveau til endelig godkendelse.\n\n2. Eventuelt\nBeslutning\nIntet.\n",
+                    encoding="utf-8")
+    _, ex = extract_document(path, registry)
+    assert route_of(ex.items[0])[-1] == ("Politisk Niveau", "decides")
+
+
 def test_preparing_another_forums_agenda(registry):
     _, ex = extract_document(sorted(MINUTES.glob("002*"))[0], registry)
     item = next(i for i in ex.items if i.number == "11")

@@ -33,8 +33,12 @@ def _split_forums(text: str) -> list[str]:
     return [p.strip(" .") for p in parts if len(p.strip(" .")) >= 3]
 
 
+_PURPOSE = re.compile(r"\s+(?:til|med henblik på)\s+(?:endelig\s+)?(?:beslutning|godkendelse|orientering|drøftelse|behandling)\b.*$", re.I)
+
+
 def _clean(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip(" .,:")
+    """The forum's name without what it is sent for: "Politisk niveau til beslutning" -> "Politisk niveau"."""
+    name = _PURPOSE.sub("", re.sub(r"\s+", " ", name).strip(" .,:"))
     return re.sub(r"\s+(?:til|på|i|den|d)$", "", name)
 
 
