@@ -56,6 +56,7 @@ class BuildReport:
     seconds: float = 0.0
     files: dict[str, Path] = field(default_factory=dict)
     node_graphs: list[str] = field(default_factory=list)  # shared-node graphs written by this build
+    dropped_node_graphs: list[str] = field(default_factory=list)  # shared-node graphs no document names any more
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -148,7 +149,7 @@ def build(
                                  hashes, out_dir if fresh else None)
             report.total_quads = store.record_count()
             report.type_counts = count_types(store)
-            removed = [d.graph for d in report.documents if d.status == "removed" and d.graph]
+            removed = [d.graph for d in report.documents if d.status == "removed" and d.graph] + report.dropped_node_graphs
             report.files = _export(store, out_dir, exports, removed + [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)])
     except BaseException:
         exports.discard()
@@ -236,6 +237,8 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
         _init_worker(document_builder, context)
         outcomes = map(_run_one, tasks)
     written_nodes: set[str] = set()
+    named_before: set[str] = set()  # shared nodes the replaced and removed graphs named: candidates for removal
+    kinds = _shared_kinds(store)
     try:
         for (result, (path, _raw, _key, graph_iri), content_hash), (built, warnings, error) in zip(todo, outcomes):
             if progress:
@@ -247,6 +250,7 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
                 continue
             (_, nquads, trig, count), *nodes = built
             result.warnings = warnings
+            named_before.update(_named_nodes(store, graph_iri, kinds))
             result.triples = store.stage_nquads(graph_iri, nquads, count, content_hash)
             exports.write(graph_iri, nquads, trig)
             for node_graph_iri, node_nquads, node_trig, node_count in nodes:
@@ -261,8 +265,45 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
             pool.shutdown(cancel_futures=True)
     store.commit_staged()
     for graph in sorted(previous - set(seen)):
+        named_before.update(_named_nodes(store, graph, kinds))
         store.remove_graph(graph)
         report.documents.append(DocumentResult(path=graph, graph=graph, status="removed"))
+    report.dropped_node_graphs = _drop_unnamed_nodes(store, named_before - written_nodes)
+
+
+def _named_nodes(store: GraphStore, graph_iri: str, kinds: tuple[str, ...]) -> set[str]:
+    """The graphs of the shared nodes a stored graph names (as subject or object); `kinds`: the id prefixes
+    shared nodes have ("person/", "case/" ...), so that a meeting's items and quotes are not looked at."""
+    iris = set()
+    for quad in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)):
+        for term in (quad.subject, quad.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(kinds) and "#" not in term.value:
+                iris.add(term.value)
+    return {node_graph(iri) for iri in iris}
+
+
+def _shared_kinds(store: GraphStore) -> tuple[str, ...]:
+    """The id prefixes of the shared nodes in the store, from their graphs' names (…/graph/node/person-x -> …/id/person/)."""
+    prefix = str(GRAPH["node/"])
+    return tuple({str(ID) + g.removeprefix(prefix).split("-", 1)[0] + "/" for g in store.named_graphs() if g.startswith(prefix)})
+
+
+def _drop_unnamed_nodes(store: GraphStore, node_graphs: set[str]) -> list[str]:
+    """Remove the description of every shared node in `node_graphs` that no document names any more (its last
+    document was removed or no longer mentions it): a person who left every forum should not linger in the maps."""
+    present = {g for g in node_graphs if store.ox.contains_named_graph(ox.NamedNode(g))}
+    dropped = []
+    for graph in sorted(present):
+        node = next(iter(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))).subject
+        if not any(_in_document(q) for q in store.ox.quads_for_pattern(None, None, node, None)) and \
+                not any(_in_document(q) for q in store.ox.quads_for_pattern(node, None, None, None)):
+            store.remove_graph(graph)
+            dropped.append(graph)
+    return dropped
+
+
+def _in_document(quad: ox.Quad) -> bool:
+    return isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(str(GRAPH["doc/"]))
 
 
 def _carry_over(store: GraphStore, data_dir: Path, graph_iri: str, content_hash: str | None) -> None:

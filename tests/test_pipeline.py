@@ -22,6 +22,7 @@ PREFIX besluit: <http://data.vlaanderen.be/ns/besluit#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 """
 
 
@@ -96,6 +97,30 @@ def test_changed_and_removed_documents_touch_only_their_own_graph(tmp_path):
     for graph in before:
         if "doc/00" in graph and "doc/000" not in graph and "doc/004" not in graph:
             assert after[graph] == before[graph]
+
+
+def test_a_shared_node_no_document_names_any_more_is_removed(tmp_path):
+    corpus = tmp_path / "minutes"
+    shutil.copytree(MINUTES, corpus)
+    out = tmp_path / "out"
+    build([corpus], out_dir=out, document_builder=build_document)
+    store = GraphStore.open_read_only(out)
+    named_by = {}  # person node graph -> the documents that name the person
+    for row in rows(store, """SELECT ?g (GROUP_CONCAT(DISTINCT STR(?d)) AS ?docs) WHERE {
+            GRAPH ?g { ?p a foaf:Person } GRAPH ?d { ?m sg:participant|sg:absent ?p }
+            FILTER(STRSTARTS(STR(?d), "https://w3id.org/sundhedsgraf/graph/doc/")) } GROUP BY ?g"""):
+        named_by[row["g"].value] = row["docs"].value.split()
+    only_in_000 = [g for g, docs in named_by.items() if all("doc/000" in d for d in docs)]
+    also_elsewhere = [g for g, docs in named_by.items() if any("doc/000" in d for d in docs) and len(docs) > 1]
+    assert only_in_000 and also_elsewhere
+    del store
+    sorted(corpus.glob("000*"))[0].unlink()
+    report = build([corpus], out_dir=out, document_builder=build_document)
+    graphs = set(GraphStore.open_read_only(out).named_graphs())
+    assert set(only_in_000) <= set(report.dropped_node_graphs) and not set(only_in_000) & graphs
+    assert set(also_elsewhere) <= graphs
+    exported = {p.name for p in (out / "export").iterdir()}
+    assert not any(g.rsplit("/", 1)[-1] in name for g in only_in_000 for name in exported)
 
 
 def test_a_bad_file_fails_alone_and_keeps_what_was_stored(tmp_path):
