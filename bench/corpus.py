@@ -25,6 +25,8 @@ TITLES = ["Direktør", "Sundhedschef", "Kontorchef", "Kommunaldirektør", "Sygep
 TOPICS = ["Træning og trivsel for seniorer", "Bliv trygt hjemme", "Forebyggelse af indlæggelser", "Mental sundhed for unge",
           "Tværsektoriel temadag", "Styrket afprøvning af FLUS", "Lænderyg-indsats", "Hjerterehabilitering",
           "Samarbejde om demens", "Digital genoptræning", "Fælles sprog om skrøbelighed", "Overgange mellem sektorer"]
+# a case is one topic in one phase: minutes restate a case a handful of times, not in every meeting for years
+PHASES = ["", "fase 2", "2024", "2025", "udbredelse", "evaluering", "opfølgning", "i nærområdet", "for borgere med KOL", "pilotprojekt"]
 KINDS = [("Beslutningspunkt", "Godkender"), ("Drøftelsespunkt", "Drøfter"), ("Orienteringspunkt", "Tager orientering om")]
 VERDICTS = {"Godkender": ["Godkendt.", "Godkendt med den bemærkning, at tidsplanen justeres.", "Ikke godkendt.", "Udsat."],
             "Drøfter": ["Drøftet.", "Punktet blev drøftet."], "Tager orientering om": ["Taget til efterretning."]}
@@ -48,6 +50,10 @@ class Generator:
         self.registry = load_registry(DEFAULT_DATA / "reference")
         self.clusters = self.registry.by_kind("klynge")
 
+    def case_topic(self) -> str:
+        phase = self.rng.choice(PHASES)
+        return f"{self.rng.choice(TOPICS)} - {phase}" if phase else self.rng.choice(TOPICS)
+
     def person(self) -> str:
         return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
 
@@ -61,7 +67,7 @@ class Generator:
     def items(self, n: int, kommuner: list[str], hospital: str):
         for number in range(1, n + 1):
             kind, verb = self.rng.choice(KINDS)
-            topic = self.rng.choice(TOPICS)
+            topic = self.case_topic()
             recs = [f"{verb} {topic.lower()} i {self.rng.choice(kommuner)} Kommune og {hospital}",
                     f"{verb} fordeling af {money(self.rng)} til {topic.lower()}"][: self.rng.randint(1, 2)]
             yield number, kind, topic, recs, [self.rng.choice(VERDICTS[verb]) for _ in recs]
@@ -129,7 +135,7 @@ class Generator:
 
     def single(self) -> str:
         cluster, kommuner, hospital, day = self.context()
-        topic = self.rng.choice(TOPICS)
+        topic = self.case_topic()
         lines = [f"Chefteamindstilling: {topic}", "", f"D. {danish_date(day)}, Sundhed", "", "Baggrund:", "",
                  f"Der foreslås en indsats om {topic.lower()} med {money(self.rng)}.", "", "Beslutninger:", "",
                  "Chefteamet beslutter:", "", f"- At godkende indsatsen {topic}", f"- At der nedsættes en styregruppe for {topic.lower()}",

@@ -96,7 +96,7 @@ PICK = {
 }
 PICK_FOR = {
     ("kun-anbefalet", "forum"): "SELECT ?x WHERE { ?s sg:stepForum ?x ; sg:stepRole ?r . "
-                                "FILTER(?r IN (sgc:route-role\\/recommends, sgc:route-role\\/prepares)) } "
+                                "FILTER(?r IN (route:recommends, route:prepares)) } "
                                 "GROUP BY ?x ORDER BY DESC(COUNT(?s)) LIMIT 1",
 }
 

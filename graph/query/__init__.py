@@ -25,11 +25,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..store import GraphStore
-from ..vocab import ID, PREFIXES
+from ..vocab import CONCEPT, ID, PREFIXES
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "queries"
 PARAM_TYPES = ("node", "iri", "string", "text", "date", "integer")
-QUERY_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+# the schemes queries name most, as prefixes of their own: `sgc:outcome\/approved` needs an escaped slash,
+# which rdflib's parser mishandles
+QUERY_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {
+    "outcome": str(CONCEPT["outcome/"]), "route": str(CONCEPT["route-role/"])}
 
 
 class QueryError(Exception):
