@@ -94,6 +94,14 @@ Drøftet.
     assert [(d.outcome, d.recommendation) for d in ex.items[0].decisions] == [("approved", 1)]
 
 
+def test_one_stray_punkt_heading_does_not_hide_numbered_items(registry):
+    # Minutes in the "N. Title" layout with an item appended as "Punkt 9:" keep their numbered items.
+    items = "".join(f"{n}. Sag nummer {n}\n\nIndstilling: At gruppen drøfter sagen.\n\nReferat:\n\nDrøftet.\n\n" for n in (1, 2, 3))
+    ex = run("Referat af møde i arbejdsgruppen\n\n" + items + "Punkt 9: Eventuelt\nBeslutning\nTaget til efterretning.\n", registry)
+    assert [i.number for i in ex.items] == ["1", "2", "3", "9"]
+    assert [d.outcome for i in ex.items for d in i.decisions] == ["discussed"] * 3 + ["noted"]
+
+
 def test_executive_team_indstilling_without_items(registry):
     ex = run("""Chefteamindstilling: Ny træningsindsats
 

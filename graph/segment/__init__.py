@@ -264,11 +264,13 @@ def segment(document: Document) -> Segmented:
     lines = _lines(text)
     toc = [Span(l.start, l.end) for l in lines if l.text and _is_toc_line(l.text)]
 
-    headings = _punkt_headings(lines)
-    layout = "punkt"
-    if not headings:
-        headings = _numbered_headings(lines)
-        layout = "numbered"
+    headings, layout = _punkt_headings(lines), "punkt"
+    # "N. Title" items before the first "Punkt N:" heading: numbered minutes with an item appended in the other
+    # style keep their numbered items (numbered lists inside punkt items come after it and do not count).
+    first_punkt = headings[0].line_index if headings else len(lines)
+    numbered = _numbered_headings(lines[:first_punkt])
+    if len(numbered) > len(headings):
+        headings, layout = numbered + headings, "numbered"
     if not headings:
         return _single_item(document, lines, toc)
 
