@@ -146,6 +146,16 @@ def test_municipal_committee_layout(registry):
     assert sorted(a.dkk for a in ex.amounts) == [1_000_000, 1_500_000, 2_500_000]
 
 
+@pytest.mark.parametrize("path", [FIXTURES / "udvalg_referat.txt", *sorted((FIXTURES.parent.parent / "data" / "minutes").glob("*.txt"))],
+                         ids=lambda p: p.name)
+def test_double_spaced_text_keeps_its_participants(registry, path):
+    # PDF-to-text conversion often leaves a blank line after every line: a list then has blank lines inside it
+    text = path.read_text(encoding="utf-8")
+    single, double = run(text, registry), run(text.replace("\n", "\n\n"), registry)
+    assert [(p.name, p.present, p.role) for p in double.participants] == [(p.name, p.present, p.role) for p in single.participants]
+    assert [len(i.decisions) for i in double.items] == [len(i.decisions) for i in single.items]
+
+
 def test_regional_politisk_behandling_layout_in_cp1252(registry):
     _, ex = extract_document(FIXTURES / "region_referat_cp1252.txt", registry)
     assert (ex.meeting.forum, ex.meeting.body, ex.meeting.date) == ("Regionsrådet", "Region Nordjylland", "2023-10-24")

@@ -301,6 +301,11 @@ def participants(seg: Segmented, ex: Extraction) -> None:
         lines.append((raw.strip(), pos + len(raw) - len(raw.lstrip())))
         pos += len(raw) + 1
 
+    # Text converted from PDF is often double-spaced (a blank line after every line): there, three blank lines
+    # are one paragraph break, not the end of a list. Double-spaced: hardly two non-empty lines in a row.
+    nonempty = [i for i, (line, _) in enumerate(lines) if line]
+    adjacent = sum(1 for a, b in zip(nonempty, nonempty[1:]) if b == a + 1)
+    list_end = 7 if len(nonempty) >= 10 and adjacent <= len(nonempty) // 50 else 3
     mode: bool | None = None  # True: in a list of participants, False: in a list of absentees
     group: str | None = None
     blank_run = 0
@@ -344,7 +349,7 @@ def participants(seg: Segmented, ex: Extraction) -> None:
         if mode is None:
             continue
         # inside a list: forum group headings ("Chefforum", "Sekretariat:") or people, until the list ends
-        if blank_run >= 3 or seg_heading(line):
+        if blank_run >= list_end or seg_heading(line):
             mode = None
             continue
         blank_run = 0
