@@ -102,6 +102,27 @@ def test_one_stray_punkt_heading_does_not_hide_numbered_items(registry):
     assert [d.outcome for i in ex.items for d in i.decisions] == ["discussed"] * 3 + ["noted"]
 
 
+@pytest.mark.parametrize("heading,decision_heading", [
+    ("Punkt {n}: {title}", "Beslutning"), ("Pkt. {n} {title}", "Beslutning:"), ("Ad punkt {n}: {title}", "Konklusion"),
+    ("Ad pkt. {n} {title}", "Beslutning/referat:"), ("Ad {n}. {title}", "Referat og beslutning"),
+    ("Sag {n} - {title}", "Drøftelse og beslutning:"), ("{n}) {title}", "BESLUTNING"),
+])
+def test_heading_styles_of_other_regions(registry, heading, decision_heading):
+    body = "".join(f"{heading.format(n=n, title=title)}\n\nSagsfremstilling: Kort om sagen.\n\n{decision_heading}\n{outcome}\n\n"
+                   for n, title, outcome in [(1, "Godkendelse af dagsorden", "Godkendt."), (2, "Status på forløbsprogrammer", "Taget til efterretning."),
+                                             (3, "Budget for 2025", "Udsat til næste møde.")])
+    ex = run("Referat af møde i styregruppen\n\nMødedeltagere:\nAnne Hansen, Ole Berg\n\n" + body, registry)
+    assert [(i.number, i.title) for i in ex.items] == [("1", "Godkendelse af dagsorden"), ("2", "Status på forløbsprogrammer"), ("3", "Budget for 2025")]
+    assert [d.outcome for i in ex.items for d in i.decisions] == ["approved", "noted", "postponed"]
+    assert {p.name for p in ex.participants} == {"Anne Hansen", "Ole Berg"}
+
+
+def test_a_numbered_attachment_name_is_not_an_item(registry):
+    ex = run("Punkt 1: Budget\nBeslutning\nGodkendt.\nPunkt 2 Bilag Budgetnotat 2025.pdf\nPunkt 2: Status\nBeslutning\nDrøftet.\n"
+             "Punkt 3 blev udsat.\n", registry)
+    assert [(i.number, i.title) for i in ex.items] == [("1", "Budget"), ("2", "Status")]
+
+
 def test_executive_team_indstilling_without_items(registry):
     ex = run("""Chefteamindstilling: Ny træningsindsats
 

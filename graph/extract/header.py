@@ -313,10 +313,10 @@ def participants(seg: Segmented, ex: Extraction) -> None:
         if not line:
             blank_run += 1
             continue
-        if re.match(r"^(?:punkt|pkt\.?)\s*\d+\s*[:.]\s*(?:deltagere|til stede)\s*$", line, re.I):
+        if re.match(r"^(?:ad\.?\s*)?(?:punkt|pkt\.?|sag)\s*\d+\s*[:.]?\s*(?:møde)?(?:deltagere|til stede)\s*$", line, re.I):
             mode, group, blank_run = True, None, 0
             continue
-        label = re.match(r"^(?P<label>deltagere|til stede|fremmødte|deltager på mødet|afbud|fraværende|bemærkninger)\s*:?\s*(?P<value>.*)$", line, re.I)
+        label = re.match(r"^(?P<label>(?:møde)?deltagere|til stede|fremmødte|deltager på mødet|afbud|fraværende|bemærkninger)\s*:?\s*(?P<value>.*)$", line, re.I)
         if label:
             kind = label["label"].lower()
             value = label["value"]

@@ -81,9 +81,11 @@ SECTION_HEADINGS: list[tuple[str, str]] = [
     (r"sagsfremst[a-z]*ll?ing|sagsfremstlling|sagsbeskrivelse|sagen", "sagsfremstilling"),
     (r"baggrund", "sagsfremstilling"),
     (r"indstilling(?:er)?(?: og proces)?|forslag til beslutning|beslutningsforslag|administrationen indstiller", "indstilling"),
+    # combined headings first: "Beslutning/referat", "Drøftelse og beslutning", "Referat og konklusion"
+    (r"(?:drøftelse|referat|beslutning)\s*(?:/|og|&)\s*(?:beslutning|referat|konklusion)", "beslutning"),
     (r"beslutning(?:er)?|politisk behandling|referat|afg[oø]relse|konklusion", "beslutning"),
     (r"bilag(?:sliste)?", "bilag"),
-    (r"deltagere|til stede|fremm[oø]dte|afbud|fraværende", "deltagere"),
+    (r"(?:m[oø]de)?deltagere|til stede|fremm[oø]dte|afbud|fraværende", "deltagere"),
     (r"effekt|opf[oø]lgning|kommunikation|direkte udgifter|proces|[oø]konomi|drøftelser|sagsgang|sagsprocedure"
      r"|lovgrundlag|tidsplan|finansiering(?: af [a-zæøå ]+)?|videre proces|kort uddybning af indsatser", "andet"),
 ]
@@ -100,9 +102,12 @@ ITEM_KIND_LABELS = (
 _KIND_PREFIX_RE = re.compile(rf"^(?P<label>{ITEM_KIND_LABELS})\s*:\s*(?P<title>.+)$", re.IGNORECASE)
 _TIME_SLOT_RE = re.compile(
     r"\(\s*kl\.?\s*(?P<a>\d{1,2}[.:]\d{2})\s*(?:[-–—]\s*(?P<b>\d{1,2}[.:]\d{2})?)?\s*\)?\s*$", re.IGNORECASE)
-_PUNKT_RE = re.compile(
-    r"^(?:punkt|pkt\.?|dagsordenspunkt|sag nr\.?|sag)\s*(?P<num>\d{1,3}[a-z]?)?\s*[:.)-]\s*(?P<title>\S.*)$", re.IGNORECASE)
-_NUMBERED_RE = re.compile(r"^(?P<num>\d{1,2})\s*[.)]\s*(?P<title>[A-ZÆØÅ\"”“].{1,160})$")
+# "Punkt 3:", "Pkt. 3.", "Sag 3 -", "Ad punkt 3:" ("ad" = concerning, as in "Ad 3. Budget"); without a separator
+# ("Pkt. 3 Budget") only before a capital, so that "Punkt 3 blev udsat" in prose is no heading.
+_PUNKT_PREFIX = r"^(?:ad\.?\s*)?(?:punkt|pkt\.?|dagsordenspunkt|sag nr\.?|sag)\s*"
+_PUNKT_RE = re.compile(_PUNKT_PREFIX + r"(?P<num>\d{1,3}[a-z]?)?\s*[:.)-]\s*(?P<title>\S.*)$", re.IGNORECASE)
+_PUNKT_BARE_RE = re.compile(_PUNKT_PREFIX + r"(?P<num>\d{1,3}[a-z]?)\s+(?!bilag)(?P<title>(?-i:[A-ZÆØÅ]).*)$", re.IGNORECASE)
+_NUMBERED_RE = re.compile(r"^(?:[Aa]d\.?\s*)?(?P<num>\d{1,2})\s*[.)]\s*(?P<title>[A-ZÆØÅ\"”“].{1,160})$")
 _TOC_RE = re.compile(r"(?:\.{4,}|…{2,}|\s{2,}\.{2,})\s*\t?\s*\d{1,3}\s*$|\t\d{1,3}\s*$")
 
 
@@ -175,7 +180,7 @@ def _punkt_headings(lines: list[Line]) -> list[_Heading]:
     for i, line in enumerate(lines):
         if not line.text or _is_toc_line(line.text):
             continue
-        m = _PUNKT_RE.match(line.text)
+        m = _PUNKT_BARE_RE.match(line.text) or _PUNKT_RE.match(line.text)  # bare first: "Pkt. 3 Budget" is item 3
         if not m:
             continue
         number = int(re.match(r"\d+", m["num"]).group()) if m["num"] else None
