@@ -123,6 +123,32 @@ def test_a_numbered_attachment_name_is_not_an_item(registry):
     assert [(i.number, i.title) for i in ex.items] == [("1", "Budget"), ("2", "Status")]
 
 
+@pytest.mark.parametrize("header,expected", [
+    ("Referat af møde i Styregruppen for Sundhedsklynge Nord den 3. marts 2025 kl. 13.00-15.00 i Aalborg",
+     ("Styregruppen", "Sundhedsklynge Nord", "2025-03-03", "13:00")),
+    ("Referat fra møde i Sundhedssamarbejdsudvalget\n\nTirsdag den 4. juni 2024, kl. 10.00 – 12.00\nRegionsgården, Hillerød",
+     ("Sundhedssamarbejdsudvalget", None, "2024-06-04", "10:00")),
+    ("Sundhedsklynge Byen\nFagligt strategisk niveau\n\nMøde: 12. dec. 2024 kl. 14-16",
+     ("Fagligt strategisk niveau", None, "2024-12-12", "14:00")),
+])
+def test_meeting_headers_of_other_regions(registry, header, expected):
+    text = header + "\n\nPunkt 1: Godkendelse af dagsorden\nBeslutning\nGodkendt.\n"
+    m = run(text, registry).meeting
+    assert (m.forum, m.body, m.date, m.start) == expected
+    # provenance: the quoted spans say what was read
+    assert parse_date(text[m.spans["date"].start:m.spans["date"].end]) == m.date
+    assert m.forum in text[m.spans["forum"].start:m.spans["forum"].end]
+
+
+def test_inline_participants_with_their_organisation_in_brackets(registry):
+    ex = run("REFERAT\nDirektørforum\nDato: 26/2-2025 kl. 9-11\n"
+             "Deltagere: Anne Hansen (Region Midtjylland), Ole Berg (Randers Kommune, Sundhed og Omsorg) og Per Lund\n"
+             "Afbud: Lise Mikkelsen\n\nPunkt 1: Status\nBeslutning\nDrøftet.\n", registry)
+    people = {(p.name, p.present, p.organisation) for p in ex.participants}
+    assert people == {("Anne Hansen", True, "Region Midtjylland"), ("Ole Berg", True, "Randers Kommune, Sundhed og Omsorg"),
+                      ("Per Lund", True, None), ("Lise Mikkelsen", False, None)}
+
+
 def test_executive_team_indstilling_without_items(registry):
     ex = run("""Chefteamindstilling: Ny træningsindsats
 

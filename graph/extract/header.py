@@ -22,6 +22,7 @@ _FIELD_RE = re.compile(
     re.IGNORECASE,
 )
 _CLUSTER_WORDS = r"(?:[Ss]undhedsklynge|[Kk]lynge)\s+[A-ZÆØÅ][\wæøåÆØÅ.-]*|[A-ZÆØÅ][\wæøå-]*klyngen"
+_WEEKDAYS = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)"
 _LEVEL_RE = re.compile(
     r"(politisk(?:e)? niveau|fagligt?[ -]strategisk(?:e)? niveau|koordinerende niveau|direktørforum|chefforum"
     r"|driftsforum[\wæøå -]*|klyngestyregruppe(?:n)?|styregruppe[\wæøå -]*)", re.IGNORECASE)
@@ -38,8 +39,8 @@ def _split_forum_body(text: str) -> tuple[str | None, str | None]:
         first_is_body = bool(re.match(_CLUSTER_WORDS, parts[0], re.IGNORECASE)) or re.search(r"\b(kommune|region)\b", parts[0], re.I)
         return (parts[1], parts[0]) if first_is_body else (parts[0], parts[1])
     m = re.search(rf"\b(?P<body>{_CLUSTER_WORDS})\s*$", text)
-    if m and m.start() > 0:
-        return text[: m.start()].strip(" -–,"), m["body"]
+    if m and m.start() > 0:  # "Styregruppen for Sundhedsklynge Nord": the forum is "Styregruppen"
+        return re.sub(r"\s+(?:i|for|under)$", "", text[: m.start()].strip(" -–,")), m["body"]
     m = re.search(r"\s(?:i|for|under)\s+(?P<body>(?:Sundhedsklynge|Klynge|Region|[A-ZÆØÅ][\wæøå-]+ Kommune)[^\n]*)$", text)
     if m:
         return text[: m.start()].strip(), m["body"].strip()
@@ -83,6 +84,10 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
                     m.date = parse_date(title["date"])
                     if m.date:
                         m.spans["date"] = Span(offset + line.find(title["date"]), offset + len(line))
+                    if m.start is None and re.search(r"\bkl\.?\s*\d", title["date"], re.I):
+                        m.start = parse_time(title["date"])
+                        if m.start:
+                            m.spans["start"] = m.spans.get("date") or Span(offset, offset + len(line))
             continue
         if title and not title["forum"]:
             # "Referat fra møde" with the forum on the next line (only in the header: "Referat" later is a section)
@@ -120,6 +125,13 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
         elif name in ("mødested", "sted", "lokale") and m.place is None:
             m.place = value
             m.spans["place"] = Span(v_start, v_start + len(value))
+        elif name == "møde" and parse_date(value):  # "Møde: 12. dec. 2024 kl. 14-16" says when, not who
+            if m.date is None:
+                m.date = parse_date(value)
+                m.spans["date"] = Span(v_start, v_start + len(value))
+            if m.start is None and parse_time(value):
+                m.start = parse_time(value)
+                m.spans["start"] = Span(v_start, v_start + len(value))
         elif name in ("udvalg", "forum", "mødeforum", "møde") and (m.forum is None or "forum" not in m.spans or name == "udvalg"):
             if name == "møde" and m.forum is not None and "forum" in m.spans:
                 continue
@@ -133,18 +145,27 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
                 m.spans["forum"] = Span(v_start, v_start + len(value))
 
     # A document without a header (an indstilling): the forum is the one that "besluttede"/"beslutter".
+    if m.forum is None:  # a header line that is a level of a cluster ("Fagligt strategisk niveau")
+        for raw, start in raw_lines[:8]:
+            if raw.strip() and _LEVEL_RE.fullmatch(raw.strip()):
+                m.forum = raw.strip()
+                m.spans["forum"] = Span(start + len(raw) - len(raw.lstrip()), start + len(raw.rstrip()))
+                break
     if m.forum is None:
         mm = re.search(r"(?m)^\s*(?P<forum>[A-ZÆØÅ][\wæøå-]+(?: [A-ZÆØÅ][\wæøå-]+)?)\s+(?:besluttede|beslutter|godkendte|drøftede)\b", text)
         if mm:
             m.forum = mm["forum"]
             m.spans["forum"] = Span(mm.start("forum"), mm.end("forum"))
     if m.date is None:
-        # a dated line at the very top ("D. 15. maj 2018, Sundhed")
+        # a dated line at the very top: "D. 15. maj 2018, Sundhed", "Tirsdag den 4. juni 2024, kl. 10.00 – 12.00"
         for raw, start in raw_lines[:12]:
-            dm = re.match(r"^\s*(?:d\.|den)\s+(.{6,30}?\d{4})", raw, re.IGNORECASE)
-            if dm and parse_date(dm.group(1)):
+            dm = re.match(rf"^\s*(?:{_WEEKDAYS}\s*)?(?:d\.|den)?\s*(\d.{{5,30}}?\d{{4}})", raw, re.IGNORECASE)
+            if dm and (re.match(rf"^\s*(?:{_WEEKDAYS}|d\.|den)", raw, re.I) or len(raw.strip()) < 60) and parse_date(dm.group(1)):
                 m.date = parse_date(dm.group(1))
                 m.spans["date"] = Span(start + dm.start(1), start + dm.end(1))
+                if m.start is None and re.search(r"\bkl\.?\s*\d", raw, re.I):
+                    m.start = parse_time(raw)
+                    m.spans["start"] = Span(start, start + len(raw))
                 break
     if m.body is None and m.forum:
         m.body = _body_from_text(text, m.forum, ex.gazetteer.clusters)
@@ -230,14 +251,20 @@ def role_of(text: str) -> str | None:
     return None
 
 
-def _split_names(value: str) -> list[tuple[str, int]]:
-    """'A, B og C' / 'A; B; C' -> [(name, offset)] (only the parts that look like names)."""
+_NAME_SEP = r";|,(?![^(]*\))|\s+og\s+(?![^(]*\))|\s+&\s+"  # not inside brackets: "A (Region X, Viborg)"
+
+
+def _split_names(value: str) -> list[tuple[str, int, str | None]]:
+    """'A, B og C' / 'A; B; C' / 'A (Region Midtjylland), B (Randers Kommune)' -> [(name, offset, organisation)]
+    (only the parts that look like names; the organisation in brackets when it reads like one)."""
     parts, pos = [], 0
-    for piece in re.split(r"(;|,|\s+og\s+|\s+&\s+)", value):
+    for piece in re.split(f"({_NAME_SEP})", value):
         if piece and not re.fullmatch(r";|,|\s+og\s+|\s+&\s+", piece):
-            name = split_title(piece.strip(" ."))[1]
+            bracket = re.search(r"\s*\(([^)]{2,80})\)\s*$", piece)
+            organisation = bracket.group(1).strip() if bracket and ORG_HINT.search(bracket.group(1)) else None
+            name = split_title((piece[: bracket.start()] if bracket else piece).strip(" ."))[1]
             if looks_like_name(name):
-                parts.append((name, pos + piece.find(name)))
+                parts.append((name, pos + piece.find(name), organisation))
         pos += len(piece)
     return parts
 
@@ -328,8 +355,8 @@ def participants(seg: Segmented, ex: Extraction) -> None:
                 present, value = False, inner.group(2)
             if value:
                 v_start = start + line.find(value)
-                for name, off in _split_names(value):
-                    add(name, v_start + off, present)
+                for name, off, organisation in _split_names(value):
+                    add(name, v_start + off, present, organisation=organisation)
                 mode = None
             else:
                 mode, group, blank_run = present, None, 0
@@ -337,8 +364,8 @@ def participants(seg: Segmented, ex: Extraction) -> None:
         # inline "Deltager på mødet: A og B" inside table cells
         for cell in re.finditer(r"(?P<label>Deltager(?:e)? på mødet|Afbud)\s*:\s*(?P<value>[^\t\n]+)", line):
             v_start = start + cell.start("value")
-            for name, off in _split_names(cell["value"]):
-                add(name, v_start + off, not cell["label"].lower().startswith("afbud"))
+            for name, off, organisation in _split_names(cell["value"]):
+                add(name, v_start + off, not cell["label"].lower().startswith("afbud"), organisation=organisation)
         role_line = re.match(r"^(?P<role>ordstyrer|mødeleder|referent|formand|medformand)\s*:\s*(?P<name>.+)$", line, re.I)
         if role_line and looks_like_name(role_line["name"].strip()):
             add(role_line["name"].strip(), start + role_line.start("name"), True, role=role_of(role_line["role"]))
@@ -356,11 +383,11 @@ def participants(seg: Segmented, ex: Extraction) -> None:
         if re.match(r"^[A-ZÆØÅ][\wæøå -]{2,40}:?$", line) and not looks_like_name(line.rstrip(":")):
             group = line.rstrip(":").strip()
             continue
-        parts = [p for p in re.split(r",|;|\s+og\s+", line) if p.strip()]
+        parts = [p for p in re.split(_NAME_SEP, line) if p.strip()]
         names = _split_names(line)
         if len(parts) >= 2 and len(names) == len(parts):
-            for name, off in names:
-                add(name, start + off, mode, group=group)
+            for name, off, organisation in names:
+                add(name, start + off, mode, group=group, organisation=organisation)
             continue
         person = _person_line(line.lstrip("-• "))
         if person:
