@@ -52,6 +52,11 @@ def test_dates_and_times():
     ("Orienteringen blev taget til efterretning.", "noted"), ("Drøftet.", "discussed"),
     ("Udsat til næste møde.", "postponed"), ("Ikke godkendt.", "rejected"), ("Anbefales.", "recommended"),
     ("1-2 anbefales", "recommended"), ("Sekretariatet undersøger muligheder.", "other"),
+    # phrasings of other regions
+    ("Indstillingen anbefales godkendt.", "recommended"), ("Anbefalet over for Politisk niveau.", "recommended"),
+    ("Oversendt til Politisk niveau.", "recommended"), ("Godkendt med enkelte ændringer.", "approved-with-remarks"),
+    ("Godkendt, idet tidsplanen forlænges.", "approved-with-remarks"), ("Bifaldt.", "approved"),
+    ("Styregruppen kunne ikke godkende budgettet.", "rejected"), ("Godkendt. Det anbefales at følge op.", "approved"),
 ])
 def test_outcomes_from_the_controlled_list(text, outcome):
     assert classify_outcome(text) == outcome

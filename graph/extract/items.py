@@ -14,13 +14,17 @@ from .parse import find_dates, find_money
 
 # Ordered: the first rule that matches decides. Texts are lower-cased first.
 OUTCOME_RULES: list[tuple[str, str]] = [
-    ("rejected", r"\bikke (?:blevet )?(?:godkendt|tiltrådt|vedtaget)\b|\bafvist\b|\bafvises\b|\bforkastet\b|\bkan ikke (?:godkendes|tiltrædes)\b"),
+    ("rejected", r"\bikke (?:blevet )?(?:godkendt|tiltrådt|vedtaget|bifaldt)\b|\bafvist\b|\bafvises\b|\bforkastet\b|\bkan ikke (?:godkendes|tiltrædes)\b"
+                 r"|\b(?:kunne|kan|ønskede|ville) ikke (?:at )?(?:godkende|tiltræde|anbefale)\b"),
     ("postponed", r"\budsat\b|\budsættes\b|\bblev ikke behandlet\b|\bgenoptages\b|\btages op (?:igen )?på (?:et|næste)(?: senere)? møde\b"),
-    ("recommended", r"^(?:ad \d+[.:]?\s*)?(?:indstilling\s*)?(?:\d+(?:\s*-\s*\d+)?\.?\s*)?anbefales\b|\bindstilles til godkendelse\b|\bsendes videre til\b|\boversendes til\b"),
-    ("approved-with-remarks", r"\bgodkend\w*\b[^.]{0,40}\b(?:med (?:de |den |følgende |en )?(?:bemærkning|tilføjelse|ændring)\w*|dog|men|med forbehold)\b"
+    ("recommended", r"^(?:ad \d+[.:]?\s*)?(?:indstilling\s*)?(?:\d+(?:\s*-\s*\d+)?\.?\s*)?anbefales\b|\bindstilles til godkendelse\b|\bsendes videre til\b|\boversendes til\b"
+                    r"|^(?:indstillingen|sagen|forslaget)\s+anbefales\b|\banbefales (?:godkendt|til godkendelse)\b"
+                    r"|\banbefal(?:et|es|er|ede) over for\b|\boversendt til\b"),
+    ("approved-with-remarks", r"\bgodkend\w*\b[^.]{0,40}\b(?:med (?:de |den |følgende |en )?(?:enkelte |mindre |få )?(?:bemærkning|tilføjelse|ændring|justering)\w*|dog|men|med forbehold)\b"
+                               r"|\bgodkend\w*\s*,\s*idet\b"
                                r"|\bgodkend\w*\b.{0,120}\btilføjes\b"
                                r"|\bgodkendt\s*\(|\bforbehold\b|\btiltrådt med\b"),
-    ("approved", r"\bgodkend\w*\b|\btiltrådt\b|\btiltrædes\b|\bvedtaget\b|\bvedtages\b|\bbesluttede\b|\bbeslutter\b|\bbevilget\b|\bbevilges\b|\bbakker (?:derfor )?op om\b|\bblev besluttet\b"),
+    ("approved", r"\bgodkend\w*\b|\bbifald\w*\b|\btiltrådt\b|\btiltrædes\b|\bvedtaget\b|\bvedtages\b|\bbesluttede\b|\bbeslutter\b|\bbevilget\b|\bbevilges\b|\bbakker (?:derfor )?op om\b|\bblev besluttet\b"),
     ("noted", r"\btil efterretning\b|\btaget til orientering\b|\btages til orientering\b|\borienteringen blev\b|\borienterede\b|\binformerede\b"),
     ("discussed", r"\bdrøftet\b|\bdrøftede\b|\bdrøftelse\b|\benighed om\b"),
 ]
