@@ -48,6 +48,15 @@ def test_the_forum_a_case_is_sent_to_is_named_without_what_for(registry, tmp_pat
     assert route_of(ex.items[0])[-1] == ("Politisk Niveau", "decides")
 
 
+def test_a_case_forwarded_in_the_past_tense(registry, tmp_path):
+    path = tmp_path / "sag.txt"
+    path.write_text("Referat\nUDVALG: Styregruppen\nDATO: 3. maj 2024\n\n1. Fælles plan\nBeslutning\n"
+                    "Oversendt til Politisk Niveau.\n\n2. Eventuelt\nBeslutning\nIntet.\n", encoding="utf-8")
+    _, ex = extract_document(path, registry)
+    assert [d.outcome for d in ex.items[0].decisions] == ["recommended"]
+    assert route_of(ex.items[0])[-1] == ("Politisk Niveau", "decides")
+
+
 def test_preparing_another_forums_agenda(registry):
     _, ex = extract_document(sorted(MINUTES.glob("002*"))[0], registry)
     item = next(i for i in ex.items if i.number == "11")

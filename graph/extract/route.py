@@ -2,7 +2,7 @@
 
 "Who decides what" is not answered by the forum that discussed an item. Minutes say where a case goes:
 - an explicit route: "Sagsgang: Sundheds- og Omsorgsudvalget, Økonomiudvalget og Byrådet" (the last decides);
-- a decision that recommends the case on: "Anbefales", "1-2 anbefales", "sendes videre til X";
+- a decision that recommends the case on: "Anbefales", "1-2 anbefales", "sendes videre til X", "oversendt til X";
 - who proposes to whom: "Chefforum anbefaler til Direktørforum", "Ledelsesgruppen indstiller til X";
 - a forum preparing another's agenda: "Punkter til næste møde i Politisk Niveau";
 - another forum informed: "lægges frem på Politisk Niveau til orientering".
@@ -20,7 +20,7 @@ from .model import Extraction, RouteStep
 _CASE_NUMBER = re.compile(r"\b(?:sagsnr\.?|sagsnummer|sag nr\.?|j\.\s?nr\.?|journalnr\.?)\s*[:.]?\s*(?P<n>\d[\w./-]{3,30})", re.I)
 _ROUTE_LINE = re.compile(r"^(?:sagsgang|sagsprocedure|sagen behandles (?:i|af)|behandlingsforløb)\s*[:.]?\s*(?P<route>.+)$", re.I | re.M)
 _SENT_ON = re.compile(
-    r"\b(?:sendes videre til|oversendes til|videresendes til|indstilles til godkendelse i|forelægges(?: for)?|"
+    r"\b(?i:sendes videre til|oversendes til|oversendt til|videresendes til|videresendt til|indstilles til godkendelse i|forelægges(?: for)?|"
     r"sendes til godkendelse i|fremlægges til godkendelse (?:på|i))\s+(?:det\s+|den\s+)?(?P<f>[A-ZÆØÅ][\wæøå-]*(?:\s+(?:og\s+)?[A-ZÆØÅa-zæøå][\wæøå-]*){0,4})")
 _INFORMED = re.compile(
     r"\b(?:lægges frem|forelægges|fremlægges|sendes|fremsendes)\s+(?:for|på|til)\s+(?:det\s+)?(?P<f>[A-ZÆØÅ][\wæøå-]*(?:\s+[A-ZÆØÅa-zæøå][\wæøå-]*){0,3})\s+til\s+orientering"
