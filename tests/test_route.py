@@ -57,6 +57,16 @@ def test_a_case_forwarded_in_the_past_tense(registry, tmp_path):
     assert route_of(ex.items[0])[-1] == ("Politisk Niveau", "decides")
 
 
+def test_a_municipal_committee_whose_director_proposes_and_which_recommends_on(registry):
+    _, ex = extract_document(FIXTURES / "udvalg_medlemmer_referat.txt", registry)
+    assert ex.meeting.body is None  # naming a health cluster in an item does not put the committee in it
+    assert [(p.name, p.present) for p in ex.participants] == [
+        ("Anne Hansen", True), ("Ole Berg", True), ("Per Lund", True), ("Lise Mikkelsen", False)]
+    item = next(i for i in ex.items if i.number == "2")
+    assert route_of(item) == [("Direktøren for Sundhed & Omsorg", "prepares"), ("Sundheds- og Forebyggelsesudvalget", "recommends"),
+                              ("Økonomiudvalget", "decides")]
+
+
 def test_preparing_another_forums_agenda(registry):
     _, ex = extract_document(sorted(MINUTES.glob("002*"))[0], registry)
     item = next(i for i in ex.items if i.number == "11")

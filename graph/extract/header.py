@@ -185,6 +185,8 @@ def _body_from_text(text: str, forum: str, clusters: frozenset[str]) -> str | No
     Only real health clusters count: "klynge" alone (an internal team) does not make one."""
     if re.search(rf"\b({_CLUSTER_WORDS})", forum) or not clusters:
         return None
+    if re.search(r"udvalg(?:et)?$|rådet$|bestyrelsen?$", forum, re.IGNORECASE):
+        return None  # a municipal or regional committee or council belongs to no cluster, however often it names one
     names = sorted(clusters, key=len, reverse=True)
     pattern = re.compile(r"(?<![\wæøå-])(" + "|".join(map(re.escape, names)) + r")(?![\wæøå])", re.IGNORECASE)
     counts: dict[str, int] = {}
@@ -260,7 +262,7 @@ def _split_names(value: str) -> list[tuple[str, int, str | None]]:
     parts, pos = [], 0
     for piece in re.split(f"({_NAME_SEP})", value):
         if piece and not re.fullmatch(r";|,|\s+og\s+|\s+&\s+", piece):
-            bracket = re.search(r"\s*\(([^)]{2,80})\)\s*$", piece)
+            bracket = re.search(r"\s*\(([^)]{1,80})\)\s*$", piece)  # "(Region Midtjylland)", or a party's letter "(A)"
             organisation = bracket.group(1).strip() if bracket and ORG_HINT.search(bracket.group(1)) else None
             name = split_title((piece[: bracket.start()] if bracket else piece).strip(" ."))[1]
             if looks_like_name(name):
@@ -343,7 +345,7 @@ def participants(seg: Segmented, ex: Extraction) -> None:
         if re.match(r"^(?:ad\.?\s*)?(?:punkt|pkt\.?|sag)\s*\d+\s*[:.]?\s*(?:møde)?(?:deltagere|til stede)\s*$", line, re.I):
             mode, group, blank_run = True, None, 0
             continue
-        label = re.match(r"^(?P<label>(?:møde)?deltagere|til stede|fremmødte|deltager på mødet|afbud|fraværende|bemærkninger)\s*:?\s*(?P<value>.*)$", line, re.I)
+        label = re.match(r"^(?P<label>(?:møde)?deltagere|medlemmer|til stede|fremmødte|deltager på mødet|afbud|fraværende|bemærkninger)\s*:?\s*(?P<value>.*)$", line, re.I)
         if label:
             kind = label["label"].lower()
             value = label["value"]

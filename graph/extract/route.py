@@ -20,7 +20,7 @@ from .model import Extraction, RouteStep
 _CASE_NUMBER = re.compile(r"\b(?:sagsnr\.?|sagsnummer|sag nr\.?|j\.\s?nr\.?|journalnr\.?)\s*[:.]?\s*(?P<n>\d[\w./-]{3,30})", re.I)
 _ROUTE_LINE = re.compile(r"^(?:sagsgang|sagsprocedure|sagen behandles (?:i|af)|behandlingsforløb)\s*[:.]?\s*(?P<route>.+)$", re.I | re.M)
 _SENT_ON = re.compile(
-    r"\b(?i:sendes videre til|oversendes til|oversendt til|videresendes til|videresendt til|indstilles til godkendelse i|forelægges(?: for)?|"
+    r"\b(?i:sendes videre til|oversendes til|oversendt til|anbefal(?:er|es|et|ede)? over for|videresendes til|videresendt til|indstilles til godkendelse i|forelægges(?: for)?|"
     r"sendes til godkendelse i|fremlægges til godkendelse (?:på|i))\s+(?:det\s+|den\s+)?(?P<f>[A-ZÆØÅ][\wæøå-]*(?:\s+(?:og\s+)?[A-ZÆØÅa-zæøå][\wæøå-]*){0,4})")
 _INFORMED = re.compile(
     r"\b(?:lægges frem|forelægges|fremlægges|sendes|fremsendes)\s+(?:for|på|til)\s+(?:det\s+)?(?P<f>[A-ZÆØÅ][\wæøå-]*(?:\s+[A-ZÆØÅa-zæøå][\wæøå-]*){0,3})\s+til\s+orientering"
@@ -55,7 +55,9 @@ _PROPOSER = re.compile(
     r"\s+(?:anbefaler|indstiller|foreslår)\b")
 _BODY_WORD = re.compile(r"niveau|forum|fora\b|gruppe|udvalg|sekretariat|ledelse|direktion|chefteam|administration|forvaltning"
                         r"|kommune|region|psykiatri|sygehus|hospital|praksis|\bplo\b|klynge|råd\b|rådet", re.I)
-_ADMINISTRATION = re.compile(r"^(?:administrationen|forvaltningen|sekretariatet|direktionen)$", re.I)
+# the civil service prepares: "Administrationen", "Direktøren for Sundhed & Omsorg", "Sundhedschefen"
+_ADMINISTRATION = re.compile(r"^(?:administrationen|forvaltningen|sekretariatet|direktionen|[\wæøå]*direktøren\b.*"
+                             r"|[\wæøå]*chefen\b.*)$", re.I)
 _NOT_A_PROPOSER = re.compile(r"^(?:denne|dette|disse|der|det|den|som|man|gruppen|hvis|hvor)\b", re.I)
 
 
