@@ -208,6 +208,18 @@ def test_double_spaced_text_keeps_its_participants(registry, path):
     assert [len(i.decisions) for i in double.items] == [len(i.decisions) for i in single.items]
 
 
+def test_headings_in_capitals_and_a_date_with_time_field(registry):
+    _, ex = extract_document(FIXTURES / "ssu_versaler_referat.txt", registry)
+    m = ex.meeting
+    assert (m.forum, m.date, m.start) == ("Sundhedssamarbejdsudvalget", "2024-05-14", "13:00")
+    assert [(p.name, p.organisation, p.role, p.present) for p in ex.participants] == [
+        ("Anne Hansen", "Region Hovedstaden", "formand", True), ("Ole Berg", "Gribskov Kommune", "naestformand", True),
+        ("Per Lund", "PLO-Hovedstaden", "plo", True), ("Lise Mikkelsen", "Halsnæs Kommune", None, False)]
+    assert [i.title for i in ex.items] == ["Godkendelse af dagsorden", "Sundhedsaftalen 2024-2027: status", "Fælles akutfunktion - økonomi"]
+    assert [(d.outcome, d.recommendation) for d in ex.items[2].decisions] == [("approved", 1), ("recommended", 2)]
+    assert [(s.forum, s.role) for s in ex.items[2].route][-1] == ("Regionsrådet", "decides")
+
+
 def test_regional_politisk_behandling_layout_in_cp1252(registry):
     _, ex = extract_document(FIXTURES / "region_referat_cp1252.txt", registry)
     assert (ex.meeting.forum, ex.meeting.body, ex.meeting.date) == ("Regionsrådet", "Region Nordjylland", "2023-10-24")

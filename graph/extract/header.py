@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..segment import Segmented, Span
+from ..segment import Segmented, Span, sentence_case
 from .model import Extraction, Participant
 from .parse import parse_date, parse_time
 
@@ -118,10 +118,15 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
             if m.start is None and parse_time(value):
                 m.start = parse_time(value)
                 m.spans["start"] = Span(v_start, v_start + len(value))
-        elif name in ("mødetid", "mødetidspunkt", "tidspunkt", "tid") and m.start is None:
-            m.start = parse_time(value if value.lower().startswith("kl") else "kl. " + value)
-            if m.start:
-                m.spans["start"] = Span(v_start, v_start + len(value))
+        elif name in ("mødetid", "mødetidspunkt", "tidspunkt", "tid"):
+            if m.date is None and parse_date(value):  # "Mødetidspunkt: 14.05.2024 kl. 13:00 - 15:00"
+                m.date = parse_date(value)
+                m.spans["date"] = Span(v_start, v_start + len(value))
+            kl = re.search(r"\bkl\b", value, re.IGNORECASE)
+            if m.start is None:
+                m.start = parse_time(value[kl.start():] if kl else "kl. " + value)
+                if m.start:
+                    m.spans["start"] = Span(v_start, v_start + len(value))
         elif name in ("mødested", "sted", "lokale") and m.place is None:
             m.place = value
             m.spans["place"] = Span(v_start, v_start + len(value))
@@ -176,6 +181,8 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
                 m.body = raw.strip()
                 m.spans["body"] = Span(start, start + len(raw.strip()))
                 break
+    if m.forum:
+        m.forum = sentence_case(m.forum)  # "SUNDHEDSSAMARBEJDSUDVALGET" -> "Sundhedssamarbejdsudvalget"
     if m.spans:
         m.span = Span(min(s.start for s in m.spans.values()), max(s.end for s in m.spans.values()))
 

@@ -17,7 +17,7 @@ OUTCOME_RULES: list[tuple[str, str]] = [
     ("rejected", r"\bikke (?:blevet )?(?:godkendt|tiltrådt|vedtaget|bifaldt)\b|\bafvist\b|\bafvises\b|\bforkastet\b|\bkan ikke (?:godkendes|tiltrædes)\b"
                  r"|\b(?:kunne|kan|ønskede|ville) ikke (?:at )?(?:godkende|tiltræde|anbefale)\b"),
     ("postponed", r"\budsat\b|\budsættes\b|\bblev ikke behandlet\b|\bgenoptages\b|\btages op (?:igen )?på (?:et|næste)(?: senere)? møde\b"),
-    ("recommended", r"^(?:ad \d+[.:]?\s*)?(?:indstilling\s*)?(?:\d+(?:\s*-\s*\d+)?\.?\s*)?anbefales\b|\bindstilles til godkendelse\b|\bsendes videre til\b|\boversendes til\b"
+    ("recommended", r"^(?:ad \d+[.:]?\s*)?(?:indstilling\s*)?(?:\d+(?:\s*-\s*\d+)?\.?\s*)?anbefal(?:es|et)\b|\bindstilles til godkendelse\b|\bsendes videre til\b|\boversendes til\b"
                     r"|^(?:indstillingen|sagen|forslaget)\s+anbefales\b|\banbefales (?:godkendt|til godkendelse)\b"
                     r"|\banbefal(?:et|es|er|ede) over for\b|\boversendt til\b"),
     ("approved-with-remarks", r"\bgodkend\w*\b[^.]{0,40}\b(?:med (?:de |den |følgende |en )?(?:enkelte |mindre |få )?(?:bemærkning|tilføjelse|ændring|justering)\w*|dog|men|med forbehold)\b"

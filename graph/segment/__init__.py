@@ -151,6 +151,15 @@ def _is_toc_line(line: str) -> bool:
     return bool(_TOC_RE.search(line)) and len(line) < 200
 
 
+def sentence_case(text: str) -> str:
+    """'SUNDHEDSAFTALEN 2024-2027: STATUS' -> 'Sundhedsaftalen 2024-2027: status': text set in capitals (a style,
+    not a spelling) is shown in Danish sentence case; anything with a lower-case letter is left as written."""
+    if not any(c.isalpha() for c in text) or text != text.upper() or len(text) < 4:
+        return text
+    low = text.lower()
+    return low[:1].upper() + low[1:]
+
+
 def _parse_item_title(title: str) -> tuple[str | None, str, str | None]:
     """'Beslutningspunkt: X (kl. 15:05 – 15:25)' -> ('Beslutningspunkt', 'X', '15:05-15:25')."""
     time_slot = None
@@ -287,7 +296,7 @@ def segment(document: Document) -> Segmented:
         title_start = line.start + line.text.find(title) if title in line.text else line.start
         end = _trim_end(text, line.start, lines[end_line - 1].end if end_line > 0 else line.end)
         item = Item(
-            number=heading.number, title=title, title_span=Span(title_start, title_start + len(title)),
+            number=heading.number, title=sentence_case(title), title_span=Span(title_start, title_start + len(title)),
             span=Span(line.start, max(end, line.end)), kind_label=kind_label, time_slot=time_slot,
         )
         item.sections = _sections(text, lines, heading.line_index + 1, end_line)
