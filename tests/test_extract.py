@@ -154,6 +154,29 @@ def test_inline_participants_with_their_organisation_in_brackets(registry):
                       ("Per Lund", True, None), ("Lise Mikkelsen", False, None)}
 
 
+@pytest.mark.parametrize("recommendations,decisions", [
+    ("- at budgettet godkendes\n- at status tages til efterretning", "- Godkendt\n- Taget til efterretning"),
+    ("a) at budgettet godkendes\nb) at status tages til efterretning", "Ad a) Godkendt.\nAd b) Taget til efterretning."),
+    ("a) at budgettet godkendes\nb) at status tages til efterretning", "a) Godkendt.\nb) Taget til efterretning."),
+])
+def test_bulleted_and_lettered_verdicts_answer_their_recommendations(registry, recommendations, decisions):
+    ex = run(f"Referat\n\nPunkt 1: Budget\nIndstilling:\n{recommendations}\nBeslutning:\n{decisions}\n", registry)
+    (item,) = ex.items
+    assert [r.text for r in item.recommendations] == ["at budgettet godkendes", "at status tages til efterretning"]
+    assert [(d.outcome, d.recommendation) for d in item.decisions] == [("approved", 1), ("noted", 2)]
+
+
+def test_bullets_that_do_not_match_the_recommendations_answer_none_in_particular(registry):
+    ex = run("Referat\n\nPunkt 1: Budget\nIndstilling:\nAt budgettet godkendes.\nBeslutning:\n- Godkendt\n- Drøftet\n", registry)
+    assert [d.recommendation for d in ex.items[0].decisions] != [1, 2]
+
+
+def test_table_cells_exported_with_tabs(registry):
+    ex = run("Referat\n\nPunkt 1: Budget\nIndstilling\tAt budgettet godkendes.\nBeslutning\tGodkendt.\n", registry)
+    assert [r.text for r in ex.items[0].recommendations] == ["At budgettet godkendes."]
+    assert [(d.outcome, d.recommendation) for d in ex.items[0].decisions] == [("approved", 1)]
+
+
 def test_executive_team_indstilling_without_items(registry):
     ex = run("""Chefteamindstilling: Ny træningsindsats
 

@@ -140,7 +140,8 @@ _ANBEFALER_RE = re.compile(
     r"^(?P<who>(?:Det |Den )?[A-ZÆØÅ][\wæøå-]*(?: [a-zæøå]+)?(?: [A-ZÆØÅ][\wæøå-]+)?)\s+anbefaler\b\s*(?:til\s+(?P<to>[A-ZÆØÅ][^,:\n]{2,80}?))?\s*(?P<rest>[^\n]*)$",
     re.MULTILINE,
 )
-_LIST_ITEM_RE = re.compile(r"^\s*(?:(?P<num>\d{1,2})\s*[.)]\s*|(?P<bullet>[-•*–]|\u2022)\s+)(?P<text>\S.*)$")
+# "1. at ...", "2) at ...", "a) at ..." (letters count as positions: a = 1), "- at ...", "• at ..."
+_LIST_ITEM_RE = re.compile(r"^\s*(?:(?P<num>\d{1,2})\s*[.)]\s*|(?P<letter>[a-h])\)\s*|(?P<bullet>[-•*–]|\u2022)\s+)(?P<text>\S.*)$")
 _FLAT_AT_SPLIT = re.compile(r"(?<=[\w).”\"])\s+(?=At\s+[a-zæøå])")
 
 
@@ -163,7 +164,7 @@ def _list_after(lines: list[tuple[str, int]], start_index: int) -> list[tuple[in
         m = _LIST_ITEM_RE.match(text)
         if m:
             seen_entry = True
-            number = int(m["num"]) if m["num"] else None
+            number = int(m["num"]) if m["num"] else (ord(m["letter"]) - ord("a") + 1 if m["letter"] else None)
             entries.append((number, m["text"].strip(), start + m.start("text")))
             continue
         if seen_entry:
@@ -306,7 +307,8 @@ def recommendations_of(seg: Segmented, item: ItemSegment) -> list[Recommendation
 # --------------------------------------------------------------------------- decisions
 
 _UNIT_MARK_RE = re.compile(
-    r"^\s*(?:(?:ad|indstilling|pkt\.?|punkt)\s*(?P<a>\d{1,2})(?:\s*(?:-|og|,)\s*(?P<a2>\d{1,2}))?\s*[:.)]?"
+    r"^\s*(?:(?:ad\s*)?(?P<l>[a-h])\)\s*"  # "a) Godkendt", "Ad b) Taget til efterretning"
+    r"|(?:ad|indstilling|pkt\.?|punkt)\s*(?P<a>\d{1,2})(?:\s*(?:-|og|,)\s*(?P<a2>\d{1,2}))?\s*[:.)]?"
     r"|(?P<n>\d{1,2})(?:\s*-\s*(?P<n2>\d{1,2}))?\s*[.)]\s*"
     r"|(?P<n3>\d{1,2})(?:\s*-\s*(?P<n4>\d{1,2}))\s+)(?=\s*\S|\s*$)",
     re.IGNORECASE,
@@ -324,8 +326,8 @@ def _decision_units(text: str, span: Span) -> tuple[list[tuple[list[int], str, i
         if not line:
             continue
         m = _UNIT_MARK_RE.match(line)
-        if m and (m["a"] or m["n"] or m["n3"]):
-            low = int(m["a"] or m["n"] or m["n3"])
+        if m and (m["a"] or m["n"] or m["n3"] or m["l"]):
+            low = int(m["a"] or m["n"] or m["n3"] or ord(m["l"].lower()) - ord("a") + 1)
             high = int(m["a2"] or m["n2"] or m["n4"] or low)
             numbers = list(range(low, high + 1)) if 0 < high - low < 20 else [low]
             rest = line[m.end():].strip()
@@ -343,6 +345,15 @@ def _decision_units(text: str, span: Span) -> tuple[list[tuple[list[int], str, i
             rest = re.sub(r"^[-•*]\s+", "", line)
             units.append(([], rest, start + line.find(rest)))
         return units, "resolved"
+    # only bullets, each a verdict ("- Godkendt", "- Taget til efterretning"): by position, one per recommendation
+    # (decisions_of keeps the positions only when there are as many recommendations)
+    filled = [(l, s) for l, s in lines if l]
+    if len(filled) >= 2 and len(bullet_lines) == len(filled):
+        verdicts = [re.sub(r"^[-•*]\s+", "", line) for line, _ in bullet_lines]
+        if all(classify_outcome(v) != "other" for v in verdicts):
+            for position, ((line, start), verdict) in enumerate(zip(bullet_lines, verdicts), start=1):
+                units.append(([position], verdict, start + line.find(verdict)))
+            return units, "bulleted"
     flat = _FLAT_AT_SPLIT.split(body.strip())
     if len(flat) > 1 and re.search(r"\bbesluttede\b|\bbeslutter\b", flat[0], re.I):
         for piece in flat[1:]:
@@ -411,6 +422,8 @@ def decisions_of(seg: Segmented, item: ItemSegment, recommendations: list[Recomm
     for section, units, marked in parsed:
         if any_marked and marked != "numbered":
             continue  # prose next to numbered decisions is the discussion; the numbered ones are the decisions
+        if marked == "bulleted" and len(units) != len(recommendations):
+            units = [([], body, start) for _, body, start in units]
         for numbers, body, start in units:
             body = body.strip()
             if not body and not numbers:

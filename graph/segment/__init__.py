@@ -136,6 +136,8 @@ def section_heading(line: str) -> tuple[str, str, str, str | None] | None:
     if not match:
         return None
     heading, sep, rest = match["heading"], match["sep"], match["rest"]
+    if not sep and "\t" in line[match.end("heading"):match.start("rest")]:
+        sep = "\t"  # a table cell exported as text: "Beslutning<TAB>Godkendt."
     if len(line) > 220 and not sep:
         return None
     if rest and not sep:  # "Beslutningen blev ..." or "Baggrund for ..." is prose, not a heading
