@@ -25,6 +25,7 @@ def run(text: str, registry):
 @pytest.mark.parametrize("text,dkk", [
     ("4,3 mio. kr.", 4_300_000), ("42.881,00 kr.", 42_881), ("91.494kr.", 91_494), ("8576,00 kr.", 8_576),
     ("2.454.500 kr.", 2_454_500), ("2-3 mio. kr.", 2_000_000), ("1,3 mio. kr. årligt", 1_300_000), ("5 mia. kr.", 5e9),
+    ("Der afsættes kr. 500.000 til projektet.", 500_000), ("DKK 250.000,00", 250_000), ("kr. 1,2 mio.", 1_200_000),
 ])
 def test_danish_money_notation(text, dkk):
     assert [m.dkk for m in find_money(text)] == [dkk]

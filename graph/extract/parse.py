@@ -86,7 +86,9 @@ _SCALE = r"(?P<scale>mio\.?|millioner|million|mia\.?|milliarder|milliard|t\.?\s?
 _CURRENCY = r"(?P<cur>kr\.?|kroner|dkk)"
 MONEY_RE = re.compile(
     rf"(?<![\w.,]){_NUMBER}(?:\s*-\s*(?P<upper>\d+(?:,\d+)?))?\s*(?:{_SCALE}\s*(?:kr\.?|kroner|dkk)?|{_CURRENCY})(?![a-zæøå])"
-    rf"|(?<![\w.,])\(?(?P<num2>\d+(?:,\d+)?)\.?\s*(?P<scale2>mio)\b",
+    rf"|(?<![\w.,])\(?(?P<num2>\d+(?:,\d+)?)\.?\s*(?P<scale2>mio)\b"
+    # the currency first: "kr. 500.000", "DKK 250.000,00" (a scale after it is taken by the first form)
+    rf"|(?<![\w])(?:kr\.|dkk)\s*(?P<num3>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+,\d+|\d+)(?![\d,.]*\s*(?:mio|mia|t\.?\s?kr|tkr))(?!\w)",
     re.IGNORECASE,
 )
 # A bare number with thousands separators ("750.000") is money only in a money context.
@@ -137,7 +139,7 @@ def find_money(text: str, bare_in_context: bool = True) -> list[MoneyMatch]:
     found: list[MoneyMatch] = []
     taken: list[tuple[int, int]] = []
     for m in MONEY_RE.finditer(text):
-        number = m["num"] or m["num2"]
+        number = m["num"] or m["num2"] or m["num3"]
         value = parse_number(number)
         if value is None:
             continue
