@@ -459,8 +459,9 @@ LIMITS = [
     "grafen og vokser med korpusset (et forumkort viser de 40 nyeste møder og beslutninger; ældre samles i én knude). "
     "Derfor måles den for sig: `build --no-maps` springer den over, når kortene ikke skal udgives.",
     "- **Faktoren mod rdflib** måles på 500 dokumenter, hvor Oxigraph svarer på få millisekunder. For de join-forespørgsler, "
-    "der grupperer og tæller pr. møde (`moeder`) eller giver et lille svar (`initiativ-historik`), ligger faktoren omkring "
-    "20× (17-19× i løbet 2026-11-23; ikke profileret nærmere); for de brede joins når rdflib ikke at svare inden for 60 s.",
+    "der grupperer og tæller pr. møde (`moeder`) eller lister et forums medlemmer (`medlemmer-af-forum`), ligger faktoren "
+    "omkring 20× (17-23× i tre løb 2026-11-23, også `initiativ-historik`; ikke profileret nærmere); for de brede joins når "
+    "rdflib ikke at svare inden for 60 s.",
     "- **rdflib-sammenligningen** køres på højst 500 dokumenter, fordi rdflibs hukommelseslager bruger ~1,8 GB og ~30 s pr. "
     "million quads; faktoren sammenligner de to motorer på de samme data.",
 ]
