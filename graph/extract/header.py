@@ -47,6 +47,17 @@ def _split_forum_body(text: str) -> tuple[str | None, str | None]:
     return text, None
 
 
+_DATE_FIELDS = ("mødedato", "dato")
+_TIME_FIELDS = ("mødetid", "mødetidspunkt", "tidspunkt", "tid")
+
+
+def _start_time(value: str, bare_hours: bool) -> str | None:
+    """The time after "kl." in a field's value; a time field may give it without ("Mødetid: 13-15")."""
+    if bare_hours and not re.search(r"\bkl\b", value, re.IGNORECASE):
+        value = "kl. " + value
+    return parse_time(value)
+
+
 def _value_after(lines: list[tuple[str, int]], index: int) -> tuple[str, int] | None:
     """The next non-empty line (for 'Mødedato' with its value on the line below)."""
     for text, start in lines[index + 1: index + 3]:
@@ -84,10 +95,9 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
                     m.date = parse_date(title["date"])
                     if m.date:
                         m.spans["date"] = Span(offset + line.find(title["date"]), offset + len(line))
-                    if m.start is None and re.search(r"\bkl\.?\s*\d", title["date"], re.I):
+                    if m.start is None and parse_time(title["date"]):  # "... den 3. marts 2025 kl. 13.00-15.00"
                         m.start = parse_time(title["date"])
-                        if m.start:
-                            m.spans["start"] = m.spans.get("date") or Span(offset, offset + len(line))
+                        m.spans["start"] = m.spans.get("date") or Span(offset, offset + len(line))
             continue
         if title and not title["forum"]:
             # "Referat fra møde" with the forum on the next line (only in the header: "Referat" later is a section)
@@ -110,33 +120,19 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
                 continue
             value, v_start = nxt
         value = value.strip()
-        if name in ("mødedato", "dato"):
-            if m.date is None or "date" not in m.spans:
-                m.date = parse_date(value) or m.date
-                if m.date:
-                    m.spans["date"] = Span(v_start, v_start + len(value))
-            if m.start is None and parse_time(value):
-                m.start = parse_time(value)
-                m.spans["start"] = Span(v_start, v_start + len(value))
-        elif name in ("mødetid", "mødetidspunkt", "tidspunkt", "tid"):
-            if m.date is None and parse_date(value):  # "Mødetidspunkt: 14.05.2024 kl. 13:00 - 15:00"
+        if name in _DATE_FIELDS or name in _TIME_FIELDS or (name == "møde" and parse_date(value)):
+            # "Dato: 26/2-2025 kl. 9-11", "Mødetidspunkt: 14.05.2024 kl. 13:00 - 15:00", and "Møde: 12. dec. 2024
+            # kl. 14-16", which says when, not who
+            if m.date is None and parse_date(value):
                 m.date = parse_date(value)
                 m.spans["date"] = Span(v_start, v_start + len(value))
-            kl = re.search(r"\bkl\b", value, re.IGNORECASE)
-            if m.start is None:
-                m.start = parse_time(value[kl.start():] if kl else "kl. " + value)
-                if m.start:
-                    m.spans["start"] = Span(v_start, v_start + len(value))
+            start = _start_time(value, bare_hours=name in _TIME_FIELDS)
+            if m.start is None and start:
+                m.start = start
+                m.spans["start"] = Span(v_start, v_start + len(value))
         elif name in ("mødested", "sted", "lokale") and m.place is None:
             m.place = value
             m.spans["place"] = Span(v_start, v_start + len(value))
-        elif name == "møde" and parse_date(value):  # "Møde: 12. dec. 2024 kl. 14-16" says when, not who
-            if m.date is None:
-                m.date = parse_date(value)
-                m.spans["date"] = Span(v_start, v_start + len(value))
-            if m.start is None and parse_time(value):
-                m.start = parse_time(value)
-                m.spans["start"] = Span(v_start, v_start + len(value))
         elif name in ("udvalg", "forum", "mødeforum", "møde") and (m.forum is None or "forum" not in m.spans or name == "udvalg"):
             if name == "møde" and m.forum is not None and "forum" in m.spans:
                 continue
@@ -164,11 +160,11 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
     if m.date is None:
         # a dated line at the very top: "D. 15. maj 2018, Sundhed", "Tirsdag den 4. juni 2024, kl. 10.00 – 12.00"
         for raw, start in raw_lines[:12]:
-            dm = re.match(rf"^\s*(?:{_WEEKDAYS}\s*)?(?:d\.|den)?\s*(\d.{{5,30}}?\d{{4}})", raw, re.IGNORECASE)
-            if dm and (re.match(rf"^\s*(?:{_WEEKDAYS}|d\.|den)", raw, re.I) or len(raw.strip()) < 60) and parse_date(dm.group(1)):
-                m.date = parse_date(dm.group(1))
-                m.spans["date"] = Span(start + dm.start(1), start + dm.end(1))
-                if m.start is None and re.search(r"\bkl\.?\s*\d", raw, re.I):
+            dm = re.match(rf"^\s*(?P<lead>(?:{_WEEKDAYS}\s*)?(?:d\.|den)?)\s*(?P<date>\d.{{5,30}}?\d{{4}})", raw, re.IGNORECASE)
+            if dm and (dm["lead"] or len(raw.strip()) < 60) and parse_date(dm["date"]):
+                m.date = parse_date(dm["date"])
+                m.spans["date"] = Span(start + dm.start("date"), start + dm.end("date"))
+                if m.start is None and parse_time(raw):
                     m.start = parse_time(raw)
                     m.spans["start"] = Span(start, start + len(raw))
                 break
@@ -268,7 +264,7 @@ def _split_names(value: str) -> list[tuple[str, int, str | None]]:
     (only the parts that look like names; the organisation in brackets when it reads like one)."""
     parts, pos = [], 0
     for piece in re.split(f"({_NAME_SEP})", value):
-        if piece and not re.fullmatch(r";|,|\s+og\s+|\s+&\s+", piece):
+        if piece and not re.fullmatch(_NAME_SEP, piece):
             bracket = re.search(r"\s*\(([^)]{1,80})\)\s*$", piece)  # "(Region Midtjylland)", or a party's letter "(A)"
             organisation = bracket.group(1).strip() if bracket and ORG_HINT.search(bracket.group(1)) else None
             name = split_title((piece[: bracket.start()] if bracket else piece).strip(" ."))[1]

@@ -142,6 +142,11 @@ _ANBEFALER_RE = re.compile(
 )
 # "1. at ...", "2) at ...", "a) at ..." (letters count as positions: a = 1), "- at ...", "• at ..."
 _LIST_ITEM_RE = re.compile(r"^\s*(?:(?P<num>\d{1,2})\s*[.)]\s*|(?P<letter>[a-h])\)\s*|(?P<bullet>[-•*–]|\u2022)\s+)(?P<text>\S.*)$")
+def _letter_position(letter: str) -> int:
+    """'a' -> 1, 'B' -> 2: lettered lists and the decisions that answer them count by position."""
+    return ord(letter.lower()) - ord("a") + 1
+
+
 _FLAT_AT_SPLIT = re.compile(r"(?<=[\w).”\"])\s+(?=At\s+[a-zæøå])")
 
 
@@ -164,7 +169,7 @@ def _list_after(lines: list[tuple[str, int]], start_index: int) -> list[tuple[in
         m = _LIST_ITEM_RE.match(text)
         if m:
             seen_entry = True
-            number = int(m["num"]) if m["num"] else (ord(m["letter"]) - ord("a") + 1 if m["letter"] else None)
+            number = int(m["num"]) if m["num"] else (_letter_position(m["letter"]) if m["letter"] else None)
             entries.append((number, m["text"].strip(), start + m.start("text")))
             continue
         if seen_entry:
@@ -327,7 +332,7 @@ def _decision_units(text: str, span: Span) -> tuple[list[tuple[list[int], str, i
             continue
         m = _UNIT_MARK_RE.match(line)
         if m and (m["a"] or m["n"] or m["n3"] or m["l"]):
-            low = int(m["a"] or m["n"] or m["n3"] or ord(m["l"].lower()) - ord("a") + 1)
+            low = int(m["a"] or m["n"] or m["n3"]) if not m["l"] else _letter_position(m["l"])
             high = int(m["a2"] or m["n2"] or m["n4"] or low)
             numbers = list(range(low, high + 1)) if 0 < high - low < 20 else [low]
             rest = line[m.end():].strip()
@@ -339,21 +344,16 @@ def _decision_units(text: str, span: Span) -> tuple[list[tuple[list[int], str, i
     if marked:
         return units, "numbered"
     # bullets after "X besluttede:"
-    bullet_lines = [(l, s) for l, s in lines if re.match(r"^[-•*]\s+\S", l)]
-    if bullet_lines and re.search(r"\bbesluttede\b|\bbeslutter\b|\bvedtog\b", body[:400], re.I):
-        for line, start in bullet_lines:
-            rest = re.sub(r"^[-•*]\s+", "", line)
-            units.append(([], rest, start + line.find(rest)))
-        return units, "resolved"
+    # (text after the bullet, where it starts)
+    bullets = [(m["text"], start + m.start("text"))
+               for line, start in lines if (m := re.match(r"^[-•*]\s+(?P<text>\S.*)$", line))]
+    if bullets and re.search(r"\bbesluttede\b|\bbeslutter\b|\bvedtog\b", body[:400], re.I):
+        return [([], text, start) for text, start in bullets], "resolved"
     # only bullets, each a verdict ("- Godkendt", "- Taget til efterretning"): by position, one per recommendation
     # (decisions_of keeps the positions only when there are as many recommendations)
-    filled = [(l, s) for l, s in lines if l]
-    if len(filled) >= 2 and len(bullet_lines) == len(filled):
-        verdicts = [re.sub(r"^[-•*]\s+", "", line) for line, _ in bullet_lines]
-        if all(classify_outcome(v) != "other" for v in verdicts):
-            for position, ((line, start), verdict) in enumerate(zip(bullet_lines, verdicts), start=1):
-                units.append(([position], verdict, start + line.find(verdict)))
-            return units, "bulleted"
+    if len(bullets) >= 2 and len(bullets) == sum(1 for line, _ in lines if line) and \
+            all(classify_outcome(text) != "other" for text, _ in bullets):
+        return [([position], text, start) for position, (text, start) in enumerate(bullets, start=1)], "bulleted"
     flat = _FLAT_AT_SPLIT.split(body.strip())
     if len(flat) > 1 and re.search(r"\bbesluttede\b|\bbeslutter\b", flat[0], re.I):
         for piece in flat[1:]:
