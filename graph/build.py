@@ -238,7 +238,8 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
         outcomes = map(_run_one, tasks)
     written_nodes: set[str] = set()
     named_before: set[str] = set()  # shared nodes the replaced and removed graphs named: candidates for removal
-    kinds = _shared_kinds(store)
+    gone = sorted(previous - set(seen))
+    kinds = _shared_kinds(store) if todo or gone else ()  # lists every graph: not when nothing changed
     try:
         for (result, (path, _raw, _key, graph_iri), content_hash), (built, warnings, error) in zip(todo, outcomes):
             if progress:
@@ -264,7 +265,7 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     store.commit_staged()
-    for graph in sorted(previous - set(seen)):
+    for graph in gone:
         named_before.update(_named_nodes(store, graph, kinds))
         store.remove_graph(graph)
         report.documents.append(DocumentResult(path=graph, graph=graph, status="removed"))
