@@ -21,7 +21,7 @@ _FIELD_RE = re.compile(
     r"|deltagere|afbud|fraværende|bemærkninger|mødeleder|referent|ordstyrer)\s*[:.]?(?:\s+(?P<value>.*))?$",
     re.IGNORECASE,
 )
-_CLUSTER_WORDS = r"(?:[Ss]undhedsklynge|[Kk]lynge)\s+[A-ZÆØÅ][\wæøåÆØÅ.-]*|[A-ZÆØÅ][\wæøå-]*klyngen"
+_CLUSTER_WORDS = r"(?:[Ss]undhedsklynge|[Kk]lynge)\s+[A-ZÆØÅ][\wæøåÆØÅ.-]*|(?<![\wæøå-])[A-ZÆØÅ][\wæøå-]*klyngen"
 _WEEKDAYS = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)"
 _LEVEL_RE = re.compile(
     r"(politisk(?:e)? niveau|fagligt?[ -]strategisk(?:e)? niveau|koordinerende niveau|direktørforum|chefforum"
@@ -34,13 +34,13 @@ def _split_forum_body(text: str) -> tuple[str | None, str | None]:
     text = text.strip(" -–:,")
     if not text:
         return None, None
-    parts = [p.strip() for p in re.split(r"\s+[-–—]\s+|,\s+", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"(?<!\s)\s+[-–—]\s+|,\s+", text) if p.strip()]
     if len(parts) == 2:
         first_is_body = bool(re.match(_CLUSTER_WORDS, parts[0], re.IGNORECASE)) or re.search(r"\b(kommune|region)\b", parts[0], re.I)
         return (parts[1], parts[0]) if first_is_body else (parts[0], parts[1])
     m = re.search(rf"\b(?P<body>{_CLUSTER_WORDS})\s*$", text)
     if m and m.start() > 0:  # "Styregruppen for Sundhedsklynge Nord": the forum is "Styregruppen"
-        return re.sub(r"\s+(?:i|for|under)$", "", text[: m.start()].strip(" -–,")), m["body"]
+        return re.sub(r"(?<!\s)\s+(?:i|for|under)$", "", text[: m.start()].strip(" -–,")), m["body"]
     m = re.search(r"\s(?:i|for|under)\s+(?P<body>(?:Sundhedsklynge|Klynge|Region|[A-ZÆØÅ][\wæøå-]+ Kommune)[^\n]*)$", text)
     if m:
         return text[: m.start()].strip(), m["body"].strip()
@@ -153,14 +153,14 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
                 m.spans["forum"] = Span(start + len(raw) - len(raw.lstrip()), start + len(raw.rstrip()))
                 break
     if m.forum is None:
-        mm = re.search(r"(?m)^\s*(?P<forum>[A-ZÆØÅ][\wæøå-]+(?: [A-ZÆØÅ][\wæøå-]+)?)\s+(?:besluttede|beslutter|godkendte|drøftede)\b", text)
+        mm = re.search(r"(?m)^[^\S\n]*(?P<forum>[A-ZÆØÅ][\wæøå-]+(?: [A-ZÆØÅ][\wæøå-]+)?)\s+(?:besluttede|beslutter|godkendte|drøftede)\b", text)
         if mm:
             m.forum = mm["forum"]
             m.spans["forum"] = Span(mm.start("forum"), mm.end("forum"))
     if m.date is None:
         # a dated line at the very top: "D. 15. maj 2018, Sundhed", "Tirsdag den 4. juni 2024, kl. 10.00 – 12.00"
         for raw, start in raw_lines[:12]:
-            dm = re.match(rf"^\s*(?P<lead>(?:{_WEEKDAYS}\s*)?(?:d\.|den)?)\s*(?P<date>\d.{{5,30}}?\d{{4}})", raw, re.IGNORECASE)
+            dm = re.match(rf"^\s*(?P<lead>(?:{_WEEKDAYS}\s*)?(?:(?:d\.|den)\s*)?)(?P<date>\d.{{5,30}}?\d{{4}})", raw, re.IGNORECASE)
             if dm and (dm["lead"] or len(raw.strip()) < 60) and parse_date(dm["date"]):
                 m.date = parse_date(dm["date"])
                 m.spans["date"] = Span(start + dm.start("date"), start + dm.end("date"))
@@ -256,29 +256,47 @@ def role_of(text: str) -> str | None:
     return None
 
 
-_NAME_SEP = r";|,(?![^(]*\))|\s+og\s+(?![^(]*\))|\s+&\s+"  # not inside brackets: "A (Region X, Viborg)"
+_NAME_SEP_RE = re.compile(r";|,|(?<!\s)\s+(?:og|&)\s+")
+
+
+def _name_pieces(value: str) -> list[tuple[str, int]]:
+    """'A, B og C (Region X, Viborg)' -> [(piece, offset)], split at separators outside brackets (one pass:
+    a lookahead for the closing bracket would rescan the rest of the line at every comma)."""
+    pieces, start, depth, scanned = [], 0, 0, 0
+    for m in _NAME_SEP_RE.finditer(value):
+        depth += value.count("(", scanned, m.start()) - value.count(")", scanned, m.start())
+        scanned = m.start()
+        if depth <= 0:
+            pieces.append((value[start:m.start()], start))
+            start = m.end()
+    pieces.append((value[start:], start))
+    return pieces
 
 
 def _split_names(value: str) -> list[tuple[str, int, str | None]]:
     """'A, B og C' / 'A; B; C' / 'A (Region Midtjylland), B (Randers Kommune)' -> [(name, offset, organisation)]
     (only the parts that look like names; the organisation in brackets when it reads like one)."""
-    parts, pos = [], 0
-    for piece in re.split(f"({_NAME_SEP})", value):
-        if piece and not re.fullmatch(_NAME_SEP, piece):
-            bracket = re.search(r"\s*\(([^)]{1,80})\)\s*$", piece)  # "(Region Midtjylland)", or a party's letter "(A)"
+    parts = []
+    for piece, pos in _name_pieces(value):
+        if piece:
+            bracket = re.search(r"\(([^()]{1,80})\)\s*$", piece)  # "(Region Midtjylland)", or a party's letter "(A)"
             organisation = bracket.group(1).strip() if bracket and ORG_HINT.search(bracket.group(1)) else None
             name = split_title((piece[: bracket.start()] if bracket else piece).strip(" ."))[1]
             if looks_like_name(name):
                 parts.append((name, pos + piece.find(name), organisation))
-        pos += len(piece)
     return parts
+
+
+PERSON_LINE_MAX = 300
 
 
 def _person_line(line: str) -> tuple[str, str | None, str | None, str | None] | None:
     """'Eva Knudsen, Direktør i Region Nordjylland (medformand)' -> (name, title, organisation, role);
     'Borgmester Jens Hansen, Vejle Kommune' -> (name, 'Borgmester', 'Vejle Kommune', None)."""
+    if len(line) > PERSON_LINE_MAX:  # a paragraph, not a person: and the patterns below need not see it
+        return None
     role = None
-    paren = re.search(r"\(([^)]{2,60})\)\s*$", line)
+    paren = re.search(r"\(([^()]{2,60})\)\s*$", line)
     if paren and role_of(paren.group(1)):
         role = role_of(paren.group(1))
         line = line[: paren.start()].strip()
@@ -388,7 +406,7 @@ def participants(seg: Segmented, ex: Extraction) -> None:
         if re.match(r"^[A-ZÆØÅ][\wæøå -]{2,40}:?$", line) and not looks_like_name(line.rstrip(":")):
             group = line.rstrip(":").strip()
             continue
-        parts = [p for p in re.split(_NAME_SEP, line) if p.strip()]
+        parts = [p for p, _ in _name_pieces(line) if p.strip()]
         names = _split_names(line)
         if len(parts) >= 2 and len(names) == len(parts):
             for name, off, organisation in names:
@@ -409,7 +427,7 @@ def participants(seg: Segmented, ex: Extraction) -> None:
         ex.meeting.body = orgs.pop()
 
     # representatives introduced in the text: "- Rasmus Knudsen, PLO-repræsentant"
-    for m in re.finditer(r"(?m)^\s*[-•]\s*(?P<line>[^\n]{5,200})$", text):
+    for m in re.finditer(r"(?m)^[^\S\n]*[-•][^\S\n]*(?P<line>[^\n]{5,200})$", text):
         person = _person_line(m["line"])
         if person:
             name, title, organisation, role = person

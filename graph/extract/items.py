@@ -132,7 +132,7 @@ def item_kind(segment: ItemSegment, recommendations: list[Recommendation], decis
 
 # "Det indstilles, at <addressee>", "<X> indstiller(, til <Y>), at", "<X> anbefaler (til <Y>)(, at)"
 _INDSTILLES_RE = re.compile(
-    r"(?P<intro>(?:det|administrationen|direktionen|forvaltningen|sekretariatet|formandskabet)?\s*indstilles?,?\s+(?:det\s+)?(?:til\s+(?P<to1>[^,\n]{3,120}?),?\s+)?at\s*(?P<addr>[^\n:]{0,160}?)\s*:?\s*$"
+    r"(?P<intro>(?:(?:det|administrationen|direktionen|forvaltningen|sekretariatet|formandskabet)\s*)?indstilles?,?\s+(?:det\s+)?(?:til\s+(?P<to1>[^,\n]{3,120}?),?\s+)?at\s*(?P<addr>[^\n:]{0,160}?)\s*:?\s*$"
     r"|(?P<who>[A-ZÆØÅ][^\n.]{1,120}?)\s+indstiller\s*(?:til\s+(?P<to2>[^,\n]{3,160}?))?(?:,\s*|\s+)at\b\s*:?\s*(?P<rest>[^\n]*)$)",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -371,7 +371,7 @@ def _establishes(text: str) -> tuple[list[str], list[str]]:
         made.append(m["name"])
     for m in re.finditer(r"\b(?:etableres|oprettes)\s+(?:en|et)\s+(?:ny\s+)?(?P<name>[\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*)", text):
         made.append(m["name"])
-    for m in re.finditer(r"(?P<name>[A-ZÆØÅa-zæøå][\wæøå-]+(?:\s+[\wæøå-]+){0,3}?)\s+(?:nedlægges|lukkes ned|ophører)\b", text):
+    for m in re.finditer(r"(?<![\wæøå-])(?P<name>[A-ZÆØÅa-zæøå][\wæøå-]+(?:\s+[\wæøå-]+){0,3}?)\s+(?:nedlægges|lukkes ned|ophører)\b", text):
         name = re.sub(r"^(?:at|og|at de|de|den|det)\s+", "", m["name"], flags=re.I)
         before = text[max(0, m.start() - 40):m.start()].lower()
         if re.match(r"^(?:forventes|det)\b", name, re.I) or re.search(r"forvent|hensigt|overvej|foreslå|muligt|kan ", before):
@@ -436,7 +436,7 @@ def decisions_of(seg: Segmented, item: ItemSegment, recommendations: list[Recomm
                 decision = Decision(span=Span(start, start + len(body)), text=body, outcome=outcome, recommendation=number)
                 decision.establishes, decision.dissolves = _establishes(body)
                 if outcome == "approved-with-remarks":
-                    remark = re.search(r"\((?P<r>[^)]{5,})\)|(?:med (?:den )?bemærkning(?:en)?(?: om)?,?\s*|dog\s+|men\s+)(?P<r2>.+)", body, re.I | re.S)
+                    remark = re.search(r"\((?P<r>[^()]{5,})\)|(?:med (?:den )?bemærkning(?:en)?(?: om)?,?\s*|dog\s+|men\s+)(?P<r2>.+)", body, re.I | re.S)
                     decision.remark = (remark["r"] or remark["r2"]).strip() if remark else None
                 decisions.append(decision)
     _align(decisions, recommendations)
@@ -517,8 +517,8 @@ def attachments_of(seg: Segmented, item: ItemSegment) -> list[Attachment]:
 
 
 _REFERENCE_RE = re.compile(
-    r"(?P<rel>næste|kommende|forrige|sidste|seneste)?\s*møde(?:t)?\s+i\s+(?:det\s+)?(?P<forum>[A-ZÆØÅa-zæøå][^.,\n]{2,80}?)\s+(?:d\.|den)\s+(?P<date>\d{1,2}\.?\s*[a-zæøå]+\.?(?:\s+\d{4})?|\d{1,2}[-/.]\d{1,2}[-/. ]\d{4})"
-    r"|(?P<forum2>[A-ZÆØÅ][\w-]*-?)møde(?:t)?\s+(?:d\.|den)\s+(?P<date2>\d{1,2}\.?\s*[a-zæøå]+\.?(?:\s+\d{4})?)",
+    r"(?:(?P<rel>næste|kommende|forrige|sidste|seneste)\s*)?møde(?:t)?\s+i\s+(?:det\s+)?(?P<forum>[A-ZÆØÅa-zæøå][^.,\n]{2,80}?)\s+(?:d\.|den)\s+(?P<date>\d{1,2}\.?\s*[a-zæøå]+\.?(?:\s+\d{4})?|\d{1,2}[-/.]\d{1,2}[-/. ]\d{4})"
+    r"|(?<![\w-])(?P<forum2>[A-ZÆØÅ][\w-]*-?)møde(?:t)?\s+(?:d\.|den)\s+(?P<date2>\d{1,2}\.?\s*[a-zæøå]+\.?(?:\s+\d{4})?)",
 )
 
 
@@ -527,7 +527,7 @@ def references_of(seg: Segmented, item: ItemSegment, meeting_date: str | None) -
     year = int(meeting_date[:4]) if meeting_date else None
     found = []
     for m in _REFERENCE_RE.finditer(body):
-        forum = re.sub(r"\s+(?:afholdes|holdes|finder sted|er|blev)$", "", (m["forum"] or m["forum2"] or "").strip(" -"))
+        forum = re.sub(r"(?<!\s)\s+(?:afholdes|holdes|finder sted|er|blev)$", "", (m["forum"] or m["forum2"] or "").strip(" -"))
         raw_date = m["date"] or m["date2"]
         dates = find_dates(raw_date)
         iso = dates[0].iso(year) if dates else None

@@ -14,7 +14,7 @@ from .parse import BARE_RE, MONEY_CONTEXT_RE, find_money, parse_number
 # Names built the way Danish public bodies are named; the kind is guessed from the name.
 ORG_PATTERNS: list[tuple[str, str]] = [
     (r"(?:Region|Regionshospital(?:et)?|Regionspsykiatrien) [A-ZÆØÅ][\wæøå-]+", "region"),
-    (r"[A-ZÆØÅ][\wæøå-]+(?:-[A-ZÆØÅ][\wæøå-]+)?s? [Kk]ommune(?!r)", "kommune"),
+    (r"[A-ZÆØÅ][\wæøå]*(?:-[\wæøå]+)*s? [Kk]ommune(?!r)", "kommune"),
     (r"(?:Sygehus|Hospital(?:senheden)?) [A-ZÆØÅ][\wæøå-]+(?: [A-ZÆØÅ][\wæøå-]+)?", "sygehus"),
     (r"[A-ZÆØÅ][\wæøå-]+(?: og [A-ZÆØÅ][\wæøå-]+)? (?:Universitets)?Hospital(?!s)", "sygehus"),
     (r"[A-ZÆØÅ][\wæøå-]*(?:universitetshospital|sygehus)(?:et)?\b", "sygehus"),
@@ -27,7 +27,7 @@ ORG_PATTERNS: list[tuple[str, str]] = [
 _ORG_RES = [(re.compile(rf"(?<![\wæøå-])(?:{p})"), kind) for p, kind in ORG_PATTERNS]
 # "Vejle, Kolding og Fredericia Kommune(r)": every name in the list is a kommune
 _KOMMUNE_LIST_RE = re.compile(
-    r"(?P<list>(?:[A-ZÆØÅ][\wæøå-]+,\s+)*[A-ZÆØÅ][\wæøå-]+\s+og\s+[A-ZÆØÅ][\wæøå-]+)\s+[Kk]ommune(?:r|rne)?\b")
+    r"(?<![\wæøå-])(?P<list>(?:[A-ZÆØÅ][\wæøå-]+,\s+){0,12}[A-ZÆØÅ][\wæøå-]+\s+og\s+[A-ZÆØÅ][\wæøå-]+)\s+[Kk]ommune(?:r|rne)?\b")
 
 
 def _trie_alternation(names: list[str]) -> str:

@@ -29,17 +29,17 @@ _AGENDA_FOR = re.compile(r"^(?:punkter til|dagsorden til|dagsordenspunkter til)\
 
 
 def _split_forums(text: str) -> list[str]:
-    parts = re.split(r"\s*(?:,|→|->|\bog\b|\bderefter\b|\bsamt\b)\s*", text.strip(" ."))
+    parts = re.split(r"(?<!\s)\s*(?:,|→|->|\bog\b|\bderefter\b|\bsamt\b)\s*", text.strip(" ."))
     return [p.strip(" .") for p in parts if len(p.strip(" .")) >= 3]
 
 
-_PURPOSE = re.compile(r"\s+(?:til|med henblik på)\s+(?:endelig\s+)?(?:beslutning|godkendelse|orientering|drøftelse|behandling)\b.*$", re.I)
+_PURPOSE = re.compile(r"(?<!\s)\s+(?:til|med henblik på)\s+(?:endelig\s+)?(?:beslutning|godkendelse|orientering|drøftelse|behandling)\b.*$", re.I)
 
 
 def _clean(name: str) -> str:
     """The forum's name without what it is sent for: "Politisk niveau til beslutning" -> "Politisk niveau"."""
     name = _PURPOSE.sub("", re.sub(r"\s+", " ", name).strip(" .,:"))
-    return re.sub(r"\s+(?:til|på|i|den|d)$", "", name)
+    return re.sub(r"(?<!\s)\s+(?:til|på|i|den|d)$", "", name)
 
 
 def _same(a: str, b: str) -> bool:

@@ -135,7 +135,7 @@ class Registry:
 
 
 _QUOTES_RE = re.compile(r"[\"'’”“*_]")
-_DASH_RE = re.compile(r"\s*-\s*")
+_DASH_RE = re.compile(r"(?<!\s)\s*-\s*")
 _SPACE_RE = re.compile(r"\s+")
 
 

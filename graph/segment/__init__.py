@@ -108,7 +108,7 @@ _PUNKT_PREFIX = r"^(?:ad\.?\s*)?(?:punkt|pkt\.?|dagsordenspunkt|sag nr\.?|sag)\s
 _PUNKT_RE = re.compile(_PUNKT_PREFIX + r"(?P<num>\d{1,3}[a-z]?)?\s*[:.)-]\s*(?P<title>\S.*)$", re.IGNORECASE)
 _PUNKT_BARE_RE = re.compile(_PUNKT_PREFIX + r"(?P<num>\d{1,3}[a-z]?)\s+(?!bilag)(?P<title>(?-i:[A-ZÆØÅ]).*)$", re.IGNORECASE)
 _NUMBERED_RE = re.compile(r"^(?:[Aa]d\.?\s*)?(?P<num>\d{1,2})\s*[.)]\s*(?P<title>[A-ZÆØÅ\"”“].{1,160})$")
-_TOC_RE = re.compile(r"(?:\.{4,}|…{2,}|\s{2,}\.{2,})\s*\t?\s*\d{1,3}\s*$|\t\d{1,3}\s*$")
+_TOC_RE = re.compile(r"(?:(?<!\.)\.{4,}|(?<!…)…{2,}|(?<!\s)\s{2,}\.{2,})\s*\d{1,3}\s*$|\t\d{1,3}\s*$")
 
 
 def _lines(text: str) -> list[Line]:
@@ -150,7 +150,7 @@ def section_heading(line: str) -> tuple[str, str, str, str | None] | None:
 
 
 def _is_toc_line(line: str) -> bool:
-    return bool(_TOC_RE.search(line)) and len(line) < 200
+    return len(line) < 200 and bool(_TOC_RE.search(line))
 
 
 def sentence_case(text: str) -> str:
