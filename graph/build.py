@@ -7,10 +7,10 @@ module only wires the stages together, keeps the store in step with the input
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +21,11 @@ from . import __version__
 from .emit.registry import corrections_graph, registry_graph
 from .link import Corrections, load_corrections
 from .ontology import ontology_graph, ontology_turtle, shapes_graph
+from .read import ReadError, check_size, display_path, document_key, read_bytes
 from .registry import Registry, load_registry
-from .store import GraphStore, open_for_update, stored_hashes, to_quads
+from .store import META_GRAPH, GraphStore, build_lock, open_for_update, stored_state, to_quads
 from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SG, document_graph, slug
+from .workers import Limits, TaskFailed, run_limited
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = PROJECT_ROOT / "data"
@@ -56,7 +58,8 @@ class BuildReport:
     seconds: float = 0.0
     files: dict[str, Path] = field(default_factory=dict)
     node_graphs: list[str] = field(default_factory=list)  # shared-node graphs written by this build
-    dropped_node_graphs: list[str] = field(default_factory=list)  # shared-node graphs no document names any more
+    dropped_node_graphs: list[str] = field(default_factory=list)  # shared-node graphs no document describes any more
+    repaired_exports: bool = False  # the exports were out of step with the store and were written again
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -85,6 +88,20 @@ def _hash_texts(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def hash_file(path: Path) -> bytes:
+    """The SHA-256 of the file's bytes, read in chunks after the size check, so that a batch of large files is
+    never held in memory."""
+    check_size(path)
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise ReadError(path, f"kan ikke læses ({exc.strerror or exc})") from exc
+    return digest.digest()
+
+
 def _code_fingerprint() -> bytes:
     """The pipeline's own source: a new extractor rebuilds every document, an unchanged one skips them."""
     package = Path(__file__).resolve().parent
@@ -108,9 +125,6 @@ DocumentBuilder = Callable[[Path, bytes, str, BuildContext], tuple[list[tuple], 
 CORRECTIONS_FILE = "corrections.toml"
 
 
-def document_key(path: Path) -> str:
-    """Documents are identified by file name, so a changed file replaces its own graph."""
-    return slug(path.name)
 
 
 def build(
@@ -120,9 +134,11 @@ def build(
     document_builder: DocumentBuilder | None = None,
     progress: Callable[[str], None] | None = None,
     jobs: int | None = None,
+    limits: Limits | None = None,
 ) -> BuildReport:
     """Compile the registry and the minutes in `paths` (default: `data_dir/minutes`) into `out_dir`.
-    `jobs` processes extract documents in parallel (default: one per core; small batches run in-process)."""
+    `jobs` processes extract documents in parallel (default: one per core; small batches use one), each
+    document within `limits` (time and memory; see graph.workers)."""
     started = time.perf_counter()
     data_dir = Path(data_dir)
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
@@ -135,34 +151,40 @@ def build(
     minutes = find_minutes(paths if paths is not None else [data_dir / "minutes"])
     fingerprint = _hash_texts(__version__.encode(), _code_fingerprint(), _registry_fingerprint(registry_dir), corrections.raw)
 
-    exports = ExportFiles(out_dir / EXPORT_DIR)
-    hashes = stored_hashes(out_dir)
-    # a new extractor, registry or corrections file makes every stored graph stale: rebuild from an empty store
-    fresh = bool(hashes) and hashes.get(str(REGISTRY_GRAPH)) != fingerprint
-    try:
-        with open_for_update(out_dir, fresh=fresh) as store:
-            report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
-            store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
-            store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
-            if document_builder is not None:
-                _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs,
-                                 hashes, out_dir if fresh else None)
-            report.total_quads = store.record_count()
-            report.type_counts = count_types(store)
-            removed = [d.graph for d in report.documents if d.status == "removed" and d.graph] + report.dropped_node_graphs
-            report.files = _export(store, out_dir, exports, removed + [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)])
-    except BaseException:
-        exports.discard()
-        raise
-    exports.commit()  # the store is in place: its exports follow
+    with build_lock(out_dir):  # one build at a time in a data folder
+        exports = ExportFiles(out_dir / EXPORT_DIR)
+        hashes, stored_build = stored_state(out_dir)
+        # a new extractor, registry or corrections file makes every stored graph stale: rebuild from an empty store
+        fresh = bool(hashes) and hashes.get(str(REGISTRY_GRAPH)) != fingerprint
+        # exports that another build left unfinished (killed after the store's swap) are written again from the store
+        report.repaired_exports = repair = bool(hashes) and (stored_build is None or exports.build_id() != stored_build)
+        build_id = uuid.uuid4().hex
+        try:
+            with open_for_update(out_dir, fresh=fresh) as store:
+                report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
+                store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
+                store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
+                if document_builder is not None:
+                    _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs,
+                                     hashes, out_dir if fresh else None, limits or Limits())
+                store.set_build_id(build_id)
+                report.total_quads = store.record_count()
+                report.type_counts = count_types(store)
+                removed = [d.graph for d in report.documents if d.status == "removed" and d.graph] + report.dropped_node_graphs
+                report.files = _export(store, out_dir, exports, removed + [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)],
+                                       repair)
+        except BaseException:
+            exports.discard()
+            raise
+        exports.commit(build_id)  # the store is in place: its exports follow, BUILD last
 
     report.seconds = time.perf_counter() - started
     return report
 
 
-PARALLEL_FROM = 24  # below this many changed documents a process pool costs more than it saves
+PARALLEL_FROM = 24  # below this many changed documents more than one worker costs more than it saves
 
-_worker: tuple[DocumentBuilder, BuildContext] | None = None
+_worker: tuple[DocumentBuilder, BuildContext] | None = None  # set before the workers fork: they inherit it
 
 
 def _init_worker(document_builder: DocumentBuilder, context: BuildContext) -> None:
@@ -170,19 +192,24 @@ def _init_worker(document_builder: DocumentBuilder, context: BuildContext) -> No
     _worker = (document_builder, context)
 
 
-def _run_one(task: tuple[Path, bytes, str, str]):
-    """In a worker: the whole document pipeline, returned serialized as N-Quads (for the store and the export)
-    and TriG (the export) per named graph: text crosses the process boundary far cheaper than quad objects."""
-    path, raw, key, graph_iri = task
+def _run_one(task: tuple[Path, str, str]):
+    """In a worker: read the file and run the whole document pipeline, returned serialized as N-Quads (for the
+    store and the export) and TriG (the export) per named graph: text crosses the process boundary far cheaper
+    than quad objects. The file is read here, not in the parent, so that a batch never holds all its files."""
+    path, key, graph_iri = task
+    assert _worker is not None
     document_builder, context = _worker
     try:
+        raw = read_bytes(path)
         result = document_builder(path, raw, key, context)
-        triples, warnings = result[0], result[1]
-        shared = result[2] if len(result) > 2 else {}
-        graphs = [(graph_iri, triples)] + [(node_graph(_iri_value(s)), t) for s, t in shared.items()]
-        return [_serialized(g, to_quads(t, g)) for g, t in graphs], warnings, None
+    except MemoryError:
+        raise
     except Exception as exc:  # one bad file must not stop the batch, nor cost what is stored
-        return None, [], str(exc) or type(exc).__name__
+        raise TaskFailed(str(exc) or type(exc).__name__) from exc
+    triples, warnings = result[0], result[1]
+    shared = result[2] if len(result) > 2 else {}
+    graphs = [(graph_iri, triples)] + [(node_graph(_iri_value(s)), t) for s, t in shared.items()]
+    return [_serialized(g, to_quads(t, g)) for g, t in graphs], warnings
 
 
 def _iri_value(term) -> str:
@@ -201,119 +228,135 @@ def node_graph(node_iri: str) -> str:
 
 
 def _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs, hashes,
-                     carry_from: Path | None) -> None:
+                     carry_from: Path | None, limits: Limits) -> None:
     """`hashes`: what the stored graphs were built from; `carry_from`: the data folder whose store a fresh build
     replaces, from which a document that fails now keeps its previous graph."""
     previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
     seen: dict[str, str] = {}
-    todo: list[tuple[DocumentResult, tuple[Path, bytes, str, str], str]] = []
+    todo: list[tuple[DocumentResult, tuple[Path, str, str], str]] = []
     for path in minutes:
         key = document_key(path)
         graph_iri = document_graph(key)
-        result = DocumentResult(path=str(path), graph=str(graph_iri))
+        result = DocumentResult(path=display_path(path), graph=str(graph_iri))
         report.documents.append(result)
         if str(graph_iri) in seen:
             result.status, result.error = "failed", f"samme dokumentnavn som {seen[str(graph_iri)]}; omdøb en af filerne"
             continue
         seen[str(graph_iri)] = str(path)  # also keeps the stored graph of a file that fails below
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            result.status, result.error = "failed", f"kan ikke læses: {exc.strerror or exc}"
+            file_hash = hash_file(path)
+        except ReadError as exc:
+            result.status, result.error = "failed", exc.reason
             continue
-        content_hash = _hash_texts(fingerprint.encode(), raw)
+        content_hash = _hash_texts(fingerprint.encode(), file_hash)
         if hashes.get(str(graph_iri)) == content_hash:
             result.status = "unchanged"
             continue
-        todo.append((result, (path, raw, key, str(graph_iri)), content_hash))
+        todo.append((result, (path, key, str(graph_iri)), content_hash))
 
     jobs = jobs or os.cpu_count() or 1
-    tasks = [task for _, task, _ in todo]
-    if jobs > 1 and len(todo) >= PARALLEL_FROM:
-        pool = concurrent.futures.ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(document_builder, context))
-        outcomes = pool.map(_run_one, tasks, chunksize=8)
-    else:
-        pool = None
-        _init_worker(document_builder, context)
-        outcomes = map(_run_one, tasks)
-    written_nodes: set[str] = set()
-    named_before: set[str] = set()  # shared nodes the replaced and removed graphs named: candidates for removal
+    _init_worker(document_builder, context)
+    outcomes = run_limited(_run_one, [task for _, task, _ in todo], jobs if len(todo) >= PARALLEL_FROM else 1, limits)
     gone = sorted(previous - set(seen))
-    kinds = _shared_kinds(store) if todo or gone else ()  # lists every graph: not when nothing changed
-    try:
-        for (result, (path, _raw, _key, graph_iri), content_hash), (built, warnings, error) in zip(todo, outcomes):
-            if progress:
-                progress(str(path))
-            if error is not None:
-                result.status, result.error = "failed", error
-                if carry_from is not None:
-                    _carry_over(store, carry_from, graph_iri, hashes.get(graph_iri))
-                continue
-            (_, nquads, trig, count), *nodes = built
-            result.warnings = warnings
-            named_before.update(_named_nodes(store, graph_iri, kinds))
-            result.triples = store.stage_nquads(graph_iri, nquads, count, content_hash)
-            exports.write(graph_iri, nquads, trig)
-            for node_graph_iri, node_nquads, node_trig, node_count in nodes:
-                if node_graph_iri not in written_nodes:  # the first document (in file order) describes the node
-                    written_nodes.add(node_graph_iri)
+    described_before = store.described_nodes() if todo or gone else {}
+    described = dict(described_before)  # document graph -> the node graphs it describes, after this build
+    offers: dict[str, tuple[str, bytes, bytes, int]] = {}  # node graph -> the description of its first rebuilt describer
+    affected: set[str] = set()  # node graphs whose describer may have changed
+    built_now: list[str] = []
+    for (result, (path, _key, graph_iri), content_hash), (ok, outcome) in zip(todo, outcomes):
+        if progress:
+            progress(display_path(path))
+        if not ok:
+            result.status, result.error = "failed", outcome
+            if carry_from is not None:
+                described[graph_iri] = _carry_over(store, carry_from, graph_iri, hashes.get(graph_iri))
+                affected |= described[graph_iri]
+            continue
+        built, warnings = outcome
+        (_, nquads, trig, count), *nodes = built
+        result.warnings = warnings
+        result.triples = store.stage_nquads(graph_iri, nquads, count, content_hash)
+        exports.write(graph_iri, nquads, trig)
+        mine = {node[0] for node in nodes}
+        affected |= described.get(graph_iri, set()) | mine
+        described[graph_iri] = mine
+        built_now.append(graph_iri)
+        for node_graph_iri, node_nquads, node_trig, node_count in nodes:
+            if node_graph_iri not in offers or graph_iri < offers[node_graph_iri][0]:
+                offers[node_graph_iri] = (graph_iri, node_nquads, node_trig, node_count)
+        result.status = "built"
+    store.commit_staged()
+    for graph in gone:
+        affected |= described.pop(graph, set())
+        store.remove_graph(graph)
+        report.documents.append(DocumentResult(path=graph, graph=graph, status="removed"))
+    for graph in built_now:
+        store.set_described_nodes(graph, described[graph])
+    refetch = _settle_nodes(store, exports, report, affected, described, described_before, offers)
+    if refetch:  # a node whose first describer is a document not rebuilt now: take its description from it
+        tasks = [(Path(seen[doc]), document_key(Path(seen[doc])), doc) for doc in refetch]
+        for (doc, wanted), (ok, outcome) in zip(refetch.items(), run_limited(_run_one, tasks, 1, limits)):
+            for node_graph_iri, node_nquads, node_trig, node_count in (outcome[0][1:] if ok else []):
+                if node_graph_iri in wanted:
                     store.stage_nquads(node_graph_iri, node_nquads, node_count)
                     exports.write(node_graph_iri, node_nquads, node_trig)
                     report.node_graphs.append(node_graph_iri)
-            result.status = "built"
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        store.commit_staged()
+
+
+def _settle_nodes(store: GraphStore, exports: ExportFiles, report: BuildReport, affected: set[str],
+                  described: dict[str, set[str]], described_before: dict[str, set[str]],
+                  offers: dict[str, tuple[str, bytes, bytes, int]]) -> dict[str, set[str]]:
+    """A shared node (a person, a local forum, an initiative) is described once, in a graph of its own, by the
+    first of the documents that describe it, in the order of their graphs' names: an order that does not depend
+    on which documents a build happens to rebuild, so an incremental build writes what a clean one would. For
+    every node whose describers changed: write the first describer's description, keep the graph if its
+    describer is the same unchanged document as before, drop it if no document describes it any more (a person
+    who left every forum does not linger in the maps). Returns the unchanged documents whose description is
+    needed (document -> node graphs)."""
+    def first(index: dict[str, set[str]]) -> dict[str, str]:
+        winners: dict[str, str] = {}
+        for doc, nodes in index.items():
+            for node in nodes & affected:
+                if node not in winners or doc < winners[node]:
+                    winners[node] = doc
+        return winners
+
+    now, before = first(described), first(described_before)
+    refetch: dict[str, set[str]] = {}
+    for node in sorted(affected):
+        describer = now.get(node)
+        if describer is None:
+            if store.ox.contains_named_graph(ox.NamedNode(node)):
+                store.remove_graph(node)
+                report.dropped_node_graphs.append(node)
+        elif node in offers and offers[node][0] == describer:
+            _, nquads, trig, count = offers[node]
+            store.stage_nquads(node, nquads, count)
+            exports.write(node, nquads, trig)
+            report.node_graphs.append(node)
+        elif before.get(node) != describer:
+            refetch.setdefault(describer, set()).add(node)
     store.commit_staged()
-    for graph in gone:
-        named_before.update(_named_nodes(store, graph, kinds))
-        store.remove_graph(graph)
-        report.documents.append(DocumentResult(path=graph, graph=graph, status="removed"))
-    report.dropped_node_graphs = _drop_unnamed_nodes(store, named_before - written_nodes)
+    return refetch
 
 
-def _named_nodes(store: GraphStore, graph_iri: str, kinds: tuple[str, ...]) -> set[str]:
-    """The graphs of the shared nodes a stored graph names (as subject or object); `kinds`: the id prefixes
-    shared nodes have ("person/", "case/" ...), so that a meeting's items and quotes are not looked at."""
-    iris = set()
-    for quad in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)):
-        for term in (quad.subject, quad.object):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(kinds) and "#" not in term.value:
-                iris.add(term.value)
-    return {node_graph(iri) for iri in iris}
-
-
-def _shared_kinds(store: GraphStore) -> tuple[str, ...]:
-    """The id prefixes of the shared nodes in the store, from their graphs' names (…/graph/node/person-x -> …/id/person/)."""
-    prefix = str(GRAPH["node/"])
-    return tuple({str(ID) + g.removeprefix(prefix).split("-", 1)[0] + "/" for g in store.named_graphs() if g.startswith(prefix)})
-
-
-def _drop_unnamed_nodes(store: GraphStore, node_graphs: set[str]) -> list[str]:
-    """Remove the description of every shared node in `node_graphs` that no document names any more (its last
-    document was removed or no longer mentions it): a person who left every forum should not linger in the maps."""
-    present = {g for g in node_graphs if store.ox.contains_named_graph(ox.NamedNode(g))}
-    dropped = []
-    for graph in sorted(present):
-        node = next(iter(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))).subject
-        if not any(_in_document(q) for q in store.ox.quads_for_pattern(None, None, node, None)) and \
-                not any(_in_document(q) for q in store.ox.quads_for_pattern(node, None, None, None)):
-            store.remove_graph(graph)
-            dropped.append(graph)
-    return dropped
-
-
-def _in_document(quad: ox.Quad) -> bool:
-    return isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(str(GRAPH["doc/"]))
-
-
-def _carry_over(store: GraphStore, data_dir: Path, graph_iri: str, content_hash: str | None) -> None:
-    """Into a fresh store: a failed document's graph as the previous build left it."""
+def _carry_over(store: GraphStore, data_dir: Path, graph_iri: str, content_hash: str | None) -> set[str]:
+    """Into a fresh store: a failed document's graph as the previous build left it, with the descriptions of
+    the shared nodes it described there (they are not rebuilt); returns those nodes' graphs."""
     if content_hash is None:
-        return
+        return set()
     previous = GraphStore.open_read_only(data_dir)
     quads = list(previous.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
     store.stage_nquads(graph_iri, ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads), content_hash)
+    nodes = previous.described_nodes().get(graph_iri, set())
+    for node in nodes:
+        if not store.ox.contains_named_graph(ox.NamedNode(node)):
+            node_quads = list(previous.ox.quads_for_pattern(None, None, None, ox.NamedNode(node)))
+            store.stage_nquads(node, ox.serialize(node_quads, format=ox.RdfFormat.N_QUADS), len(node_quads))
+    store.commit_staged()
+    store.set_described_nodes(graph_iri, nodes)
+    return nodes
 
 
 def count_types(store: GraphStore) -> dict[str, int]:
@@ -338,19 +381,33 @@ EXPORT_PREFIXES = {"sg": str(SG), "sgid": str(ID), "prov": "http://www.w3.org/ns
 PENDING = ".pending"
 
 
+BUILD_FILE = "BUILD"  # in export/: the id of the build the files come from, written last
+
+
 class ExportFiles:
     """The export folder, written as the build goes: each file first under a pending name beside its final
-    one, all renamed into place once the store is committed, or removed if the build fails."""
+    one; once the store is committed, all are renamed into place, removals carried out, and the build's id
+    written to BUILD. A build that fails changes nothing here. A build killed between the store's swap and the
+    end of that leaves BUILD naming an older build than the store: the next build sees it and writes every
+    export again from the store (`repair`)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, writing: bool = True):
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob("*" + PENDING):  # left behind by a killed build
-            stale.unlink(missing_ok=True)
+        if writing:
+            folder.mkdir(parents=True, exist_ok=True)
+            for stale in folder.glob("*" + PENDING):  # left behind by a killed build
+                stale.unlink(missing_ok=True)
         self.pending: dict[Path, Path] = {}
+        self.removed: set[Path] = set()
 
     def path(self, graph_iri: str, suffix: str) -> Path:
         return self.folder / (export_name(graph_iri) + suffix)
+
+    def build_id(self) -> str | None:
+        try:
+            return (self.folder / BUILD_FILE).read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
 
     def write(self, graph_iri: str, nquads: bytes, trig: bytes) -> None:
         for suffix, data in ((".nq", nquads), (".trig", trig)):
@@ -358,30 +415,53 @@ class ExportFiles:
             pending = final.with_name(final.name + PENDING)
             pending.write_bytes(data)
             self.pending[final] = pending
+            self.removed.discard(final)
 
-    def commit(self) -> None:
+    def remove(self, graph_iri: str) -> None:
+        for suffix in (".nq", ".trig"):
+            final = self.path(graph_iri, suffix)
+            pending = self.pending.pop(final, None)
+            if pending is not None:
+                pending.unlink(missing_ok=True)
+            self.removed.add(final)
+
+    def files(self) -> set[Path]:
+        return {p for p in self.folder.iterdir() if p.suffix in (".nq", ".trig")}
+
+    def commit(self, build_id: str) -> None:
         for final, pending in self.pending.items():
             os.replace(pending, final)
+        for final in self.removed:
+            final.unlink(missing_ok=True)
         self.pending.clear()
+        self.removed.clear()
+        _write_atomic(self.folder / BUILD_FILE, build_id + "\n")
 
     def discard(self) -> None:
         for pending in self.pending.values():
             pending.unlink(missing_ok=True)
         self.pending.clear()
+        self.removed.clear()
 
 
-def _export(store: GraphStore, out_dir: Path, exports: ExportFiles, graphs: list[str]) -> dict[str, Path]:
+def _export(store: GraphStore, out_dir: Path, exports: ExportFiles, graphs: list[str], repair: bool) -> dict[str, Path]:
     """One TriG and one N-Quads file per named graph in export/; documents and shared nodes were written as
     they were built, here come the reference graphs and the removals (a file per graph keeps a weekly
-    one-document update from rewriting the whole dataset); `cat export/*.nq` is the whole dataset."""
-    present = set(store.named_graphs())
+    one-document update from rewriting the whole dataset); `cat export/*.nq` is the whole dataset.
+    `repair`: the exports are not known to match the store: write every graph and remove every other file."""
+    present = set(store.named_graphs()) - {str(META_GRAPH)}
+    if repair:
+        expected = {exports.path(g, suffix) for g in present for suffix in (".nq", ".trig")}
+        for stray in exports.files() - expected:
+            stray.unlink(missing_ok=True)
+        written = {final for final in exports.pending}
+        graphs = [g for g in present if exports.path(g, ".nq") not in written] + list(graphs)
     for graph in sorted(set(graphs)):
         if graph in present:
             quads = list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
             exports.write(graph, *_serialized(graph, quads)[1:3])
         else:
-            for suffix in (".trig", ".nq"):
-                exports.path(graph, suffix).unlink(missing_ok=True)  # a removed document takes its export with it
+            exports.remove(graph)  # a removed document takes its export with it (once the build succeeds)
     _write_atomic(out_dir / "ontology.ttl", ontology_turtle())
     _write_atomic(out_dir / "shapes.ttl", shapes_graph().serialize(format="turtle"))
     return {"export": exports.folder, "ontology": out_dir / "ontology.ttl", "shapes": out_dir / "shapes.ttl"}

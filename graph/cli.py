@@ -55,6 +55,22 @@ def main() -> None:
     """sundhedsgraf: hvem beslutter hvad i det danske sundhedssamarbejde - en vidensgraf bygget af referater."""
 
 
+EXIT_CANNOT_RUN = 3
+
+
+def _cannot_build(exc: Exception, out_dir: Path) -> None:
+    """A build that could not be carried out changed nothing: say why in words, not with a traceback."""
+    if isinstance(exc, OSError) and not isinstance(exc, StoreError):
+        where = exc.filename or out_dir
+        reason = {28: "disken er fuld", 30: "mappen er skrivebeskyttet", 13: "ingen skriveadgang", 122: "kvoten er brugt op"}
+        message = f"kan ikke skrive i {where}: {reason.get(exc.errno or 0, exc.strerror or str(exc))}"
+    else:
+        message = str(exc)
+    err_console.print(f"Bygningen blev ikke gennemført - intet er ændret: {message}", style="bold red",
+                      markup=False, highlight=False, soft_wrap=True)
+    sys.exit(EXIT_CANNOT_RUN)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), envvar=DATA_ENV,
@@ -80,6 +96,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None, maps: 
         for problem in exc.problems:
             err_console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
+    except (StoreError, OSError) as exc:  # another build runs, the disk is full, the folder is read-only ...
+        _cannot_build(exc, out_dir)
 
     # unchanged documents are counted, not listed: a weekly update of one document in 5,000 prints one row
     listed = [d for d in report.documents if d.status != "unchanged"]
@@ -94,6 +112,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None, maps: 
             note = doc.error or "; ".join(doc.warnings)
             docs.add_row(doc.path, status_text.get(doc.status, doc.status), str(doc.triples or ""), note)
         console.print(docs)
+    if report.repaired_exports:
+        console.print("Eksporten var ikke i takt med databasen (en afbrudt build) og er skrevet igen fra databasen.")
     unchanged = len(report.documents) - len(listed)
     if unchanged:
         console.print(f"{unchanged} dokument(er) uændret siden sidste build - ikke bygget igen.")
@@ -112,7 +132,12 @@ def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None, maps: 
     if maps:
         from .maps import onboarding_pack
 
-        report.files["maps"] = onboarding_pack(GraphStore.open_read_only(report.out_dir), report.out_dir)
+        try:
+            report.files["maps"] = onboarding_pack(GraphStore.open_read_only(report.out_dir), report.out_dir)
+        except OSError as exc:
+            err_console.print(f"Databasen og eksporten er bygget, men kortene kunne ikke skrives: {exc.strerror or exc} "
+                              f"({exc.filename or report.out_dir})", style="bold red", markup=False, highlight=False)
+            sys.exit(EXIT_CANNOT_RUN)
     for name, path in report.files.items():
         console.print(f"  {name}: {path}", highlight=False)
     if not report.ok:
@@ -240,19 +265,33 @@ def serve(host: str, port: int, timeout_s: int, cors: bool, data_dir: Path) -> N
 @click.option("--endpoint", required=True, help="Graph Store Protocol-adressen, fx http://localhost:7878/store eller http://host:3030/ds/data.")
 @click.option("--user", default=None, envvar="SUNDHEDSGRAF_PUSH_USER", help="Brugernavn (Basic auth).")
 @click.option("--password", default=None, envvar="SUNDHEDSGRAF_PUSH_PASSWORD", help="Adgangskode (Basic auth).")
+@click.option("--query-endpoint", default=None,
+              help="SPARQL-forespørgselsadressen, hvor serverens grafer listes (standard: udledt for Oxigraph, Fuseki, GraphDB og Virtuoso).")
 @data_dir_option
-def push_command(endpoint: str, user: str | None, password: str | None, data_dir: Path) -> None:
-    """Send datasættet til en ekstern triplestore; hver navngiven graf erstattes, så push kan gentages."""
-    from .push import PushError, push
+def push_command(endpoint: str, user: str | None, password: str | None, query_endpoint: str | None, data_dir: Path) -> None:
+    """Send datasættet til en ekstern triplestore: hver navngiven graf erstattes, og datasættets grafer, der ikke
+    længere findes lokalt, fjernes, så push kan gentages."""
+    from rich.text import Text
+
+    from .push import PushError, printable, push
+
+    def say(target: Console, text: str, style: str | None = None) -> None:
+        # server text and URLs are plain text: never rich markup, never terminal control codes
+        target.print(Text(printable(text), style=style or ""), highlight=False, soft_wrap=True)
 
     try:
         store = GraphStore.open_read_only(data_dir)
         with console.status("Sender ...") as status:
-            report = push(store, endpoint, user, password, progress=lambda g: status.update(f"Sender {g}"))
+            report = push(store, endpoint, user, password, query_endpoint=query_endpoint,
+                          progress=lambda g: status.update(Text(printable(f"Sender {g}"))))
     except (PushError, StoreError) as exc:
-        err_console.print(f"[red]{exc}[/]", soft_wrap=True, highlight=False)
+        say(err_console, str(exc), "red")
         sys.exit(1)
-    console.print(f"{len(report.graphs)} grafer ({report.triples} tripler) sendt til {endpoint}", highlight=False)
+    for note in report.notes:
+        say(err_console, f"Advarsel: {note}", "yellow")
+    say(console, f"{len(report.graphs)} grafer ({report.triples} tripler) sendt til {report.endpoint}")
+    if report.removed:
+        say(console, f"fjernede {len(report.removed)} grafer, der ikke længere findes lokalt")
 
 
 @main.command("map")
@@ -309,28 +348,26 @@ def extract(files: tuple[Path, ...], as_json: bool, data_root: Path | None) -> N
     import json
 
     from .build import DEFAULT_DATA
-    from .link import link
-    from .pipeline import extract_document
-    from .read import ReadError
+    from .pipeline import extract_linked
+    from .read import display_path
     from .registry import load_registry
+    from .workers import run_limited
 
     registry = load_registry((data_root or DEFAULT_DATA) / "reference")
     failed = 0
-    for path in files:
-        try:
-            _document, extraction = extract_document(path, registry)
-        except ReadError as exc:
+    # each file in a worker with a time and memory limit: one that fails or stalls is named, the others go on
+    for path, (ok, extraction) in zip(files, run_limited(lambda p: extract_linked(p, registry), files)):
+        if not ok:
             failed += 1
-            err_console.print(f"[red]{exc}[/]", markup=True, highlight=False, soft_wrap=True)
+            message = extraction if extraction.startswith(display_path(path)) else f"{display_path(path)}: {extraction}"
+            err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
             continue
-        linked = link(extraction, registry)
-        extraction.warnings.extend(linked.warnings)
         if as_json:
             click.echo(json.dumps(extraction.to_json(), ensure_ascii=False))
             continue
         _print_extraction(extraction)
     if failed:
-        err_console.print(f"[bold red]{failed} af {len(files)} fil(er) kunne ikke læses.[/]")
+        err_console.print(f"[bold red]{failed} af {len(files)} fil(er) kunne ikke udtrækkes.[/]")
         sys.exit(1)
 
 

@@ -14,9 +14,10 @@ from .emit.document import document_triples
 from .extract import Gazetteer, extract
 from .link import link
 from .extract.model import Extraction
-from .read import Document, read_document
+from .read import Document, ReadError, read_document
 from .registry import Registry
 from .segment import segment
+from .workers import TaskFailed
 
 ORGANISATION_KINDS = ("region", "kommune", "organisation")
 # A bare place name ("Vejle", "Syddanmark") is a town or an area as often as an organisation:
@@ -45,6 +46,18 @@ def extract_document(path: str | Path, registry: Registry, raw: bytes | None = N
     document = read_document(path, raw=raw, key=key)
     extraction = extract(segment(document), gazetteer(registry))
     return document, extraction
+
+
+def extract_linked(path: str | Path, registry: Registry) -> Extraction:
+    """`extract`: a file's facts with their registry ids, and every warning; a ReadError says why not."""
+    try:
+        _, extraction = extract_document(path, registry)
+    except ReadError as exc:
+        raise TaskFailed(str(exc)) from exc
+    linked = link(extraction, registry)
+    extraction.warnings.extend(linked.warnings)
+    extraction.gazetteer = Gazetteer()  # the registry's names need not travel back from a worker
+    return extraction
 
 
 def build_document(path: Path, raw: bytes, key: str, context) -> tuple[list[tuple], list[str], dict]:

@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from .ontology import shapes_graph
-from .store import GraphStore
+from .store import META_GRAPH, GraphStore
 from .vocab import SH, bind_prefixes
 
 
@@ -62,5 +62,29 @@ def validate_graph(data: Graph) -> list[Violation]:
     return sorted(violations, key=lambda v: (v.focus, v.path, v.message))
 
 
+def check_exports(data_dir: str | Path, store: GraphStore) -> list[Violation]:
+    """The exports must come from the same build as the store, one .nq and one .trig per named graph."""
+    from .build import EXPORT_DIR, ExportFiles
+
+    folder = Path(data_dir) / EXPORT_DIR
+    if not folder.is_dir():
+        return [Violation(str(folder), "", "export/", "eksporten mangler; kør sundhedsgraf build", "Violation")]
+    exports = ExportFiles(folder, writing=False)
+    problems = []
+    if exports.build_id() != store.build_id():
+        problems.append(Violation(str(folder), "", "export/BUILD",
+                                  f"eksporten er ikke fra samme build som databasen ({exports.build_id()} mod "
+                                  f"{store.build_id()}); næste sundhedsgraf build skriver den igen", "Violation"))
+    graphs = [g for g in store.named_graphs() if g != str(META_GRAPH)]
+    expected = {exports.path(g, suffix) for g in graphs for suffix in (".nq", ".trig")}
+    found = exports.files()
+    for path in sorted(expected - found):
+        problems.append(Violation(str(path), "", "export/", "eksportfilen mangler", "Violation"))
+    for path in sorted(found - expected):
+        problems.append(Violation(str(path), "", "export/", "eksportfilen svarer ikke til nogen graf i databasen", "Violation"))
+    return problems
+
+
 def validate_store(data_dir: str | Path) -> list[Violation]:
-    return validate_graph(union_graph(GraphStore.open_read_only(data_dir)))
+    store = GraphStore.open_read_only(data_dir)
+    return check_exports(data_dir, store) + validate_graph(union_graph(store))

@@ -11,6 +11,8 @@ import hashlib
 import io
 import re
 import unicodedata
+import zipfile
+from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +20,7 @@ from pathlib import Path
 from ..vocab import slug
 
 MAX_BYTES = 50 * 1024 * 1024  # minutes are a few MB at most; larger input is refused, not swallowed
+MB = 1024 * 1024  # sizes are shown in the same unit as the limit
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
@@ -26,8 +29,8 @@ class ReadError(Exception):
     """A file that cannot be read as minutes. The message names the file and the reason."""
 
     def __init__(self, path: str | Path, reason: str):
-        self.path, self.reason = str(path), reason
-        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = display_path(path), reason
+        super().__init__(f"{self.path}: {reason}")
 
 
 @dataclass
@@ -42,6 +45,53 @@ class Document:
 
     def quote(self, start: int, end: int) -> str:
         return self.text[start:end]
+
+
+def display_path(path: str | Path) -> str:
+    """A path as text that can always be printed and stored: bytes of a file name that are not UTF-8 become '\ufffd'."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+KEY_MAX = 80
+
+
+def document_key(path: str | Path) -> str:
+    """Documents are identified by file name, so that a changed file replaces its own graph. The key is the name
+    as a slug; a name too long for KEY_MAX characters is cut and given a hash of the whole name, so that two long
+    names that differ only at the end (a date) stay two documents."""
+    name = display_path(Path(path).name)
+    full = slug(name, max_len=len(name) + 1)
+    if len(full) <= KEY_MAX:
+        return full
+    return f"{slug(name, max_len=KEY_MAX - 9)}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _too_big(path: str | Path, size: int) -> ReadError:
+    return ReadError(path, f"filen er for stor ({size / MB:.0f} MB; grænsen er {MAX_BYTES // MB} MB)")
+
+
+def check_size(path: Path) -> int:
+    """The file's size, or ReadError when it cannot be read or is larger than MAX_BYTES (checked before reading)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(path, f"kan ikke læses ({exc.strerror or exc})") from exc
+    if size > MAX_BYTES:
+        raise _too_big(path, size)
+    return size
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, never more than MAX_BYTES of them (a file that grows while it is read is refused)."""
+    check_size(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ReadError(path, f"kan ikke læses ({exc.strerror or exc})") from exc
+    if len(raw) > MAX_BYTES:
+        raise _too_big(path, len(raw))
+    return raw
 
 
 # --------------------------------------------------------------------------- decoding
@@ -144,11 +194,11 @@ def _has_markup(text: str) -> bool:
 
 
 def strip_markdown(text: str) -> str:
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [label](url) -> label
+    text = re.sub(r"\*\*([^*\n]+?)\*\*", r"\1", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(\*?[^*\n]+?)(?<!\s)\*(?![\w*])", r"\1", text)  # no '*' inside: linear
+    text = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", text)  # [label](url) -> label
     text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
-    text = re.sub(r"^\s*-{3,}\s*$", "", text, flags=re.M)  # table rules
+    text = re.sub(r"^[^\S\n]*-{3,}[^\S\n]*$", "", text, flags=re.M)  # table rules
     return text
 
 
@@ -159,7 +209,7 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u200b", "").replace("\ufeff", "")
-    text = re.sub(r"[^\S\n\t]+\n", "\n", text)  # trailing spaces
+    text = re.sub(r"(?<![^\S\n\t])[^\S\n\t]+\n", "\n", text)  # trailing spaces
     text = re.sub(r"\n{4,}", "\n\n\n", text)
     return text.strip("\n ") + "\n" if text.strip() else ""
 
@@ -169,43 +219,75 @@ def normalise_text(text: str) -> str:
 
 def _read_pdf(path: Path, raw: bytes) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(raw))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ReadError(path, f"ødelagt eller ufuldstændig PDF ({exc})") from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds (PdfReadError, LimitReachedError, KeyError ...) for bad input
+        raise ReadError(path, f"ødelagt eller ufuldstændig PDF ({type(exc).__name__}: {exc})") from exc
     text = "\n\n".join(pages)
     if len(text.strip()) < 20:
         raise ReadError(path, f"PDF'en har intet tekstlag ({len(pages)} sider, kun billeder?) - kør OCR først")
     return text
 
 
-def _read_docx(path: Path, raw: bytes) -> str:
-    import zipfile
+MAX_UNPACKED = 4 * MAX_BYTES  # what the text part of a .docx may unpack to (a zip bomb is refused, not unpacked)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 
-    from docx import Document as DocxDocument
+
+def _docx_part(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
+    """The main document part, as the package's relationships name it (almost always word/document.xml)."""
+    name = "word/document.xml"
+    try:
+        rels = archive.getinfo("_rels/.rels")
+        if rels.file_size < 1_000_000:
+            for rel in ElementTree.fromstring(archive.read(rels)):
+                if rel.get("Type") == _OFFICE_DOCUMENT and rel.get("Target"):
+                    name = rel.get("Target", name).lstrip("/")
+    except (KeyError, ElementTree.ParseError):
+        pass
+    return archive.getinfo(name)
+
+
+def _docx_text(element) -> str:
+    return "".join(node.text or "" for node in element.iter(_W + "t"))
+
+
+def _read_docx(path: Path, raw: bytes) -> str:
+    """Paragraphs as lines and table rows as tab-separated cells, read straight from the document part as it
+    unpacks (one top-level element in memory at a time): no library loads the whole package."""
+    from lxml import etree
 
     try:
-        doc = DocxDocument(io.BytesIO(raw))
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        part = _docx_part(archive)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError(path, f"ødelagt Word-fil ({exc})") from exc
+    if part.file_size > MAX_UNPACKED:
+        raise ReadError(path, f"Word-filens tekst fylder {part.file_size / MB:.0f} MB udpakket; grænsen er "
+                              f"{MAX_UNPACKED // MB} MB")
     lines: list[str] = []
-    body = doc.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(node.text or "" for node in child.iter() if node.tag.endswith("}t")))
-        elif tag == "tbl":
-            for row in child.iter():
-                if row.tag.endswith("}tr"):
-                    cells = []
-                    for cell in row:
-                        if cell.tag.endswith("}tc"):
-                            cells.append(" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
-                                                  for p in cell.iter() if p.tag.endswith("}p")).strip())
-                    lines.append("\t".join(cells))
+    try:
+        with archive.open(part) as stream:
+            events = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True, huge_tree=False)
+            for _, element in events:
+                parent = element.getparent()
+                if parent is None or parent.tag != _W + "body":
+                    continue
+                if element.tag == _W + "p":
+                    lines.append(_docx_text(element))
+                elif element.tag == _W + "tbl":
+                    for row in element.iter(_W + "tr"):
+                        lines.append("\t".join(" ".join(_docx_text(p) for p in cell.iter(_W + "p")).strip()
+                                               for cell in row if cell.tag == _W + "tc"))
+                element.clear()  # comments, processing instructions and everything read are let go
+                while element.getprevious() is not None:
+                    del parent[0]
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise ReadError(path, f"ødelagt Word-fil ({type(exc).__name__}: {exc})") from exc
     return "\n".join(lines)
 
 
@@ -213,18 +295,9 @@ def read_document(path: str | Path, raw: bytes | None = None, key: str | None = 
     """Read one file of minutes. Raises ReadError (naming file and reason) for input that is not minutes."""
     path = Path(path)
     if raw is None:
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ReadError(path, f"kan ikke læses ({exc.strerror})") from exc
-        if size > MAX_BYTES:
-            raise ReadError(path, f"filen er for stor ({size / 1e6:.0f} MB; grænsen er {MAX_BYTES // 1_000_000} MB)")
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ReadError(path, f"kan ikke læses ({exc.strerror})") from exc
+        raw = read_bytes(path)
     if len(raw) > MAX_BYTES:
-        raise ReadError(path, f"filen er for stor ({len(raw) / 1e6:.0f} MB; grænsen er {MAX_BYTES // 1_000_000} MB)")
+        raise _too_big(path, len(raw))
     if not raw.strip():
         raise ReadError(path, "filen er tom")
 
@@ -255,6 +328,6 @@ def read_document(path: str | Path, raw: bytes | None = None, key: str | None = 
     if not text.strip():
         raise ReadError(path, "ingen tekst efter udtræk")
     return Document(
-        key=key or slug(path.name), path=str(path), text=text,
+        key=key or document_key(path), path=display_path(path), text=text,
         sha256=hashlib.sha256(raw).hexdigest(), format=fmt, encoding=encoding, warnings=warnings,
     )

@@ -153,13 +153,45 @@ class GraphStore:
         self._drop_graph(ox.NamedNode(str(graph_iri)))
 
     def _drop_graph(self, g: ox.NamedNode) -> None:
-        """Remove a named graph and the hash it was built from, counting what goes."""
+        """Remove a named graph and what the build graph says of it (its hash, the nodes it describes), counting
+        what goes."""
         if self.ox.contains_named_graph(g):
             self._added -= sum(1 for _ in self.ox.quads_for_pattern(None, None, None, g))
             self.ox.remove_graph(g)
-        for quad in list(self.ox.quads_for_pattern(g, ox.NamedNode(str(SG.builtFrom)), None, ox.NamedNode(str(META_GRAPH)))):
+        for quad in list(self.ox.quads_for_pattern(g, None, None, ox.NamedNode(str(META_GRAPH)))):
             self.ox.remove(quad)
             self._added -= 1
+
+    # ---- shared nodes: which documents describe which node graphs (one literal per document)
+    def described_nodes(self) -> dict[str, set[str]]:
+        """Document graph -> the node graphs it describes, as recorded by the builds."""
+        rows = self.ox.quads_for_pattern(None, ox.NamedNode(str(SG.describesNodes)), None, ox.NamedNode(str(META_GRAPH)))
+        return {q.subject.value: set(q.object.value.split()) for q in rows}
+
+    def set_described_nodes(self, graph_iri: str, node_graphs: Iterable[str]) -> None:
+        g, p, meta = ox.NamedNode(str(graph_iri)), ox.NamedNode(str(SG.describesNodes)), ox.NamedNode(str(META_GRAPH))
+        for quad in list(self.ox.quads_for_pattern(g, p, None, meta)):
+            self.ox.remove(quad)
+            self._added -= 1
+        nodes = " ".join(sorted(node_graphs))
+        if nodes:
+            self.ox.add(ox.Quad(g, p, ox.Literal(nodes), meta))
+            self._added += 1
+
+    # ---- the build the store comes from: the exports carry the same id, or they are written again
+    def build_id(self) -> str | None:
+        meta = ox.NamedNode(str(META_GRAPH))
+        for quad in self.ox.quads_for_pattern(meta, ox.NamedNode(str(SG.buildId)), None, meta):
+            return quad.object.value
+        return None
+
+    def set_build_id(self, build_id: str) -> None:
+        meta, p = ox.NamedNode(str(META_GRAPH)), ox.NamedNode(str(SG.buildId))
+        for quad in list(self.ox.quads_for_pattern(meta, p, None, meta)):
+            self.ox.remove(quad)
+            self._added -= 1
+        self.ox.add(ox.Quad(meta, p, ox.Literal(build_id), meta))
+        self._added += 1
 
     # ---- counting: len() walks every quad (0.9 s at 4.5 million), which would be half of a one-document
     # rebuild. The count is kept in the meta graph and carried forward by the changes made through this object.
@@ -192,10 +224,48 @@ def _recover(data_dir: Path) -> None:
 
 def stored_hashes(data_dir: str | Path) -> dict[str, str]:
     """Named graph -> content hash in the store in `data_dir` (empty when there is none yet)."""
+    return stored_state(data_dir)[0]
+
+
+def stored_state(data_dir: str | Path) -> tuple[dict[str, str], str | None]:
+    """What the store in `data_dir` was built from (named graph -> content hash) and the id of that build."""
     try:
-        return GraphStore.open_read_only(data_dir).graph_hashes()
+        store = GraphStore.open_read_only(data_dir)
     except StoreError:
-        return {}
+        return {}, None
+    return store.graph_hashes(), store.build_id()
+
+
+LOCK_FILE = "build.lock"
+
+
+class BuildLocked(StoreError):
+    """Another build is writing to the same data folder."""
+
+
+@contextlib.contextmanager
+def build_lock(data_dir: str | Path) -> Iterator[None]:
+    """One build at a time per data folder: a second one stops at once instead of deleting the first's working
+    copy. The lock is the kernel's (flock): it goes with the process, also when the process is killed."""
+    import fcntl
+
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(data_dir / LOCK_FILE, "a+", encoding="ascii")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            raise BuildLocked(f"en anden build kører allerede i {data_dir} (proces {holder}); vent til den er færdig") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
 
 
 @contextlib.contextmanager
