@@ -153,3 +153,27 @@ def test_onboarding_pack_views(built, tmp_path):
     assert result.exit_code == 0
     state = open_map(tmp_path / "out" / "maps" / "index.html", "#forum-forum/1083/lillebaelt/fagligt-strategisk-niveau")
     assert state["nodes"] == state["expectedNodes"] > 20 and state["errors"] == [] and state["requests"] == []
+
+
+@pytest.mark.browser
+@browser
+def test_the_pack_ignores_fragments_that_are_no_view(built, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from graph.maps import onboarding_pack
+
+    index = onboarding_pack(GraphStore.open_read_only(built.out_dir), tmp_path)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = chromium.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for fragment in ("#__proto__", "#%", "#constructor", "#%E0%A4%A", "#toString"):
+            page.goto(index.as_uri() + fragment)
+            page.wait_for_function("window.mapReady === true", timeout=20_000)
+            drawn = page.evaluate("network.body.data.nodes.length")
+            start = page.evaluate("JSON.parse(document.getElementById('map-data').textContent).start")
+            assert page.evaluate("document.getElementById('view').value") == start, fragment
+            assert drawn > 10, fragment
+        chromium.close()
+    assert errors == []
