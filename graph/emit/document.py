@@ -9,6 +9,7 @@ with the character span and the quoted text.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -145,6 +146,8 @@ def _emit_document(e: _Emitter) -> None:
     e.lit(e.doc_iri, SG.fileName, Path(d.path).name)
     e.lit(e.doc_iri, DCTERMS["format"], d.format)
     e.lit(e.doc_iri, DCTERMS.title, Path(d.path).name)
+    if d.source and re.match(r"https?://[^\s<>\"{}|\\^`]+$", d.source):  # where the minutes were published
+        e.add(e.doc_iri, DCTERMS.source, ox.NamedNode(d.source))
 
 
 def _emit_all(e: _Emitter) -> None:

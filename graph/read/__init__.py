@@ -42,6 +42,7 @@ class Document:
     format: str  # txt | md | html | pdf | docx
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    source: str | None = None  # where the minutes were published, from a first line "# source: <address>"
 
     def quote(self, start: int, end: int) -> str:
         return self.text[start:end]
@@ -291,6 +292,16 @@ def _read_docx(path: Path, raw: bytes) -> str:
     return "\n".join(lines)
 
 
+_SOURCE_LINE = re.compile(r"\A\ufeff?#\s*source:\s*(?P<source>\S{1,2000})[ \t]*\r?\n")
+
+
+def _source_line(text: str) -> tuple[str | None, str]:
+    """A first line `# source: <address>` (how harvested and collected minutes say where they were published) is
+    metadata, not part of the minutes."""
+    m = _SOURCE_LINE.match(text)
+    return (m["source"], text[m.end():]) if m else (None, text)
+
+
 def read_document(path: str | Path, raw: bytes | None = None, key: str | None = None) -> Document:
     """Read one file of minutes. Raises ReadError (naming file and reason) for input that is not minutes."""
     path = Path(path)
@@ -302,7 +313,7 @@ def read_document(path: str | Path, raw: bytes | None = None, key: str | None = 
         raise ReadError(path, "filen er tom")
 
     suffix = path.suffix.lower()
-    encoding = None
+    encoding = source = None
     warnings: list[str] = []
     if raw.startswith(b"%PDF") or suffix == ".pdf":
         fmt, text = "pdf", _read_pdf(path, raw)
@@ -312,6 +323,7 @@ def read_document(path: str | Path, raw: bytes | None = None, key: str | None = 
         raise ReadError(path, "ikke en gyldig Word-fil (.docx er en zip-pakke)")
     else:
         text, encoding = decode_bytes(raw)
+        source, text = _source_line(text)
         if _looks_binary(text):
             raise ReadError(path, "binære data, ikke tekst (forkert filtype?)")
         if encoding in ("cp1252", "latin-1", "utf-16", "utf-16-le", "utf-16-be"):
@@ -329,5 +341,5 @@ def read_document(path: str | Path, raw: bytes | None = None, key: str | None = 
         raise ReadError(path, "ingen tekst efter udtræk")
     return Document(
         key=key or document_key(path), path=display_path(path), text=text,
-        sha256=hashlib.sha256(raw).hexdigest(), format=fmt, encoding=encoding, warnings=warnings,
+        sha256=hashlib.sha256(raw).hexdigest(), format=fmt, encoding=encoding, warnings=warnings, source=source,
     )
