@@ -8,38 +8,16 @@ import re
 from ..segment import Item as ItemSegment
 from ..segment import Segmented, Span
 from .model import Allocation, Attachment, Decision, Extraction, Item, MeetingReference, Recommendation, SectionFact
+from ..lexicon import rules
 from .parse import find_dates, find_money
 
 # --------------------------------------------------------------------------- outcomes
 
-# Ordered: the first rule that matches decides. Texts are lower-cased first.
-OUTCOME_RULES: list[tuple[str, str]] = [
-    ("rejected", r"\bikke (?:blevet )?(?:godkendt|tiltrådt|vedtaget|bifaldt)\b|\bafvist\b|\bafvises\b|\bforkastet\b|\bkan ikke (?:godkendes|tiltrædes)\b"
-                 r"|\b(?:kunne|kan|ønskede|ville) ikke (?:at )?(?:godkende|tiltræde|anbefale)\b"),
-    ("postponed", r"\budsat\b|\budsættes\b|\bblev ikke behandlet\b|\bgenoptages\b|\btages op (?:igen )?på (?:et|næste)(?: senere)? møde\b"),
-    ("recommended", r"^(?:ad \d+[.:]?\s*)?(?:indstilling\s*)?(?:\d+(?:\s*-\s*\d+)?\.?\s*)?anbefal(?:es|et)\b|\bindstilles til godkendelse\b|\bsendes videre til\b|\boversendes til\b"
-                    r"|^(?:indstillingen|sagen|forslaget)\s+anbefales\b|\banbefales (?:godkendt|til godkendelse)\b"
-                    r"|\banbefal(?:et|es|er|ede) over for\b|\boversendt til\b"),
-    ("approved-with-remarks", r"\bgodkend\w*\b[^.]{0,40}\b(?:med (?:de |den |følgende |en )?(?:enkelte |mindre |få )?(?:bemærkning|tilføjelse|ændring|justering)\w*|dog|men|med forbehold)\b"
-                               r"|\bgodkend\w*\s*,\s*idet\b"
-                               r"|\bgodkend\w*\b.{0,120}\btilføjes\b"
-                               r"|\bgodkendt\s*\(|\bforbehold\b|\btiltrådt med\b"),
-    ("approved", r"\bgodkend\w*\b|\bbifald\w*\b|\btiltrådt\b|\btiltrædes\b|\bvedtaget\b|\bvedtages\b|\bbesluttede\b|\bbeslutter\b|\bbevilget\b|\bbevilges\b|\bbakker (?:derfor )?op om\b|\bblev besluttet\b"),
-    ("noted", r"\btil efterretning\b|\btaget til orientering\b|\btages til orientering\b|\borienteringen blev\b|\borienterede\b|\binformerede\b"),
-    ("discussed", r"\bdrøftet\b|\bdrøftede\b|\bdrøftelse\b|\benighed om\b"),
-]
-_OUTCOME_RES = [(k, re.compile(p)) for k, p in OUTCOME_RULES]
-
-
+# Verdict phrases are in the lexicon (graph/lexicon/outcomes.toml): ordered, the first that matches decides.
+_OUTCOME_RES = rules("outcome")
 # Explicit verdicts count anywhere in a decision; other cues only in a short text or its first sentence,
 # because long minutes also report what other bodies approved or will take up later.
-STRONG_RULES: list[tuple[str, str]] = [
-    ("rejected", r"\bblev ikke godkendt\b|\bblev afvist\b|\bafvises\b"),
-    ("approved", r"\bblev godkendt\b|\bbesluttede\b|\bblev besluttet\b|\bdet besluttes\b|\btiltrådt\b|\btiltrædes\b|\bvedtaget\b|\bbakker (?:derfor )?op om\b|^godkendt\b"),
-    ("noted", r"\btaget til efterretning\b|\btages til efterretning\b"),
-    ("discussed", r"\bdrøftede\b|\bblev drøftet\b|\bdet drøftes\b|\bpunktet blev drøftet\b"),
-]
-_STRONG_RES = [(k, re.compile(p)) for k, p in STRONG_RULES]
+_STRONG_RES = rules("strong_outcome")
 SHORT_DECISION = 250
 
 
@@ -60,20 +38,14 @@ def classify_outcome(text: str) -> str:
     return "other"
 
 
-# Verbs in a recommendation that say what the forum is asked to do
-# Verbs, not nouns: "godkender" asks for a decision, "til godkendelse på politisk niveau" does not.
-_VERB_OUTCOME = [
-    ("noted", r"\btag\w* [\w ,]{0,80}?til efterretning\b|\btil efterretning\b|^\W*(?:opfølgning og )?orientering\b|\borienteres\b"),
-    ("approved", r"\bgodkend(?:er|e|es)\b|\bbeslutte[rs]?\b|\btiltræde[rs]?\b|\bvedtage[rs]?\b|\budpege[rs]?\b"
-                 r"|\bigangsætte[rs]?\b|\bbevilge[rs]?\b|\bprioritere[rs]?\b|\bnedsætte[rs]?\b|\bvælge[rs]?\b"),
-    ("discussed", r"\bdrøfte[rs]?\b|\bdrøftelse\b"),
-]
+# Verbs in a recommendation that say what the forum is asked to do (lexicon: recommendation_intent)
+_VERB_OUTCOME = rules("recommendation_intent")
 
 
 def recommendation_intent(text: str) -> str | None:
     low = text.lower()
     for key, pattern in _VERB_OUTCOME:
-        if re.search(pattern, low):
+        if pattern.search(low):
             return key
     return None
 

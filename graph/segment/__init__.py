@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..profiles import GENERIC, Profile, profile_for
 from ..read import Document
 
 
@@ -58,11 +59,20 @@ class Item:
 
 @dataclass
 class Segmented:
+    """What the segment stage hands the extractors: the lines (with offsets), the header, the items and their
+    sections, and the layout profile. Extractors read these; none splits the text again."""
+
     document: Document
     header: Span  # text before the first item
     items: list[Item]
     toc: list[Span] = field(default_factory=list)
     layout: str = "unknown"
+    lines: list[Line] = field(default_factory=list)
+    profile: Profile = GENERIC
+
+    def lines_in(self, span: Span) -> list[Line]:
+        """The lines within `span` (empty lines included), in order."""
+        return [line for line in self.lines if span.start <= line.start and line.end <= span.end]
 
     @property
     def text(self) -> str:
@@ -276,8 +286,15 @@ def _trim_end(text: str, start: int, end: int) -> int:
 
 
 def segment(document: Document) -> Segmented:
+    lines = _lines(document.text)
+    segmented = _segment(document, lines)
+    segmented.lines = lines
+    segmented.profile = profile_for(document.text, document.source)
+    return segmented
+
+
+def _segment(document: Document, lines: list[Line]) -> Segmented:
     text = document.text
-    lines = _lines(text)
     toc = [Span(l.start, l.end) for l in lines if l.text and _is_toc_line(l.text)]
 
     headings, layout = _punkt_headings(lines), "punkt"
