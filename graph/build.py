@@ -31,7 +31,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = PROJECT_ROOT / "data"
 DATA_ENV = "SUNDHEDSGRAF_DATA"  # the output/data folder (store, exports, maps)
 DEFAULT_OUT = "sundhedsgraf-data"
-MINUTE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+MINUTE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".json")
 
 
 def default_out_dir() -> Path:

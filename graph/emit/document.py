@@ -343,6 +343,8 @@ def _emit_all(e: _Emitter) -> None:
             e.add(b, RDF.type, SG.Attachment)
             e.add(it, SG.hasAttachment, b)
             e.add(b, DCTERMS.title, literal(attachment.title))
+            if attachment.url and re.match(r"https?://[^\s<>\"{}|\\^`]+$", attachment.url):
+                e.add(b, DCTERMS.source, ox.NamedNode(attachment.url))
             e.provenance(b, attachment.span)
 
         for k, reference in enumerate(item.references):

@@ -16,6 +16,7 @@ from .header import meeting, participants
 from .items import classify_outcome, items
 from .mentions import amounts, initiatives, organisations
 from .model import Extraction, Gazetteer
+from .portal import portal
 from .route import route
 
 Run = Callable[[Segmented, Extraction], None]
@@ -57,6 +58,7 @@ COMPONENTS = assemble([
     Component("meeting", meeting, assigns=("meeting",)),
     Component("participants", participants, requires=("meeting",), assigns=("participants", "meeting.body")),
     Component("items", items, requires=("meeting",), assigns=("items",)),
+    Component("portal", portal, requires=("meeting", "participants", "items"), assigns=("meeting", "participants", "items")),
     Component("route", route, requires=("meeting", "items"), assigns=("items.route",)),
     Component("organisations", organisations, assigns=("organisations",)),
     Component("initiatives", initiatives, assigns=("initiatives",)),

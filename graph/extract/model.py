@@ -78,6 +78,7 @@ class Amount(Fact):
 @dataclass
 class Attachment(Fact):
     title: str = ""
+    url: str | None = None  # where the publisher serves it (FirstAgenda portals)
 
 
 @dataclass
@@ -195,7 +196,7 @@ class Extraction:
                          "span": span(d)}
                         for d in i.decisions
                     ],
-                    "attachments": [{"title": a.title, "span": span(a)} for a in i.attachments],
+                    "attachments": [{"title": a.title, "url": a.url, "span": span(a)} for a in i.attachments],
                     "references": [{"forum": r.forum, "date": r.date, "relation": r.relation, "span": span(r)}
                                    for r in i.references],
                     "case_number": i.case_number,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import unicodedata
 import zipfile
@@ -18,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..vocab import slug
+from .portal import PortalMeeting, is_portal_meeting, render as render_portal
 
 MAX_BYTES = 50 * 1024 * 1024  # minutes are a few MB at most; larger input is refused, not swallowed
 MB = 1024 * 1024  # sizes are shown in the same unit as the limit
@@ -42,7 +44,8 @@ class Document:
     format: str  # txt | md | html | pdf | docx
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
-    source: str | None = None  # where the minutes were published, from a first line "# source: <address>"
+    source: str | None = None  # where the minutes were published ("# source: <address>", or the portal's address)
+    portal: PortalMeeting | None = None  # what a FirstAgenda meeting states as data (graph.read.portal)
 
     def quote(self, start: int, end: int) -> str:
         return self.text[start:end]
@@ -302,6 +305,18 @@ def _source_line(text: str) -> tuple[str | None, str]:
     return (m["source"], text[m.end():]) if m else (None, text)
 
 
+def _portal_json(raw: bytes) -> dict | None:
+    """A FirstAgenda meeting's JSON (graph.read.portal), or None for anything else."""
+    head = raw[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"{"):
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return data if is_portal_meeting(data) else None
+
+
 def read_document(path: str | Path, raw: bytes | None = None, key: str | None = None) -> Document:
     """Read one file of minutes. Raises ReadError (naming file and reason) for input that is not minutes."""
     path = Path(path)
@@ -313,7 +328,7 @@ def read_document(path: str | Path, raw: bytes | None = None, key: str | None = 
         raise ReadError(path, "filen er tom")
 
     suffix = path.suffix.lower()
-    encoding = source = None
+    encoding = source = portal = None
     warnings: list[str] = []
     if raw.startswith(b"%PDF") or suffix == ".pdf":
         fmt, text = "pdf", _read_pdf(path, raw)
@@ -321,6 +336,9 @@ def read_document(path: str | Path, raw: bytes | None = None, key: str | None = 
         fmt, text = "docx", _read_docx(path, raw)
     elif suffix == ".docx":
         raise ReadError(path, "ikke en gyldig Word-fil (.docx er en zip-pakke)")
+    elif (data := _portal_json(raw)) is not None:  # recognised by content, whatever the file is called
+        source = data.get("_source") if isinstance(data.get("_source"), str) else None
+        fmt, (text, portal) = "firstagenda", render_portal(data, source)
     else:
         text, encoding = decode_bytes(raw)
         source, text = _source_line(text)
@@ -342,4 +360,5 @@ def read_document(path: str | Path, raw: bytes | None = None, key: str | None = 
     return Document(
         key=key or document_key(path), path=display_path(path), text=text,
         sha256=hashlib.sha256(raw).hexdigest(), format=fmt, encoding=encoding, warnings=warnings, source=source,
+        portal=portal,
     )
