@@ -71,11 +71,13 @@ class BuildReport:
 
 
 def find_minutes(paths: Iterable[str | Path]) -> list[Path]:
-    """Files to ingest: given files as they are, folders searched for minutes."""
+    """Files to ingest: given files as they are, folders searched for minutes (hidden files and folders, such as
+    harvest's state file, are not minutes)."""
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MINUTE_SUFFIXES))
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MINUTE_SUFFIXES
+                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
         else:
             found.append(path)
     return found

@@ -399,6 +399,67 @@ def _print_extraction(ex) -> None:
 
 
 @main.command()
+@click.option("--portal", default=None, help="Portalens adresse, fx https://dagsordener.greve.dk.")
+@click.option("--organisation", default=None,
+              help="Vælg portalen (og for et sundhedsråd udvalget) efter navn: en kommune, en region eller et sundhedsråd.")
+@click.option("--list", "list_only", is_flag=True, help="Vis portalens udvalg og antal møder, og hent intet.")
+@click.option("--committee", "committees", multiple=True, help="Et udvalg (navn eller id); kan gentages. Standard: alle.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Kun møder fra denne dato (ÅÅÅÅ-MM-DD).")
+@click.option("--minutes", "minutes_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("referater"),
+              show_default=True, help="Mappen med referater, som build læser.")
+@click.option("--delay", type=float, default=1.0, show_default=True, help="Sekunder mellem to forespørgsler til samme portal.")
+@click.option("--timeout", "timeout_s", type=float, default=30.0, show_default=True, help="Sekunder et svar må tage.")
+@click.option("--retries", type=int, default=4, show_default=True, help="Forsøg igen ved 429, 5xx og afbrudt forbindelse.")
+@click.option("--reference", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Mappe med reference/ (standard: den indlejrede data/).")
+def harvest(portal: str | None, organisation: str | None, list_only: bool, committees: tuple[str, ...], since,
+            minutes_dir: Path, delay: float, timeout_s: float, retries: int, data_root: Path | None) -> None:
+    """Hent møder fra en FirstAgenda-portal ind i mappen med referater; kun nye og ændrede, til build bagefter."""
+    from rich.text import Text
+
+    from .build import DEFAULT_DATA
+    from .harvest import Client, HarvestError, harvest as run_harvest, list_committees, resolve_organisation
+    from .registry import load_registry
+
+    def say(target: Console, text: str, style: str = "") -> None:  # portal text is plain text, never markup
+        target.print(Text(text, style=style), highlight=False, soft_wrap=True)
+
+    if bool(portal) == bool(organisation):
+        raise click.UsageError("angiv enten --portal eller --organisation")
+    client = Client(delay=delay, timeout=timeout_s, retries=retries)
+    try:
+        if organisation:
+            reference = (data_root or DEFAULT_DATA) / "reference"
+            entry = resolve_organisation(organisation, load_registry(reference), reference)
+            portal = entry.portal
+            if entry.committee_id and not committees:
+                committees = (entry.committee_id,)
+            say(console, f"{entry.organisation}: {portal} (sikkerhed {entry.confidence}; kilde: {entry.source})")
+        assert portal is not None
+        if list_only:
+            table = Table(title=f"Udvalg på {portal}", title_justify="left")
+            for column in ("Gruppe", "Udvalg", "Id", "Møder"):
+                table.add_column(column, justify="right" if column == "Møder" else "left")
+            for committee in list_committees(client, portal):
+                table.add_row(Text(committee.group or ""), Text(committee.name), committee.id, str(len(committee.meetings)))
+            console.print(table)
+            return
+        with console.status("Henter ...") as status:
+            report = run_harvest(portal, minutes_dir, list(committees), since.date() if since else None, client,
+                                 progress=lambda text: status.update(Text(f"Henter {text}")))
+    except HarvestError as exc:
+        say(err_console, str(exc), "red")
+        sys.exit(1)
+    say(console, f"{len(report.fetched)} møde(r) hentet (nye eller ændrede), {report.unchanged} uændrede, "
+                 f"{report.skipped} endelige sprunget over -> {minutes_dir}")
+    for where, message in report.failed:
+        say(err_console, f"{where}: {message}", "red")
+    if report.failed:
+        say(err_console, f"{len(report.failed)} møde(r) kunne ikke hentes; kør harvest igen (hentede møder hentes ikke igen)", "bold red")
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Mappe med guldannoteringer (standard: data/gold/).")
 @click.option("--minutes", "minutes_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
