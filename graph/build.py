@@ -104,10 +104,21 @@ def hash_file(path: Path) -> bytes:
     return digest.digest()
 
 
+# What decides the content of a document's graph: the stages from reading to emitting, their data (lexicon,
+# layout profiles, ontology) and how a build lays the graphs out. A change elsewhere (maps, named questions,
+# serve, push, harvest, the command line) does not make the stored graphs stale.
+CONTENT_STAGES = ("read", "segment", "extract", "lexicon", "profiles", "link", "emit", "registry", "ontology",
+                  "vocab.py", "span.py", "pipeline.py", "build.py")
+
+
 def _code_fingerprint() -> bytes:
-    """The pipeline's own source: a new extractor rebuilds every document, an unchanged one skips them."""
+    """The content stages' own source: a new extractor rebuilds every document, a new map does not."""
     package = Path(__file__).resolve().parent
-    return b"".join(p.read_bytes() for p in sorted(package.rglob("*.py")) + sorted(package.rglob("*.ttl")))
+    files: list[Path] = []
+    for stage in CONTENT_STAGES:
+        path = package / stage
+        files.extend([path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".py", ".ttl", ".toml")))
+    return b"".join(p.relative_to(package).as_posix().encode() + p.read_bytes() for p in files)
 
 
 def _registry_fingerprint(folder: Path) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Literal, URIRef
@@ -149,3 +151,14 @@ def test_validate_reports_a_violation_in_plain_words(tmp_path):
     assert (str(bad), "sg:code", "En kommune skal have præcis én firecifret kommunekode.") in messages
     assert (str(bad), "sg:inRegion", "En kommune skal ligge i en region.") in messages
     assert all(v.focus == str(bad) for v in violations)
+
+
+def test_only_the_content_stages_make_stored_graphs_stale():
+    from graph.build import CONTENT_STAGES, _code_fingerprint
+
+    package = Path(__file__).resolve().parent.parent / "graph"
+    assert all((package / stage).exists() for stage in CONTENT_STAGES)
+    assert {"maps", "serve", "query", "cli.py", "push.py", "harvest.py"}.isdisjoint(CONTENT_STAGES)
+    lexicon = (package / "lexicon" / "outcomes.toml").read_bytes()
+    assert lexicon in _code_fingerprint()  # the lexicon is data of the extractor: a change rebuilds
+    assert (package / "maps" / "template.html").read_bytes() not in _code_fingerprint()
