@@ -27,7 +27,9 @@ DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD = (OxNamespace(n) for n in (ns.DCTERMS,
 SG, BESLUIT = OxNamespace(vocab.SG), OxNamespace(vocab.BESLUIT)
 ID = str(vocab.ID)
 
-QUOTE_MAX = 1000  # characters of quoted text kept in the graph; the span always covers the whole fact
+def quote_iri(doc_iri: ox.NamedNode, span: Span) -> ox.NamedNode:
+    """The quote of a fact: characters `start` to `end` of the document's normalised text (RFC 5147)."""
+    return ox.NamedNode(f"{doc_iri.value}#char={span.start},{span.end}")
 
 
 def node(node_id: str) -> ox.NamedNode:
@@ -86,18 +88,13 @@ class _Emitter:
             self.add(s, p, literal(value, **kw))
 
     def provenance(self, subject: ox.NamedNode, span: Span | None) -> None:
-        # Half of a document's quads are provenance, and loading quads is most of a large build: a quote has
-        # no rdf:type (every object of prov:qualifiedDerivation here is an sg:Quote; the shapes target them so)
-        # and does not name its extractor (the fact's type says which component found it).
+        """Two quads: the fact was derived from the document, and its quote is the span of the document's text
+        named by an RFC 5147 fragment (`<doc>#char=120,180`). The quote needs no triples of its own: the IRI
+        says which document and which characters, and the text is stored once per document (`sg:text`), so
+        the quoted words are a SUBSTR away (graph.store.quotes, the named question citat-bag-faktum)."""
         self.add(subject, PROV.wasDerivedFrom, self.doc_iri)
-        # one quote per document and span: shared nodes (persons, initiatives) are quoted many times
-        quote = ox.NamedNode(f"{subject.value}#kilde-{self.doc.key}-{span.start if span else 'x'}")
-        self.add(subject, PROV.qualifiedDerivation, quote)
-        self.add(quote, PROV.entity, self.doc_iri)
         if span is not None:
-            self.add(quote, SG.spanStart, literal(span.start, datatype=XSD.integer))
-            self.add(quote, SG.spanEnd, literal(span.end, datatype=XSD.integer))
-            self.lit(quote, SG.quote, self.doc.text[span.start:span.end][:QUOTE_MAX])
+            self.add(subject, PROV.qualifiedDerivation, quote_iri(self.doc_iri, span))
 
     def forum(self, forum: LinkedForum) -> ox.NamedNode:
         iri = node(forum.id)
@@ -146,6 +143,7 @@ def _emit_document(e: _Emitter) -> None:
     e.lit(e.doc_iri, SG.fileName, Path(d.path).name)
     e.lit(e.doc_iri, DCTERMS["format"], d.format)
     e.lit(e.doc_iri, DCTERMS.title, Path(d.path).name)
+    e.lit(e.doc_iri, SG.text, d.text)  # what every quote's span points into, once
     if d.source and re.match(r"https?://[^\s<>\"{}|\\^`]+$", d.source):  # where the minutes were published
         e.add(e.doc_iri, DCTERMS.source, ox.NamedNode(d.source))
 

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
 from ..ontology import concept_keys, concept_label
-from ..store import GraphStore
+from ..store import GraphStore, quotes
 from ..vocab import ID
 
 SG = "https://w3id.org/sundhedsgraf/ont#"
@@ -558,12 +558,8 @@ def attach_quotes(graph: nx.MultiDiGraph, store: GraphStore, cache: dict[str, tu
     """The quoted source sentence for every node drawn, fetched in batches; `cache` spares the views of one page
     from fetching a node twice."""
     wanted = [n for n in graph if n.startswith("http") and "#" not in n and n not in cache]
-    for start in range(0, len(wanted), 300):
-        batch = " ".join(f"<{n}>" for n in wanted[start:start + 300])
-        for row in store.query(f"""PREFIX sg: <{SG}> PREFIX prov: <http://www.w3.org/ns/prov#>
-                SELECT ?s (SAMPLE(?quote) AS ?q) (SAMPLE(?file) AS ?f) WHERE {{ VALUES ?s {{ {batch} }}
-                ?s prov:qualifiedDerivation ?d . ?d sg:quote ?quote ; prov:entity ?doc . ?doc sg:fileName ?file }} GROUP BY ?s"""):
-            cache[_v(row, "s")] = (_v(row, "q")[:400], _v(row, "f"))
+    for fact, quote in quotes(store, wanted).items():
+        cache[fact] = (quote.text[:400], quote.file)
     cache.update({n: None for n in wanted if n not in cache})  # a node without a quote is not asked for again
     for n, d in graph.nodes(data=True):
         if cache.get(n) and "quote" not in d:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -211,6 +213,48 @@ class GraphStore:
         self.ox.add(ox.Quad(meta, predicate, ox.Literal(str(total), datatype=ox.NamedNode(str(XSD.integer))), meta))
         self._added = 0
         return total
+
+
+# ---- quotes: a fact's quote is <document#char=start,end> (RFC 5147), its text a slice of the document's sg:text
+
+_CHAR_FRAGMENT = re.compile(r"^(?P<doc>[^#]+)#char=(?P<start>\d+),(?P<end>\d+)$")
+
+
+@dataclass(frozen=True)
+class Quote:
+    document: str  # the document node's IRI
+    file: str  # its file name
+    start: int
+    end: int
+    text: str  # the quoted characters of the document's normalised text
+
+
+def parse_quote(iri: str) -> tuple[str, int, int] | None:
+    """<…/id/doc/x#char=10,20> -> ('…/id/doc/x', 10, 20); None for anything else."""
+    m = _CHAR_FRAGMENT.match(iri)
+    return (m["doc"], int(m["start"]), int(m["end"])) if m else None
+
+
+def quotes(store: GraphStore, subjects: Iterable[str], batch: int = 300) -> dict[str, Quote]:
+    """The first quote of each fact in `subjects` (a shared node quoted by many documents: one of them), with its
+    document's file name and the quoted text, read from each document's text once."""
+    wanted = list(dict.fromkeys(subjects))
+    spans: dict[str, tuple[str, int, int]] = {}
+    for first in range(0, len(wanted), batch):
+        values = " ".join(f"<{s}>" for s in wanted[first:first + batch])
+        for row in store.query(f"SELECT ?s ?q WHERE {{ VALUES ?s {{ {values} }} "
+                               f"?s <http://www.w3.org/ns/prov#qualifiedDerivation> ?q }}"):
+            parsed = parse_quote(row["q"].value) if isinstance(row["q"], ox.NamedNode) else None
+            if parsed and (row["s"].value not in spans or parsed < spans[row["s"].value]):
+                spans[row["s"].value] = parsed
+    documents: dict[str, tuple[str, str]] = {}
+    for doc in {span[0] for span in spans.values()}:
+        node = ox.NamedNode(doc)
+        text = next(store.ox.quads_for_pattern(node, ox.NamedNode(str(SG.text)), None), None)
+        name = next(store.ox.quads_for_pattern(node, ox.NamedNode(str(SG.fileName)), None), None)
+        documents[doc] = (name.object.value if name else "", text.object.value if text else "")
+    return {s: Quote(doc, documents[doc][0], start, end, documents[doc][1][start:end])
+            for s, (doc, start, end) in spans.items()}
 
 
 def _recover(data_dir: Path) -> None:
