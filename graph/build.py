@@ -23,7 +23,7 @@ from .link import Corrections, load_corrections
 from .ontology import ontology_graph, ontology_turtle, shapes_graph
 from .read import ReadError, check_size, display_path, document_key, read_bytes
 from .registry import Registry, load_registry
-from .store import META_GRAPH, GraphStore, build_lock, open_for_update, stored_state, to_quads
+from .store import META_GRAPH, GraphStore, build_lock, open_for_update, search, stored_state, to_quads
 from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SG, document_graph, slug
 from .workers import Limits, TaskFailed, run_limited
 
@@ -184,12 +184,17 @@ def build(
                 report.total_quads = store.record_count()
                 report.type_counts = count_types(store)
                 removed = [d.graph for d in report.documents if d.status == "removed" and d.graph] + report.dropped_node_graphs
-                report.files = _export(store, out_dir, exports, removed + [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)],
-                                       repair)
+                reference = [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)]
+                report.files = _export(store, out_dir, exports, removed + reference, repair)
+                changed = [d.graph for d in report.documents if d.status == "built" and d.graph] + report.node_graphs + reference
+                index = search.prepare(out_dir, store, changed, removed, build_id,
+                                       rebuild=fresh or repair or search.index_build_id(out_dir) != stored_build)
         except BaseException:
             exports.discard()
+            search.discard(out_dir)
             raise
         exports.commit(build_id)  # the store is in place: its exports follow, BUILD last
+        search.commit(index)  # and the text index (a kill before this: the next build writes it again)
 
     report.seconds = time.perf_counter() - started
     return report

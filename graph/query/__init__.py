@@ -11,6 +11,14 @@ Parameters become a VALUES block at the start of the outermost WHERE group, writ
 from pyoxigraph terms (escaped N-Triples syntax, IRIs validated by pyoxigraph), so a
 parameter value cannot change the query's structure. Parameter types: node (an IRI,
 an id like kommune/0101, or a name found by label), iri, string, text, date, integer.
+
+A text parameter can be looked up in the full-text index beside the store first:
+
+    # param: tekst (text) = klyngemidler -- ordet der søges efter
+    # index: tekst -> ?x
+
+gives the query `VALUES ?x { <the nodes whose indexed text contains the word> }` as well; the
+query keeps its own FILTER, so its answers are the same with or without the index.
 """
 
 from __future__ import annotations
@@ -56,9 +64,12 @@ class NamedQuery:
     description: str
     params: list[Param] = field(default_factory=list)
     sparql: str = ""
+    index: dict[str, str] = field(default_factory=dict)  # text parameter -> the variable the text index narrows
 
 
-_HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*)$")
+_HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|index)\s*:\s*(?P<value>.*)$")
+_INDEX_RE = re.compile(r"^(?P<param>[A-Za-z_]\w*)\s*->\s*\?(?P<var>[A-Za-z_]\w*)$")
+INDEX_LIMIT = 5000  # more matches than this: the query scans as it would without the index
 _PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)\)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<desc>.*))?$")
 
 
@@ -75,6 +86,11 @@ def parse_named_query(path: Path) -> NamedQuery:
             query.title_da, query.title_en = da.strip(), en.strip()
         elif key == "description":
             query.description = (query.description + " " + value).strip()
+        elif key == "index":
+            i = _INDEX_RE.match(value)
+            if not i:
+                raise QueryError(f"{path}:{number}: skriv '# index: parameter -> ?variabel'")
+            query.index[i["param"]] = i["var"]
         else:
             p = _PARAM_RE.match(value)
             if not p or p["type"] not in PARAM_TYPES:
@@ -84,6 +100,9 @@ def parse_named_query(path: Path) -> NamedQuery:
             query.params.append(Param(p["name"], p["type"], default, (p["desc"] or "").strip()))
     if not query.title_da:
         raise QueryError(f"{path}: mangler '# title: dansk | english'")
+    for name in query.index:
+        if not any(p.name == name and p.type == "text" for p in query.params):
+            raise QueryError(f"{path}: '# index: {name}' skal nævne en parameter af typen text")
     return query
 
 
@@ -202,16 +221,34 @@ def _outer_group(sparql: str) -> int | None:
     return first_brace
 
 
-def with_values(sparql: str, bindings: dict) -> str:
-    """Bind variables by a VALUES block at the start of the outermost WHERE group."""
-    if not bindings:
+def with_values(sparql: str, bindings: dict, narrowed: dict[str, list[str]] | None = None) -> str:
+    """Bind variables by a VALUES block at the start of the outermost WHERE group; `narrowed`: variables that
+    may only take the given IRIs (one more VALUES block each)."""
+    if not bindings and not narrowed:
         return sparql
     at = _outer_group(sparql)
     if at is None:
         raise QueryError("forespørgslen har ingen WHERE-gruppe at binde parametre i")
-    names = " ".join(f"?{v.value}" for v in bindings)
-    values = " ".join(str(t) for t in bindings.values())
-    return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }} {sparql[at:]}"
+    blocks = []
+    if bindings:
+        names = " ".join(f"?{v.value}" for v in bindings)
+        blocks.append(f"VALUES ({names}) {{ ({' '.join(str(t) for t in bindings.values())}) }}")
+    for variable, iris in (narrowed or {}).items():
+        blocks.append(f"VALUES ?{variable} {{ {' '.join(str(ox.NamedNode(i)) for i in iris)} }}")
+    return f"{sparql[:at]} {' '.join(blocks)} {sparql[at:]}"
+
+
+def narrow(store: GraphStore, query: NamedQuery, bindings: dict) -> dict[str, list[str]]:
+    """The variables the full-text index narrows for this query's text parameters (none without an index)."""
+    index = store.search_index() if query.index else None
+    if index is None:
+        return {}
+    narrowed = {}
+    for param, variable in query.index.items():
+        nodes = index.nodes(bindings[ox.Variable(param)].value)
+        if len(nodes) <= INDEX_LIMIT:
+            narrowed[variable] = nodes
+    return narrowed
 
 
 def _syntax_error(exc: SyntaxError, query: NamedQuery) -> QueryError:
@@ -225,7 +262,7 @@ def _syntax_error(exc: SyntaxError, query: NamedQuery) -> QueryError:
 def run(store: GraphStore, query: NamedQuery, given: dict[str, str] | None = None) -> Result:
     bindings = bind_params(query, given or {}, store)
     try:
-        answer = store.query(with_values(query.sparql, bindings), prefixes=QUERY_PREFIXES)
+        answer = store.query(with_values(query.sparql, bindings, narrow(store, query, bindings)), prefixes=QUERY_PREFIXES)
     except SyntaxError as exc:
         raise _syntax_error(exc, query) from exc
     if isinstance(answer, ox.QueryBoolean):

@@ -83,6 +83,14 @@ class GraphStore:
     def in_memory(cls) -> GraphStore:
         return cls(ox.Store())
 
+    def search_index(self):
+        """The full-text index beside this store (graph.store.search), when it comes from the same build."""
+        if "_search" not in self.__dict__:
+            from .search import SearchIndex
+
+            self._search = SearchIndex.open(self.path.parent, self.build_id()) if self.path is not None else None
+        return self._search
+
     def graph_hashes(self) -> dict[str, str]:
         """Named graph IRI -> content hash it was built from."""
         rows = self.ox.quads_for_pattern(None, ox.NamedNode(str(SG.builtFrom)), None, ox.NamedNode(str(META_GRAPH)))

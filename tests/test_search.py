@@ -1,0 +1,64 @@
+"""The full-text index beside the store narrows the named questions' text search, and changes no answer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.build import build
+from graph.pipeline import build_document
+from graph.query import load_queries, run
+from graph.store import GraphStore
+from graph.store.search import SEARCH_FILE, SearchIndex
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "minutes"
+
+
+def _rows(result) -> list:
+    return sorted(tuple("" if t is None else str(t) for t in row) for row in result.rows)
+
+
+@pytest.mark.parametrize("name", [q.name for q in load_queries().values() if q.index])
+@pytest.mark.parametrize("word", ["klyngemidler", "godkend", "PLO", "af", "findes-ikke-nogen-steder"])
+def test_a_question_answers_the_same_with_and_without_the_index(built, name, word):
+    query = load_queries()[name]
+    with_index = GraphStore.open_read_only(built.out_dir)
+    assert with_index.search_index() is not None
+    without = GraphStore.open_read_only(built.out_dir)
+    without._search = None  # as a store whose index is missing or from another build
+    given = {next(iter(query.index)): word}
+    assert _rows(run(with_index, query, given)) == _rows(run(without, query, given))
+
+
+def test_the_index_follows_the_store_build_by_build(tmp_path):
+    minutes, out = tmp_path / "minutes", tmp_path / "out"
+    minutes.mkdir()
+    shutil.copy(sorted(SAMPLES.iterdir())[2], minutes / "a.txt")
+    build([minutes], out_dir=out, document_builder=build_document)
+    store = GraphStore.open_read_only(out)
+    assert store.search_index().nodes("klyngemidler")
+    (minutes / "a.txt").write_text("Referat\n\n1. Nyt punkt om zebrastriber\nBeslutning\nGodkendt.\n", encoding="utf-8")
+    build([minutes], out_dir=out, document_builder=build_document)
+    store = GraphStore.open_read_only(out)
+    assert store.search_index().nodes("zebrastriber") and not store.search_index().nodes("klyngemidler")
+    (minutes / "a.txt").unlink()
+    build([minutes], out_dir=out, document_builder=build_document)
+    assert not GraphStore.open_read_only(out).search_index().nodes("zebrastriber")
+
+
+def test_an_index_from_another_build_is_not_used_and_is_written_again(tmp_path):
+    minutes, out = tmp_path / "minutes", tmp_path / "out"
+    minutes.mkdir()
+    shutil.copy(sorted(SAMPLES.iterdir())[2], minutes / "a.txt")
+    build([minutes], out_dir=out, document_builder=build_document)
+    stale = tmp_path / "old.sqlite"
+    shutil.copy(out / SEARCH_FILE, stale)
+    (minutes / "b.txt").write_text("Referat\n\n1. Punkt om zebrastriber\nBeslutning\nGodkendt.\n", encoding="utf-8")
+    build([minutes], out_dir=out, document_builder=build_document)
+    shutil.copy(stale, out / SEARCH_FILE)  # as if the build had been killed before the index was renamed in
+    assert GraphStore.open_read_only(out).search_index() is None
+    build([minutes], out_dir=out, document_builder=build_document)  # nothing changed, but the index is rewritten
+    index = GraphStore.open_read_only(out).search_index()
+    assert isinstance(index, SearchIndex) and index.nodes("zebrastriber")
