@@ -4,52 +4,74 @@ The front is a small Python HTTP server: it serves the page, the named queries a
 the maps, and checks every query before it runs (no UPDATE, LOAD or SERVICE, a size
 limit). Queries then run in an Oxigraph server started in read-only mode on a private
 loopback port, which enforces the per-query timeout inside the engine (a runaway
-aggregate cannot be stopped from Python) and answers in every SPARQL results format.
-The front caps the size of each result.
+aggregate cannot be stopped from Python).
 
-Why refuse SERVICE: Oxigraph, like rdflib, would fetch any URL a query names; there
-is no switch to turn federation off, so the front refuses such queries.
+SERVICE is kept out twice, because Oxigraph, like rdflib, fetches any URL a query names
+and has no switch to turn federation off:
+
+1. The backend process cannot open an outbound connection at all: before exec it gets
+   PR_SET_NO_NEW_PRIVS and a seccomp filter that fails `connect`, io_uring, datagram and
+   raw sockets and TCP Fast Open with EPERM (Linux x86_64/aarch64; elsewhere, or if the
+   filter cannot be installed, the backend does not start).
+2. The front refuses a query whose tokens hold SERVICE. `_tokens` is a lexer for the
+   terminals of the SPARQL 1.1 grammar (section 19.8), run on the text after the
+   codepoint-escape pass of section 19.2 and, because Oxigraph 0.5 does not do that pass
+   (it reads `\\u` escapes only inside IRIs and strings), also on the raw text. Oxigraph
+   matches keywords without word boundaries (`SERVICESILENT<...>`, and `SERVICE:x` with
+   a `:` prefix, run as SERVICE), so a keyword run or a prefix name that merely contains
+   SERVICE is refused too.
+
+Answers are never passed through as the backend streams them: Oxigraph reports a timeout
+(or any other error) that happens while results stream as `200 OK` with the rows so far
+and "The SPARQL operation has been cancelled" at the end. The front asks for SPARQL JSON
+(SELECT/ASK) or N-Triples (CONSTRUCT/DESCRIBE), parses the whole answer with pyoxigraph
+and writes it again in the format the client asked for; an answer that does not parse is
+a 503, never a truncated 200. The front caps the size of each result.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
+import errno
 import html
+import http.client
 import json
 import mimetypes
+import platform
 import re
 import shutil
+import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from ..query import QUERY_PREFIXES, QueryError, bind_params, load_queries, with_values
 from ..store import STORE_DIR, StoreError
 
 MAX_QUERY_BYTES = 64 * 1024
 MAX_RESULT_BYTES = 20 * 1024 * 1024
+BACKEND_FACTOR = 2  # the backend's SPARQL JSON / N-Triples may be larger than what the client gets (CSV, Turtle)
 DEFAULT_TIMEOUT_S = 30
-
-# Strip what cannot hold a keyword (comments, strings, IRIs) before looking for forbidden ones.
-_NEUTRAL = re.compile(
-    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|' r"'''(?:[^'\\]|\\.|'(?!''))*'''|"
-    r'"(?:[^"\\\n]|\\.)*"|' r"'(?:[^'\\\n]|\\.)*'|<[^\s<>\"{}|^`]*>"
-)
-_SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
-_UPDATE = re.compile(r"(?<![\w:?$-])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![\w:-])", re.IGNORECASE)
-_QUERY_FORM = re.compile(r"(?<![\w:?$-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
+CLIENT_SOCKET_TIMEOUT_S = 60  # a client that stops sending (or reading) is dropped after this long
+CANCELLED = b"The SPARQL operation has been cancelled"
 
 
 class Timeout(Exception):
     pass
+
+
+class Truncated(Exception):
+    """The backend's answer is not a complete result (it broke off while streaming)."""
 
 
 class Refused(Exception):
@@ -58,17 +80,136 @@ class Refused(Exception):
         super().__init__(message)
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# The lexer: SPARQL 1.1 terminals (section 19.8). Used only to decide whether a query may run.
+
+class LexError(ValueError):
+    pass
+
+
+_PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+                  "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_VARNAME = rf"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"  # PERCENT | PN_LOCAL_ESC
+_PN_LOCAL = rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+_ECHAR = r"""\\[tbnrf\\"']"""
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_EXPONENT = r"[eE][+-]?[0-9]+"
+
+
+def _lexer(uchar: bool) -> re.Pattern:
+    """One token per match, alternatives in the order that gives the grammar's longest match.
+    With `uchar`, IRIs and strings may hold \\u escapes (the raw text, as Oxigraph reads it)."""
+    esc = f"{_ECHAR}|{_UCHAR}" if uchar else _ECHAR
+    iri_esc = f"|{_UCHAR}" if uchar else ""
+    return re.compile("|".join([
+        r"(?P<WS>[ \t\r\n]+)",
+        r"(?P<COMMENT>#[^\r\n]*)",
+        rf"(?P<IRIREF><(?:[^<>\"{{}}|^`\\\x00-\x20]{iri_esc})*>)",
+        rf"(?P<STRING_LONG1>'''(?:(?:'|'')?(?:[^'\\]|{esc}))*''')",
+        rf'(?P<STRING_LONG2>"""(?:(?:"|"")?(?:[^"\\]|{esc}))*""")',
+        rf"(?P<STRING1>'(?:[^'\\\n\r]|{esc})*')",
+        rf'(?P<STRING2>"(?:[^"\\\n\r]|{esc})*")',
+        rf"(?P<VAR>[?$]{_VARNAME})",
+        rf"(?P<BLANK_NODE_LABEL>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
+        r"(?P<LANGTAG>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)",
+        rf"(?P<NUMBER>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)",
+        r"(?P<KEYWORD>[A-Za-z][A-Za-z0-9_]*)",  # PNAME_NS / PNAME_LN are found first, in _tokens
+        r"(?P<PUNCT>[{}()\[\];,.=!<>&|+\-*/^~?])",
+    ]))
+
+
+_LEX_SPEC, _LEX_RAW = _lexer(uchar=False), _lexer(uchar=True)
+_PREFIX_START = re.compile(rf"[{_PN_CHARS_BASE}]")
+_PREFIX_RUN = re.compile(rf"[{_PN_CHARS}.]*")
+_LOCAL = re.compile(rf"(?:{_PN_LOCAL})?")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape_codepoints(text: str) -> str:
+    """Section 19.2: `\\uXXXX` and `\\UXXXXXXXX` are replaced before the query is parsed."""
+    def replace(match: re.Match) -> str:
+        value = int(match.group(1) or match.group(2), 16)
+        if value > 0x10FFFF:
+            raise LexError(f"ugyldig kodepunkt-escape {match.group(0)}")
+        return chr(value)
+    return _CODEPOINT.sub(replace, text)
+
+
+def _tokens(text: str, lexer: re.Pattern = _LEX_SPEC) -> list[tuple[str, str]]:
+    """The query's tokens as (terminal, text), without whitespace and comments; LexError if a character
+    starts no token."""
+    out, pos, end = [], 0, len(text)
+    run_end = 0  # end of the run of PN_CHARS and dots that `pos` lies in
+    while pos < end:
+        # PNAME_NS / PNAME_LN (PN_PREFIX? ':' PN_LOCAL?) before keywords, as the longest match. Every start
+        # inside one run of prefix characters shares the run's end, so it is found once (a regex would scan
+        # the rest of the run from each start: quadratic in `a.a.a.a...`).
+        char = text[pos]
+        colon = -1
+        if char == ":":
+            colon = pos
+        elif _PREFIX_START.match(char):
+            if pos >= run_end:
+                run_end = _PREFIX_RUN.match(text, pos + 1).end()
+            if run_end < end and text[run_end] == ":" and text[run_end - 1] != ".":
+                colon = run_end
+        if colon >= 0:
+            stop = _LOCAL.match(text, colon + 1).end()
+            out.append(("PNAME", text[pos:stop]))
+            pos = stop
+            continue
+        match = lexer.match(text, pos)
+        if match is None:
+            line = text.count("\n", 0, pos) + 1
+            column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+            raise LexError(f"uventet tegn {text[pos]!r} på linje {line}, kolonne {column}")
+        kind = match.lastgroup
+        if kind not in ("WS", "COMMENT"):
+            out.append((kind, match.group()))
+        pos = match.end()
+    return out
+
+
+def _names_service(kind: str, text: str) -> bool:
+    if kind == "KEYWORD":
+        return "service" in text.lower()
+    if kind == "PNAME":
+        return "service" in text.split(":", 1)[0].lower()
+    return False
+
+
+_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+_QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
 def check_query(query: str) -> None:
     """Raise Refused for anything this read-only endpoint does not run."""
-    if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+    if len(query.encode("utf-8", errors="surrogatepass")) > MAX_QUERY_BYTES:
         raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"forespørgslen er større end {MAX_QUERY_BYTES // 1024} KB")
-    bare = _NEUTRAL.sub(" ", query)
-    if _SERVICE.search(bare):
-        raise Refused(HTTPStatus.FORBIDDEN, "SERVICE (fødererede forespørgsler) er ikke tilladt på dette endpoint")
-    form = _QUERY_FORM.search(bare)
-    update = _UPDATE.search(bare)
-    if update and (form is None or update.start() < form.start()):
-        raise Refused(HTTPStatus.FORBIDDEN, f"endpointet er skrivebeskyttet: {update.group(1).upper()} er ikke tilladt")
+    spec_tokens, failure = None, None
+    # without \u or \U the escape pass changes nothing and both readings give the same tokens
+    readings = ((_LEX_SPEC, True), (_LEX_RAW, False)) if "\\u" in query or "\\U" in query else ((_LEX_SPEC, False),)
+    for lexer, unescape in readings:
+        try:
+            tokens = _tokens(unescape_codepoints(query) if unescape else query, lexer)
+        except LexError as exc:
+            failure = failure or exc
+            continue
+        if any(_names_service(kind, text) for kind, text in tokens):
+            raise Refused(HTTPStatus.FORBIDDEN, "SERVICE (fødererede forespørgsler) er ikke tilladt på dette endpoint")
+        if spec_tokens is None:
+            spec_tokens = tokens
+    if failure is not None:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"forespørgslen kan ikke læses som SPARQL: {failure}")
+    for kind, text in spec_tokens:
+        word = text.upper() if kind == "KEYWORD" else None
+        if word in _QUERY_FORMS:
+            break
+        if word in _UPDATE_KEYWORDS:
+            raise Refused(HTTPStatus.FORBIDDEN, f"endpointet er skrivebeskyttet: {word} er ikke tilladt")
 
 
 def free_port() -> int:
@@ -87,18 +228,135 @@ def oxigraph_binary() -> str:
     return found
 
 
-def _die_with_parent() -> None:  # runs in the child before exec (Linux): no orphaned backend if we are killed
-    try:
-        import ctypes
-        import signal
+# ---------------------------------------------------------------------------------------------------------------
+# The backend's sandbox: a seccomp filter that leaves it able to bind, listen and accept, but not to connect out.
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+_PR_SET_PDEATHSIG, _PR_SET_SECCOMP, _PR_SET_NO_NEW_PRIVS, _SECCOMP_MODE_FILTER = 1, 22, 38, 2
+_RET_ALLOW, _RET_EPERM = 0x7FFF0000, 0x00050000 | errno.EPERM  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+_LD_W_ABS, _JEQ_K, _JGE_K, _JSET_K, _AND_K, _RET_K = 0x20, 0x15, 0x35, 0x45, 0x54, 0x06
+_AF_UNIX, _AF_INET, _AF_INET6, _SOCK_STREAM, _MSG_FASTOPEN = 1, 2, 10, 1, 0x20000000
+_IO_URING = (425, 426, 427)  # io_uring_setup, io_uring_enter, io_uring_register (same on both architectures)
+SECCOMP_ARCHES = {  # uname machine -> AUDIT_ARCH_*, syscall numbers
+    "x86_64": {"audit": 0xC000003E, "x32": True, "socket": 41, "connect": 42, "sendto": 44, "sendmsg": 46,
+               "sendmmsg": 307},
+    "aarch64": {"audit": 0xC00000B7, "x32": False, "socket": 198, "connect": 203, "sendto": 206, "sendmsg": 211,
+                "sendmmsg": 269},
+}
+SECCOMP_ARCHES["amd64"], SECCOMP_ARCHES["arm64"] = SECCOMP_ARCHES["x86_64"], SECCOMP_ARCHES["aarch64"]
+
+
+def _arg(index: int, high: bool = False) -> int:  # offset of a syscall argument's low (or high) word in seccomp_data
+    return 16 + 8 * index + (4 if high else 0)
+
+
+def seccomp_filter(machine: str) -> bytes:
+    """The classic-BPF program (struct sock_filter[]) for this machine; StoreError for an unknown one.
+
+    EPERM for: another audit arch (32-bit syscalls), the x32 ABI, connect, io_uring, sockets other than
+    AF_UNIX and TCP, sendto with an address, and TCP Fast Open (MSG_FASTOPEN connects without connect)."""
+    arch = SECCOMP_ARCHES.get(machine.lower())
+    if arch is None or struct.calcsize("P") != 8:
+        raise StoreError(f"serve kan ikke spærre databasen for udgående forbindelser på arkitekturen {machine!r} "
+                         "(kun Linux x86_64 og aarch64); endpointet startes ikke uden den spærring")
+    program: list[tuple[int, str | None, str | None, int]] = []
+    labels: dict[str, int] = {}
+
+    def op(code: int, k: int, jt: str | None = None, jf: str | None = None) -> None:
+        program.append((code, jt, jf, k))
+
+    op(_LD_W_ABS, 4)                                    # seccomp_data.arch
+    op(_JEQ_K, arch["audit"], None, "deny")
+    op(_LD_W_ABS, 0)                                    # seccomp_data.nr
+    if arch["x32"]:
+        op(_JGE_K, 0x40000000, "deny")                  # __X32_SYSCALL_BIT
+    for number in (arch["connect"], *_IO_URING):
+        op(_JEQ_K, number, "deny")
+    op(_JEQ_K, arch["socket"], "socket")
+    op(_JEQ_K, arch["sendto"], "sendto")
+    op(_JEQ_K, arch["sendmsg"], "sendmsg")
+    op(_JEQ_K, arch["sendmmsg"], "sendmmsg")
+    op(_RET_K, _RET_ALLOW)
+    labels["socket"] = len(program)                     # socket(domain, type, protocol)
+    op(_LD_W_ABS, _arg(0))
+    op(_JEQ_K, _AF_UNIX, "allow")
+    op(_JEQ_K, _AF_INET, "stream")
+    op(_JEQ_K, _AF_INET6, "stream", "deny")
+    labels["stream"] = len(program)
+    op(_LD_W_ABS, _arg(1))
+    op(_AND_K, 0xF)                                     # SOCK_TYPE_MASK (drops SOCK_NONBLOCK, SOCK_CLOEXEC)
+    op(_JEQ_K, _SOCK_STREAM, "allow", "deny")
+    labels["sendto"] = len(program)                     # sendto(fd, buf, len, flags, dest_addr, addrlen)
+    op(_LD_W_ABS, _arg(3))
+    op(_JSET_K, _MSG_FASTOPEN, "deny")
+    op(_LD_W_ABS, _arg(4))
+    op(_JEQ_K, 0, None, "deny")
+    op(_LD_W_ABS, _arg(4, high=True))
+    op(_JEQ_K, 0, "allow", "deny")
+    labels["sendmsg"] = len(program)                    # sendmsg(fd, msg, flags)
+    op(_LD_W_ABS, _arg(2))
+    op(_JSET_K, _MSG_FASTOPEN, "deny", "allow")
+    labels["sendmmsg"] = len(program)                   # sendmmsg(fd, msgvec, vlen, flags)
+    op(_LD_W_ABS, _arg(3))
+    op(_JSET_K, _MSG_FASTOPEN, "deny", "allow")
+    labels["allow"] = len(program)
+    op(_RET_K, _RET_ALLOW)
+    labels["deny"] = len(program)
+    op(_RET_K, _RET_EPERM)
+
+    encoded = b""
+    for index, (code, jt, jf, k) in enumerate(program):
+        offsets = [0 if target is None else labels[target] - index - 1 for target in (jt, jf)]
+        if not all(0 <= offset <= 255 for offset in offsets):
+            raise ValueError("seccomp program: jump out of range")
+        encoded += struct.pack("=HBBI", code, offsets[0], offsets[1], k)
+    return encoded
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+class _Sandbox:
+    """Everything the child needs, made in the parent; `__call__` runs in the child between fork and exec."""
+
+    def __init__(self, machine: str):
+        code = seccomp_filter(machine)
+        self._filter = ctypes.create_string_buffer(code, len(code))
+        self._fprog = _SockFprog(len(code) // 8, ctypes.addressof(self._filter))
+        self._prctl = ctypes.CDLL(None, use_errno=True).prctl
+        self._prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+        self._prctl.restype = ctypes.c_int
+
+    def __call__(self) -> None:
+        self._prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # no orphaned backend if we are killed
+        if self._prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
+        if self._prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(self._fprog), 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "PR_SET_SECCOMP")
+
+
+def sandbox() -> _Sandbox:
+    if not sys.platform.startswith("linux"):
+        raise StoreError(f"serve kan kun spærre databasen for udgående forbindelser på Linux, ikke {sys.platform}; "
+                         "endpointet startes ikke uden den spærring")
+    return _Sandbox(platform.machine())
+
+
+def seccomp_mode(pid: int) -> str | None:
+    """The `Seccomp:` field of /proc/<pid>/status ("2" = filter installed)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Seccomp:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
         pass
+    return None
 
 
 class Backend:
-    """`oxigraph serve-read-only` on a private loopback port."""
+    """`oxigraph serve-read-only` on a private loopback port, unable to connect anywhere."""
+
+    ACCEPT = "application/sparql-results+json, application/n-triples"  # formats the front can check and convert
 
     def __init__(self, data_dir: Path, timeout_s: int):
         store = Path(data_dir) / STORE_DIR
@@ -107,12 +365,22 @@ class Backend:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/query"
         self.timeout_s = timeout_s
-        self.process = subprocess.Popen(
-            [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph", "--timeout-s", str(timeout_s)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-        )
+        self._idle: list[http.client.HTTPConnection] = []  # kept-alive connections to the backend
+        self._lock = threading.Lock()
+        preexec = sandbox()
+        try:
+            self.process = subprocess.Popen(
+                [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{self.port}",
+                 "--union-default-graph", "--timeout-s", str(timeout_s)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=preexec,
+            )
+        except subprocess.SubprocessError as exc:  # the sandbox could not be installed in the child
+            raise StoreError("kunne ikke spærre databasen for udgående forbindelser (seccomp-filteret blev afvist "
+                             f"af kernen: {exc}); endpointet startes ikke uden den spærring") from exc
+        if self.process.poll() is None and seccomp_mode(self.process.pid) != "2":
+            self.stop()
+            raise StoreError("databasen kører uden seccomp-filter; endpointet startes ikke uden spærring for "
+                             "udgående forbindelser")
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -125,32 +393,62 @@ class Backend:
         self.stop()
         raise StoreError("oxigraph svarede ikke inden for 15 s")
 
-    def query(self, query: str, accept: str) -> tuple[int, str, bytes]:
-        request = urllib.request.Request(
-            self.url, data=query.encode("utf-8"), method="POST",
-            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept or "*/*"},
-        )
+    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop(), True
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout_s + 0.5), False
+
+    def _post(self, query: str) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        body = query.encode("utf-8")
+        headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": self.ACCEPT}
+        while True:
+            connection, reused = self._connection()
+            try:
+                connection.request("POST", "/query", body=body, headers=headers)
+                return connection, connection.getresponse()
+            except (ConnectionResetError, BrokenPipeError):  # incl. RemoteDisconnected
+                connection.close()
+                if not reused:
+                    raise
+                # an idle kept-alive connection the backend had closed: the query is read-only, send it again
+            except BaseException:
+                connection.close()
+                raise
+
+    def query(self, query: str) -> tuple[str, bytes]:
+        """The backend's answer (content type, body) as SPARQL JSON or N-Triples, unchecked."""
+        limit = BACKEND_FACTOR * MAX_RESULT_BYTES
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s + 0.5) as response:
-                body = response.read(MAX_RESULT_BYTES + 1)
-                if len(body) > MAX_RESULT_BYTES:
-                    raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                                  f"resultatet er større end {MAX_RESULT_BYTES // (1024 * 1024)} MB; brug LIMIT")
-                return response.status, response.headers.get("Content-Type", "application/octet-stream"), body
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(4000).decode("utf-8", errors="replace")
-            if "timeout" in detail.lower() or "timed out" in detail.lower():
-                raise Timeout() from exc
-            raise Refused(HTTPStatus(exc.code) if exc.code in HTTPStatus._value2member_map_ else HTTPStatus.BAD_REQUEST,
-                          detail.strip() or exc.reason) from exc
+            connection, response = self._post(query)
+            try:
+                body = response.read(limit + 1)
+            finally:
+                if response.isclosed() and not response.will_close and len(self._idle) < 32:
+                    with self._lock:
+                        self._idle.append(connection)  # read to the end: it can carry the next query
+                else:
+                    connection.close()
         except TimeoutError as exc:
             raise Timeout() from exc
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise Timeout() from exc
-            raise
+        except http.client.IncompleteRead as exc:  # the backend closed the connection in the middle of the answer
+            raise Truncated("forbindelsen blev afbrudt") from exc
+        if response.status >= 400:
+            detail = body[:4000].decode("utf-8", errors="replace")
+            if any(word in detail.lower() for word in ("timeout", "timed out", "cancelled")):
+                raise Timeout()
+            status = HTTPStatus(response.status) if response.status in HTTPStatus._value2member_map_ else HTTPStatus.BAD_REQUEST
+            raise Refused(status, detail.strip() or response.reason)
+        if len(body) > limit:
+            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                          f"resultatet er større end {MAX_RESULT_BYTES // (1024 * 1024)} MB; brug LIMIT")
+        return response.getheader("Content-Type", ""), body
 
     def stop(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -159,12 +457,99 @@ class Backend:
                 self.process.kill()
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Content negotiation and the checked answer
+
 # Results formats a client may ask for with ?format= (as well as with Accept)
 FORMATS = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
     "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
     "ntriples": "application/n-triples", "nt": "application/n-triples",
 }
+RESULTS_FORMATS = [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
+                   ox.QueryResultsFormat.TSV]
+GRAPH_FORMATS = [ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD,
+                 ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.N3]
+_QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+
+
+def negotiate(accept: str, graph: bool):
+    """The format for an Accept header (q-values honoured, */* and type/* allowed), or None (406)."""
+    formats = GRAPH_FORMATS if graph else RESULTS_FORMATS
+    parser = ox.RdfFormat.from_media_type if graph else ox.QueryResultsFormat.from_media_type
+    ranges = []
+    for order, part in enumerate(accept.split(",")):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media and quality > 0:
+            ranges.append((-quality, order, media.lower()))
+    if not ranges:
+        return formats[0] if not accept.strip() else None
+    for _, _, media in sorted(ranges):
+        if media == "*/*":
+            return formats[0]
+        if media.endswith("/*"):
+            found = [f for f in formats if f.media_type.startswith(media[:-1])]
+        else:
+            named = parser(media) if "/" in media else None
+            found = [f for f in formats if f == named]
+        if found:
+            return found[0]
+    return None
+
+
+class _CappedSink:
+    def __init__(self):
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > MAX_RESULT_BYTES:
+            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                          f"resultatet er større end {MAX_RESULT_BYTES // (1024 * 1024)} MB; brug LIMIT")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def render(content_type: str, body: bytes, accept: str) -> tuple[str, bytes]:
+    """Check that the backend's whole answer parses, and write it in the format the client asked for.
+    Timeout if it ends with Oxigraph's cancel message, Truncated if it does not parse."""
+    if body.rstrip().endswith(CANCELLED):
+        raise Timeout()
+    media = content_type.split(";")[0].strip().lower()
+    graph = media == "application/n-triples"
+    if not graph and media != "application/sparql-results+json":
+        raise Truncated(f"uventet Content-Type {content_type!r}")
+    wanted = negotiate(accept, graph)
+    if wanted is None:
+        kinds = "turtle eller ntriples" if graph else "json, xml, csv eller tsv"
+        raise Refused(HTTPStatus.NOT_ACCEPTABLE, f"kan ikke svare i de formater Accept beder om; brug ?format={kinds}")
+    sink = _CappedSink()
+    try:
+        if graph:
+            quads = ox.parse(body, ox.RdfFormat.N_TRIPLES)
+            ox.serialize(quads if wanted in _QUAD_FORMATS else (quad.triple for quad in quads), sink, wanted)
+        else:
+            results = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            if isinstance(results, ox.QueryBoolean):  # its parser stops after the value: check the rest as well
+                document = json.loads(body)
+                if not isinstance(document, dict) or not isinstance(document.get("boolean"), bool):
+                    raise SyntaxError("ikke et ASK-svar")
+            results.serialize(sink, wanted)
+    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+        raise Truncated(str(exc)[:200]) from exc
+    return wanted.media_type, b"".join(sink.parts)
 
 
 class Endpoint:
@@ -232,13 +617,33 @@ class Endpoint:
         return PAGE.format(options="\n".join(options), maps=maps_link, count=len(self.queries)).encode("utf-8")
 
 
+_PERCENT_ENCODED = re.compile(r"(?:[^%]|%[0-9A-Fa-f]{2})*")
+_DIGITS = re.compile(r"[0-9]{1,18}")
+MAX_BODY_BYTES = 3 * MAX_QUERY_BYTES + 1024  # a form-encoded query of 64 KB: percent-encoding triples a byte
+
+
 class _Handler(BaseHTTPRequestHandler):
     endpoint: Endpoint
     server_version = "sundhedsgraf"
     protocol_version = "HTTP/1.1"
+    timeout = CLIENT_SOCKET_TIMEOUT_S
 
     def log_message(self, fmt, *args):  # quiet; errors are returned to the client
         pass
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError):  # the client went away, or stopped reading, mid-answer
+            self.close_connection = True
+
+    def parse_request(self) -> bool:
+        self._body_read = False
+        return super().parse_request()
+
+    def _declares_body(self) -> bool:
+        return self.headers.get("Transfer-Encoding") is not None or \
+            (self.headers.get("Content-Length") or "0").strip() != "0"
 
     def _send(self, status: int, body: bytes, content_type: str, extra: dict | None = None) -> None:
         self.send_response(status)
@@ -249,12 +654,44 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Access-Control-Allow-Origin", "*")
         for key, value in (extra or {}).items():
             self.send_header(key, value)
+        if not self._body_read and self._declares_body():
+            # a body we did not read must not be taken for the next request on this connection
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
     def _error(self, status: HTTPStatus, message: str) -> None:
         self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+
+    def _read_body(self) -> bytes | None:
+        """The request body, read by a strict Content-Length and no further; None after an error answer."""
+        if self.headers.get("Transfer-Encoding") is not None:
+            self._error(HTTPStatus.LENGTH_REQUIRED, "send forespørgslen med Content-Length (Transfer-Encoding understøttes ikke)")
+            return None
+        values = {value.strip(" \t") for value in self.headers.get_all("Content-Length") or []}
+        if not values:
+            self._error(HTTPStatus.LENGTH_REQUIRED, "Content-Length mangler")
+            return None
+        value = values.pop()
+        if values or not _DIGITS.fullmatch(value):
+            self._error(HTTPStatus.BAD_REQUEST, "ugyldig Content-Length")
+            return None
+        length = int(value)
+        if length > MAX_BODY_BYTES:
+            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"forespørgslen er større end {MAX_QUERY_BYTES // 1024} KB")
+            return None
+        try:
+            body = self.rfile.read(length)
+        except OSError:  # the client stopped sending (socket timeout) or went away
+            self.close_connection = True
+            return None
+        if len(body) < length:
+            self.close_connection = True
+            return None
+        self._body_read = True
+        return body
 
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
@@ -285,10 +722,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.FORBIDDEN, "endpointet er skrivebeskyttet")
         if url.path not in ("/sparql", "/query"):
             return self._error(HTTPStatus.NOT_FOUND, "ikke fundet")
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_QUERY_BYTES * 2:
-            return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"forespørgslen er større end {MAX_QUERY_BYTES // 1024} KB")
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        raw = self._read_body()
+        if raw is None:
+            return
+        body = raw.decode("utf-8", errors="replace")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         fmt = urllib.parse.parse_qs(url.query).get("format", [None])[0]
         if content_type == "application/sparql-query":
@@ -317,27 +754,43 @@ class _Handler(BaseHTTPRequestHandler):
         backend = self.endpoint.backend
         try:
             check_query(query)
-            accept = FORMATS.get((fmt or "").lower()) or self.headers.get("Accept") or "application/sparql-results+json"
-            status, content_type, body = backend.query(query, accept)
+            accept = FORMATS.get((fmt or "").lower()) or self.headers.get("Accept") or ""
+            content_type, body = render(*backend.query(query), accept)
         except Refused as exc:
             return self._error(exc.status, exc.message)
         except Timeout:
             self.endpoint.stop_runaway(backend)
             return self._error(HTTPStatus.SERVICE_UNAVAILABLE,
                                f"forespørgslen blev stoppet efter {self.endpoint.timeout_s} s; prøv en mere afgrænset forespørgsel")
-        except OSError as exc:
+        except Truncated as exc:
+            return self._error(HTTPStatus.SERVICE_UNAVAILABLE,
+                               f"svaret fra databasen er ufuldstændigt ({exc}); et afkortet resultat sendes ikke - "
+                               "prøv igen, eller afgræns forespørgslen")
+        except (OSError, http.client.HTTPException) as exc:
             return self._error(HTTPStatus.BAD_GATEWAY, f"databasen svarer ikke: {exc}")
-        self._send(status, body, content_type)
+        self._send(200, body, content_type)
 
     def _static(self, relative: str) -> None:
+        if not _PERCENT_ENCODED.fullmatch(relative):
+            return self._error(HTTPStatus.BAD_REQUEST, "ugyldig procent-kodning i stien")
+        try:
+            name = urllib.parse.unquote_to_bytes(relative).decode("utf-8")
+        except UnicodeDecodeError:
+            return self._error(HTTPStatus.BAD_REQUEST, "stien er ikke UTF-8")
         root = (self.endpoint.data_dir / "maps").resolve()
-        path = (root / urllib.parse.unquote(relative)).resolve()
-        if root not in path.parents and path != root or not path.is_file():
+        try:
+            if "\x00" in name:
+                raise ValueError("NUL i stien")
+            path = (root / name).resolve()
+            if root not in path.parents or not path.is_file():
+                raise FileNotFoundError(name)
+            data = path.read_bytes()
+        except (OSError, ValueError):
             return self._error(HTTPStatus.NOT_FOUND, "ikke fundet")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if content_type.startswith("text/"):
             content_type += "; charset=utf-8"
-        self._send(200, path.read_bytes(), content_type)
+        self._send(200, data, content_type)
 
 
 PAGE = """<!DOCTYPE html>
