@@ -10,6 +10,7 @@ with the character span and the quoted text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +20,7 @@ from .. import vocab
 from ..link import Linked, LinkedForum
 from ..ontology import concept_iri
 from ..read import Document
+from ..registry import normalise_name
 from ..segment import Span
 from ..vocab import OxNamespace, ox_term, slug
 
@@ -133,7 +135,49 @@ def document_triples(document: Document, linked: Linked) -> tuple[list[tuple], d
         e.triples = [t for t in e.triples if t[0] not in e.rejected and t[2] not in e.rejected
                      and not any(t[0].value.startswith(r.value + "#") for r in e.rejected)]
         e.shared = {k: v for k, v in e.shared.items() if k not in e.rejected}
+    _emit_summary(e)
     return e.triples, e.shared
+
+
+def _recipient(allocation, named: list[tuple[Span | None, ox.NamedNode, str]]) -> ox.NamedNode | None:
+    """The organisation or initiative an allocation goes to: one named in the allocation's own recipient, right
+    after the amount; never merely the next name in the text (an honorarium "til en praktiserende læge" is not
+    paid to the municipality named in the following sentence)."""
+    wanted = normalise_name(allocation.recipient or "")
+    if not wanted or allocation.span is None:
+        return None
+    window = Span(allocation.span.start, allocation.span.end + len(allocation.recipient) + 40)
+    for span, iri, name in named:
+        if span is not None and window.start <= span.start < window.end and normalise_name(name) in wanted:
+            return iri
+    return None
+
+
+def _emit_summary(e: _Emitter) -> None:
+    """What whole-corpus questions count, counted once per document from its own triples (after corrections):
+    the meeting's items, recommendations and decisions, its decisions per outcome, and whether each
+    recommendation is answered. A question over 5,000 meetings then reads 5,000 numbers instead of joining
+    hundreds of thousands of facts, and a changed document brings its own counts."""
+    meetings = [s for s, p, o in e.triples if p == RDF.type and o == BESLUIT.Zitting]
+    if not meetings:
+        return
+    meeting = meetings[0]
+    items = {o for s, p, o in e.triples if s == meeting and p == SG.hasAgendaItem}
+    recommendations = {o for s, p, o in e.triples if p == SG.hasIndstilling and s in items}
+    treatments = {s for s, p, o in e.triples if p == DCTERMS.subject and o in items}
+    decisions = {o for s, p, o in e.triples if p == PROV.generated and s in treatments}
+    answered = {o for s, p, o in e.triples if p == SG.answers and s in decisions}
+    outcomes = Counter(o for s, p, o in e.triples if p == SG.outcome and s in decisions)
+    e.add(meeting, SG.itemCount, literal(len(items), datatype=XSD.integer))
+    e.add(meeting, SG.recommendationCount, literal(len(recommendations), datatype=XSD.integer))
+    e.add(meeting, SG.decisionCount, literal(len(decisions), datatype=XSD.integer))
+    for recommendation in sorted(recommendations, key=lambda r: r.value):
+        e.add(recommendation, SG.answered, literal(recommendation in answered))
+    for outcome, count in sorted(outcomes.items(), key=lambda kv: kv[0].value):
+        tally = ox.NamedNode(f"{meeting.value}#udfald-{outcome.value.rsplit('/', 1)[-1]}")
+        e.add(meeting, SG.outcomeCount, tally)
+        e.add(tally, SG.outcome, outcome)
+        e.add(tally, SG.count, literal(count, datatype=XSD.integer))
 
 
 def _emit_document(e: _Emitter) -> None:
@@ -197,10 +241,12 @@ def _emit_all(e: _Emitter) -> None:
 
     # organisations and initiatives mentioned
     org_iris: list[tuple[Span | None, ox.NamedNode]] = []
+    named: list[tuple[Span | None, ox.NamedNode, str]] = []  # organisations and initiatives with their names
     for mention, linked_org in zip(ex.organisations, linked.organisations):
         iri = e.organisation(linked_org.id, linked_org.name, linked_org.kind, linked_org.in_registry)
         e.add(e.doc_iri, SG.mentions, iri)
         org_iris.append((mention.span, iri))
+        named.append((mention.span, iri, mention.name))
         if linked_org.curated:
             quote = ox.NamedNode(f"{e.doc_iri.value}#alias-{slug(mention.name)}")
             e.add(quote, PROV.entity, e.doc_iri)
@@ -218,6 +264,7 @@ def _emit_all(e: _Emitter) -> None:
         e.add(e.doc_iri, SG.mentions, iri)
         e.provenance(iri, mention.span)
         initiative_iris.append((mention.span, iri))
+        named.append((mention.span, iri, mention.name))
 
     def within(span: Span | None, pairs):
         if span is None:
@@ -331,7 +378,8 @@ def _emit_all(e: _Emitter) -> None:
                 e.add(a, SG.amountDKK, decimal(allocation.dkk))
                 e.lit(a, SG.recipientName, allocation.recipient)
                 e.lit(a, SG.purpose, allocation.purpose, lang="da")
-                for recipient in within(Span(allocation.span.end, allocation.span.end + 200), org_iris + initiative_iris)[:1]:
+                recipient = _recipient(allocation, named)
+                if recipient is not None:
                     e.add(a, SG.allocatedTo, recipient)
                 e.provenance(a, allocation.span)
             e.provenance(d, decision.span)
