@@ -24,6 +24,7 @@ from .ontology import ontology_graph, ontology_turtle, shapes_graph
 from .read import ReadError, check_size, display_path, document_key, read_bytes
 from .registry import Registry, load_registry
 from .store import META_GRAPH, GraphStore, build_lock, open_for_update, search, stored_state, to_quads
+from .store.summary import update_case_states
 from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SG, document_graph, slug
 from .workers import Limits, TaskFailed, run_limited
 
@@ -177,15 +178,18 @@ def build(
                 report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
                 store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
                 store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
+                states: list[str] = []
                 if document_builder is not None:
-                    _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs,
-                                     hashes, out_dir if fresh else None, limits or Limits())
+                    affected = _build_documents(store, exports, minutes, context, fingerprint, document_builder, report,
+                                                progress, jobs, hashes, out_dir if fresh else None, limits or Limits())
+                    written, dropped = update_case_states(store, affected)  # where each touched case waits now
+                    states = written + dropped
                 store.set_build_id(build_id)
                 report.total_quads = store.record_count()
                 report.type_counts = count_types(store)
                 removed = [d.graph for d in report.documents if d.status == "removed" and d.graph] + report.dropped_node_graphs
                 reference = [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)]
-                report.files = _export(store, out_dir, exports, removed + reference, repair)
+                report.files = _export(store, out_dir, exports, removed + reference + states, repair)
                 changed = [d.graph for d in report.documents if d.status == "built" and d.graph] + report.node_graphs + reference
                 index = search.prepare(out_dir, store, changed, removed, build_id,
                                        rebuild=fresh or repair or search.index_build_id(out_dir) != stored_build)
@@ -246,9 +250,10 @@ def node_graph(node_iri: str) -> str:
 
 
 def _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs, hashes,
-                     carry_from: Path | None, limits: Limits) -> None:
+                     carry_from: Path | None, limits: Limits) -> set[str]:
     """`hashes`: what the stored graphs were built from; `carry_from`: the data folder whose store a fresh build
-    replaces, from which a document that fails now keeps its previous graph."""
+    replaces, from which a document that fails now keeps its previous graph. Returns the shared-node graphs whose
+    documents changed."""
     previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
     seen: dict[str, str] = {}
     todo: list[tuple[DocumentResult, tuple[Path, str, str], str]] = []
@@ -320,6 +325,7 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
                     exports.write(node_graph_iri, node_nquads, node_trig)
                     report.node_graphs.append(node_graph_iri)
         store.commit_staged()
+    return affected
 
 
 def _settle_nodes(store: GraphStore, exports: ExportFiles, report: BuildReport, affected: set[str],
