@@ -38,7 +38,7 @@ from graph.query import QUERY_PREFIXES, bind_params, load_queries, run, with_val
 from graph.store import GraphStore  # noqa: E402
 
 TARGETS = {
-    "build_s": 60, "incremental_s": 2, "query_p50_ms": 100, "join_speedup": 20, "rss_mb": 2048, "endpoint_qps": 200, "draw_2000_s": 3,
+    "build_s": 60, "incremental_s": 2, "query_p50_ms": 100, "join_speedup": 20, "rss_mb": 2048, "endpoint_qps": 500, "draw_2000_s": 1,
 }
 SLOW_QUERY_MS = 2000
 QUERY_TIMEOUT_S = 30
@@ -343,7 +343,10 @@ def write_report(mode: str, r: dict, path: Path) -> None:
         "| mål (ved 5.000 dokumenter) | målt her | mål | |", "| --- | --- | --- | --- |",
         f"| fuld build fra ingenting (`build --no-maps`: database og eksport; {n(b['docs'])} dok.) | {n(b['build_s'], 1)} s ({n(b['docs_per_s'])} dok./s, {n(b['quads_per_s'])} quads/s; kortpakken derefter: {n(b['pack_s'], 1)} s) | ≤ {TARGETS['build_s']} s | {ok(b['build_s'], TARGETS['build_s'])} |",
         f"| ét ændret dokument genopbygget (`build --no-maps`: database og eksport) | {n(inc['incremental_s'], 1)} s (uændret korpus: {n(inc['unchanged_s'], 1)} s; med kortpakken: {n(inc['with_maps_s'], 1)} s) | ≤ {TARGETS['incremental_s']} s | {ok(inc['incremental_s'], TARGETS['incremental_s'])} |",
-        f"| største p50 for en navngiven forespørgsel | {max(x['p50_ms'] for x in q.values()):.1f} ms | ≤ {TARGETS['query_p50_ms']} ms | {ok(max(x['p50_ms'] for x in q.values()), TARGETS['query_p50_ms'])} |",
+        f"| største p50 for en navngiven forespørgsel | {max(x['p50_ms'] for x in q.values()):.1f} ms "
+        f"({sum(x['p50_ms'] <= TARGETS['query_p50_ms'] for x in q.values())} af {len(q)} under målet; "
+        f"{sum(x['p50_ms'] <= 20 for x in q.values())} under 20 ms) | ≤ {TARGETS['query_p50_ms']} ms | "
+        f"{ok(max(x['p50_ms'] for x in q.values()), TARGETS['query_p50_ms'])} |",
     ]
     def base(x):  # Oxigraph on the same data rdflib ran on
         return x.get("p50_small_ms") or x["p50_ms"]

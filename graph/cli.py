@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .build import DATA_ENV, DEFAULT_OUT, build as run_build
@@ -18,9 +22,182 @@ from .store import GraphStore, StoreError
 from .validate import validate_store
 from .vocab import PREFIXES
 
-# Piped output (grep, files, tests) gets wide tables instead of rich's 80-column default.
+# Piped output (grep, files, tests) gets wide tables instead of rich's 80-column default; a terminal, or COLUMNS,
+# sets the width (see _fit_width).
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+def _fit_width() -> None:
+    """Tables as wide as the terminal, or as COLUMNS says (COLUMNS=80 also when piped); 160 columns otherwise."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    for target, stream in ((console, sys.stdout), (err_console, sys.stderr)):
+        if columns.isdigit() and int(columns) >= 20:
+            target.width = int(columns)
+        elif not stream.isatty():
+            target.width = 160
+
+
+SHORT_CELL = 16  # a column whose values are all this short (dates, numbers, codes) is never wrapped or cut
+
+
+def fitted_table(title: str | None, headers: list[str], rows: list[list], right: set[str] = frozenset(),
+                 **options) -> Table:
+    """A table that fits the console: short values (dates, amounts, ids) are kept whole on one line; longer text
+    wraps at spaces, and the text columns share the width by how much they hold; a word wider than its column
+    (an IRI) is folded onto the next line, never cut with '…'."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAVY, pad_edge=False, **options)
+    texts = []  # per column: (longest line, longest word, average length) of a text column, or None
+    for index, header in enumerate(headers):
+        values = [Text.from_markup(row[index]).plain if isinstance(row[index], str) else str(row[index])
+                  for row in rows if index < len(row)]
+        longest = max((len(line) for value in values for line in value.split("\n")), default=0)
+        justify = "right" if header in right else "left"
+        if longest <= SHORT_CELL or longest <= 32 and not any(" " in value for value in values):  # dates, ids
+            table.add_column(header, justify=justify, no_wrap=True, min_width=max(longest, len(header)))
+            texts.append(None)
+        else:
+            table.add_column(header, justify=justify, overflow="fold")
+            word = max((len(w) for value in values for w in value.split()), default=1)
+            texts.append((longest, word, sum(map(len, values)) / max(1, len(values))))
+    for row in rows:
+        table.add_row(*row)
+    # the box's two edges and a divider between columns, one space each side of a column but not at the edges
+    padding = 2 + (len(headers) - 1) + 2 * (len(headers) - 1)
+    fixed = sum(max(c.min_width or 0, len(c.header)) for c, t in zip(table.columns, texts) if t is None)
+    available = (console.width or 80) - fixed - padding
+    wants = {i: max(t[0], len(headers[i])) for i, t in enumerate(texts) if t is not None}
+    if wants and sum(wants.values()) > available:
+        for cap in (18, 16, 14, 12, 10, 8):  # the widest minimum that keeps most words whole
+            mins = {i: min(wants[i], max(len(headers[i]), min(texts[i][1], cap))) for i in wants}
+            if sum(mins.values()) <= available:
+                break
+        if sum(mins.values()) <= available:
+            widths = dict(mins)
+            rest = available - sum(widths.values())
+            active = [i for i in wants if widths[i] < wants[i]]
+            while rest > 0 and active:
+                total = sum(texts[i][2] for i in active) or 1
+                given = 0
+                for i in active:
+                    add = min(max(1, int(rest * texts[i][2] / total)), wants[i] - widths[i], rest - given)
+                    widths[i] += add
+                    given += add
+                rest -= given
+                active = [i for i in active if widths[i] < wants[i]]
+                if not given:
+                    break
+            for i, width in widths.items():
+                table.columns[i].width = width
+    return table
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# click in Danish: headings, usage line, option notes and the help option. click words these with gettext; these
+# classes word them again, so `--help` is Danish whatever the user's locale.
+
+_METAVARS = {"INTEGER RANGE": "HELTAL", "FLOAT RANGE": "TAL", "DIRECTORY": "MAPPE", "INTEGER": "HELTAL",
+             "FLOAT": "TAL", "TEXT": "TEKST", "FILE": "FIL", "PATH": "STI", "BOOLEAN": "JA|NEJ",
+             "[%Y-%m-%d]": "ÅÅÅÅ-MM-DD", "[OPTIONS]": "[TILVALG]", "COMMAND [ARGS]...": "KOMMANDO [ARGUMENTER]..."}
+_METAVAR_RE = re.compile("|".join(re.escape(k) for k in sorted(_METAVARS, key=len, reverse=True)))
+_NOTE_RE = re.compile(r"\s*\[([^\[\]]*)\]$")
+
+
+def _danish_note(text: str) -> str:
+    """click's trailing '[default: x; 1<=x<=3600; required]' in Danish."""
+    def note(m: re.Match) -> str:
+        parts = [part.strip() for part in m.group(1).split(";")]
+        words = {"required": "påkrævet"}
+        parts = [("standard: " + part[len("default: "):]) if part.startswith("default: ") else
+                 ("miljøvariabel: " + part[len("env var: "):]) if part.startswith("env var: ") else words.get(part, part)
+                 for part in parts]
+        return f"  [{'; '.join(parts)}]"
+    return _NOTE_RE.sub(note, text)
+
+
+_MESSAGES = [  # click's usage errors, in Danish (the common ones; anything else is shown as click words it)
+    (r"Missing argument '(.+)'\.", r"argumentet \1 mangler."),
+    (r"Missing option '(.+)'\.", r"tilvalget \1 mangler."),
+    (r"No such option: (\S+)", r"ukendt tilvalg: \1"),
+    (r"No such command '(.+)'\.", r"ukendt kommando '\1'."),
+    (r"Did you mean (.+)\?", r"Mente du \1?"),
+    (r"\(Possible options: (.+)\)", r"(mulige tilvalg: \1)"),
+    (r"Option '(.+)' requires an argument\.", r"tilvalget \1 kræver en værdi."),
+    (r"Option '(.+)' does not take a value\.", r"tilvalget \1 tager ingen værdi."),
+    (r"Got unexpected extra arguments? \((.+)\)", r"uventet ekstra argument (\1)"),
+    (r"Invalid value for (.+?): ", r"ugyldig værdi for \1: "),
+    (r"'(.+)' is not one of (.+)\.", r"'\1' er ikke en af \2."),
+    (r"'(.+)' is not a valid integer( range)?\.", r"'\1' er ikke et heltal."),
+    (r"'(.+)' is not a valid float( range)?\.", r"'\1' er ikke et tal."),
+    (r"'(.+)' does not match the format (.+)\.", r"'\1' passer ikke til formatet \2."),
+    (r"(.+) is not in the range (.+)\.", r"\1 er ikke i intervallet \2."),
+    (r"(Directory|File|Path) '(.+)' does not exist\.", r"'\2' findes ikke."),
+    (r"(Directory|File|Path) '(.+)' is a (directory|file)\.", r"'\2' er en \3."),
+]
+
+
+def _danish_message(text: str) -> str:
+    for pattern, replacement in _MESSAGES:
+        text = re.sub(pattern, replacement, text)
+    return text.replace("is a directory", "mappe").replace("is a file", "fil")
+
+
+class DanishFormatter(click.HelpFormatter):
+    SECTIONS = {"Options": "Tilvalg", "Commands": "Kommandoer", "Positional arguments": "Argumenter"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, _METAVAR_RE.sub(lambda m: _METAVARS[m.group(0)], args),
+                            "Brug: " if prefix is None else prefix)
+
+    @contextmanager
+    def section(self, name: str):
+        with super().section(self.SECTIONS.get(name, name)):
+            yield
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        rows = [(_METAVAR_RE.sub(lambda m: _METAVARS[m.group(0)], first), _danish_note(second)) for first, second in rows]
+        super().write_dl(rows, *args, **kwargs)
+
+
+class DanishContext(click.Context):
+    formatter_class = DanishFormatter
+
+
+class DanishCommand(click.Command):
+    context_class = DanishContext
+
+    def get_help_option(self, ctx: click.Context):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Vis denne hjælp og afslut."
+        return option
+
+
+class DanishGroup(DanishCommand, click.Group):
+    command_class = DanishCommand
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        """As click's standalone mode, with its own words in Danish ('Fejl:', 'Prøv … for hjælp.', 'Afbrudt!')."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            if exc.ctx is not None:
+                click.echo(exc.ctx.get_usage(), err=True)
+                names = exc.ctx.help_option_names
+                if names:
+                    click.echo(f"Prøv '{exc.ctx.command_path} {names[-1]}' for hjælp.", err=True)
+                click.echo(err=True)
+            click.echo(f"Fejl: {_danish_message(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"Fejl: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Afbrudt!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 DATA_DIR_HELP = f"Datamappe med database og eksport (standard: ${DATA_ENV} eller ./{DEFAULT_OUT})."
 
@@ -45,14 +222,16 @@ def _class_label(iri: str) -> str:
 def data_dir_option(func):
     return click.option(
         "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), envvar=DATA_ENV,
-        default=DEFAULT_OUT, show_default=True, help=DATA_DIR_HELP,
+        default=DEFAULT_OUT, help=DATA_DIR_HELP,
     )(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="sundhedsgraf")
+@click.group(cls=DanishGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sundhedsgraf", message="%(prog)s %(version)s",
+                      help="Vis versionen og afslut.")
 def main() -> None:
     """sundhedsgraf: hvem beslutter hvad i det danske sundhedssamarbejde - en vidensgraf bygget af referater."""
+    _fit_width()
 
 
 EXIT_CANNOT_RUN = 3
@@ -72,15 +251,16 @@ def _cannot_build(exc: Exception, out_dir: Path) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[STI]...")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), envvar=DATA_ENV,
-              default=DEFAULT_OUT, show_default=True, help=DATA_DIR_HELP)
+              default=DEFAULT_OUT, help=DATA_DIR_HELP)
 @click.option("--reference", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Mappe med reference/ (standard: den indlejrede data/).")
-@click.option("--maps/--no-maps", default=True, show_default=True,
-              help="Skriv introduktionspakken med kort (maps/index.html).")
+@click.option("--maps/--no-maps", default=True,
+              help="Skriv introduktionspakken med kort (maps/index.html; standard); --no-maps springer den over.")
 def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None, maps: bool) -> None:
-    """Byg datasættet: referenceregistret og referater (PATHS; standard data/minutes/) -> database, TriG og N-Quads."""
+    """Byg datasættet: referenceregistret og referater (STI: filer eller mapper; standard data/minutes/) -> database,
+    TriG og N-Quads."""
     from .build import DEFAULT_DATA
     from .pipeline import build_document
 
@@ -102,29 +282,18 @@ def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None, maps: 
     # unchanged documents are counted, not listed: a weekly update of one document in 5,000 prints one row
     listed = [d for d in report.documents if d.status != "unchanged"]
     if listed:
-        docs = Table(title="Dokumenter", title_justify="left")
-        docs.add_column("Fil")
-        docs.add_column("Status")
-        docs.add_column("Tripler", justify="right")
-        docs.add_column("Bemærkning")
         status_text = {"built": "[green]bygget[/]", "failed": "[bold red]fejlet[/]", "removed": "[yellow]fjernet[/]"}
-        for doc in listed:
-            note = doc.error or "; ".join(doc.warnings)
-            docs.add_row(doc.path, status_text.get(doc.status, doc.status), str(doc.triples or ""), note)
-        console.print(docs)
+        rows = [[Text(doc.path), status_text.get(doc.status, doc.status), str(doc.triples or ""),
+                 Text(doc.error or "; ".join(doc.warnings))] for doc in listed]
+        console.print(fitted_table("Dokumenter", ["Fil", "Status", "Tripler", "Bemærkning"], rows, right={"Tripler"}))
     if report.repaired_exports:
         console.print("Eksporten var ikke i takt med databasen (en afbrudt build) og er skrevet igen fra databasen.")
     unchanged = len(report.documents) - len(listed)
     if unchanged:
         console.print(f"{unchanged} dokument(er) uændret siden sidste build - ikke bygget igen.")
 
-    types = Table(title="Knuder pr. type", title_justify="left")
-    types.add_column("Type")
-    types.add_column("IRI", style="dim")
-    types.add_column("Antal", justify="right")
-    for iri, count in report.type_counts.items():
-        types.add_row(_class_label(iri), _short(iri), str(count))
-    console.print(types)
+    rows = [[_class_label(iri), f"[dim]{_short(iri)}[/]", str(count)] for iri, count in report.type_counts.items()]
+    console.print(fitted_table("Knuder pr. type", ["Type", "IRI", "Antal"], rows, right={"Antal"}))
     console.print(
         f"{report.total_quads} tripler i {len(report.documents)} dokumenter + referenceregistret "
         f"({report.registry_triples} tripler) på {report.seconds:.2f} s -> {report.out_dir}"
@@ -178,24 +347,20 @@ def list_queries(folder: Path | None) -> None:
     except QueryError as exc:
         err_console.print(f"[red]{exc}[/]")
         sys.exit(2)
-    table = Table(title=f"{len(queries)} navngivne forespørgsler", title_justify="left", show_lines=True)
-    table.add_column("Navn", style="bold")
-    table.add_column("Spørgsmål")
-    table.add_column("Parametre (standard)")
-    for q in queries.values():
-        params = "\n".join(f"{p.name} ({p.type}) = {p.default or '—'}" for p in q.params) or "—"
-        table.add_row(q.name, f"{q.title_da}\n[dim]{q.title_en}[/]\n{q.description}", params)
-    console.print(table)
+    rows = [[f"[bold]{q.name}[/]", f"{q.title_da}\n[dim]{q.title_en}[/]\n{q.description}",
+             "\n".join(f"{p.name} ({p.type}) = {p.default or '—'}" for p in q.params) or "—"] for q in queries.values()]
+    console.print(fitted_table(f"{len(queries)} navngivne forespørgsler", ["Navn", "Spørgsmål", "Parametre (standard)"],
+                               rows, show_lines=True))
 
 
 @main.command("query")
-@click.argument("name")
+@click.argument("name", metavar="NAVN|FIL.rq")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAVN=VÆRDI", help="En parameter; kan gentages.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
-              help="Uddataformat.")
+              help="Uddataformat: table (tabel), csv, tsv eller json (SPARQL-resultater i JSON).")
 @data_dir_option
 def run_query(name: str, params: tuple[str, ...], fmt: str, data_dir: Path) -> None:
-    """Kør en navngiven forespørgsel (NAME) eller en .rq-fil mod databasen."""
+    """Kør et navngivet spørgsmål (NAVN, se 'sundhedsgraf queries') eller en .rq-fil mod databasen."""
     from .query import QueryError, resolve_query, run, term_text, to_delimited, to_json
 
     given = {}
@@ -222,12 +387,15 @@ def run_query(name: str, params: tuple[str, ...], fmt: str, data_dir: Path) -> N
         for triple in result.triples:
             click.echo(str(triple))
     else:
-        table = Table(title=query.title_da, title_justify="left")
-        for variable in result.variables:
-            table.add_column(variable)
-        for row in result.rows:
-            table.add_row(*(term_text(t) for t in row))
-        console.print(table)
+        import pyoxigraph as ox
+        from rich.text import Text
+
+        numeric = ("integer", "decimal", "double", "float", "int", "long")
+        right = {v for i, v in enumerate(result.variables) if result.rows and all(
+            isinstance(row[i], ox.Literal) and row[i].datatype.value.rsplit("#", 1)[-1] in numeric
+            for row in result.rows if row[i] is not None)}
+        rows = [[Text(term_text(t)) for t in row] for row in result.rows]  # data is text, never markup
+        console.print(fitted_table(query.title_da, result.variables, rows, right=right))
         console.print(f"{len(result.rows)} rækker", style="dim")
 
 
@@ -295,7 +463,8 @@ def push_command(endpoint: str, user: str | None, password: str | None, query_en
 
 
 @main.command("map")
-@click.argument("kind", type=click.Choice(["structure", "forum", "decisions", "organisation"]))
+@click.argument("kind", type=click.Choice(["structure", "forum", "decisions", "organisation"]),
+                metavar="structure|forum|decisions|organisation")
 @click.option("--focus", default=None, help="Forummet eller organisationen kortet handler om (navn, id eller IRI).")
 @click.option("--at", "at", default=None, metavar="ÅÅÅÅ-MM-DD", help="Strukturen på denne dato (standard: i dag).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -318,28 +487,49 @@ def map_command(kind: str, focus: str | None, at: str | None, out_file: Path | N
 
 
 @main.command("path")
-@click.argument("start")
-@click.argument("end")
+@click.argument("start", metavar="START")
+@click.argument("end", metavar="SLUT")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Tegn også forbindelsen som HTML-kort her.")
 @data_dir_option
 def path_command(start: str, end: str, out_file: Path | None, data_dir: Path) -> None:
-    """Vis hvordan to knuder hænger sammen (fx et driftsforum og det politiske niveau)."""
-    from .maps import MapError, make_path_map, write_html
+    """Vis den korteste forbindelse mellem to knuder (navn, id eller IRI), trin for trin med relationen i hvert trin,
+    fx fra et driftsforum til det politiske niveau."""
+    from rich.text import Text
+
+    from .maps import TYPES, MapError, find, load_graph, make_path_map, path_view, write_html
 
     try:
-        steps, html = make_path_map(GraphStore.open_read_only(data_dir), start, end)
+        store = GraphStore.open_read_only(data_dir)
+        g = load_graph(store)
+        nodes, _ = path_view(g, find(g, start), find(g, end))
     except (MapError, StoreError) as exc:
         err_console.print(f"[red]{exc}[/]", soft_wrap=True, highlight=False)
         sys.exit(2)
-    for number, (label, kind) in enumerate(steps):
-        console.print(f"{'   ' * min(number, 1)}{'→ ' if number else ''}{label}  [dim]({kind})[/]", highlight=False)
+
+    def node(n: str) -> Text:
+        return Text.assemble(g.nodes[n]["label"], ("  (" + TYPES[g.nodes[n]["type"]][0] + ")", "dim"))
+
+    def relation(a: str, b: str) -> Text:
+        """The edge between two neighbours on the path: '↓ del af' reads a → b, '↑ har medlem' reads b → a."""
+        forward = [d.get("label") or "forbundet" for d in (g.get_edge_data(a, b) or {}).values()]
+        backward = [d.get("label") or "forbundet" for d in (g.get_edge_data(b, a) or {}).values()]
+        arrow, labels = ("↓", forward) if forward else ("↑", backward)
+        return Text.assemble("   ", (f"{arrow} {', '.join(dict.fromkeys(labels)) or 'forbundet'}", "cyan"))
+
+    steps = len(nodes) - 1
+    console.print(Text(f"{steps} trin (↓: relationen læses oppefra og ned, ↑: nedefra og op)", style="dim"))
+    console.print(node(nodes[0]))
+    for a, b in zip(nodes, nodes[1:]):
+        console.print(relation(a, b))
+        console.print(Text.assemble("   → ", node(b)))
     if out_file:
+        _, html = make_path_map(store, start, end)
         console.print(f"Kort: {write_html(out_file, html)}", highlight=False)
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FIL...")
 @click.option("--json", "as_json", is_flag=True, help="Én JSON-linje pr. dokument (skemaet i README; også guldformatet).")
 @click.option("--reference", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Mappe med reference/ (standard: den indlejrede data/).")
@@ -381,16 +571,12 @@ def _print_extraction(ex) -> None:
     console.print(f"Deltagere ({len(present)}): {', '.join(present) or '-'}", highlight=False)
     if absent:
         console.print(f"Afbud ({len(absent)}): {', '.join(absent)}", highlight=False)
-    table = Table(show_lines=False)
-    table.add_column("Pkt.")
-    table.add_column("Titel")
-    table.add_column("Type")
-    table.add_column("Indstillinger → beslutninger")
+    rows = []
     for item in ex.items:
         lines = [f"{r.number}. {r.text[:70]}" for r in item.recommendations]
         lines += [f"→ {d.outcome}{' (indst. ' + str(d.recommendation) + ')' if d.recommendation else ''}: {d.text[:60]}" for d in item.decisions]
-        table.add_row(item.number or "", item.title[:60], item.kind, "\n".join(lines))
-    console.print(table)
+        rows.append([item.number or "", item.title[:60], item.kind, "\n".join(lines)])
+    console.print(fitted_table(None, ["Pkt.", "Titel", "Type", "Indstillinger → beslutninger"], rows))
     linked = sorted({o.id for o in ex.organisations if o.id})
     console.print(f"Organisationer koblet til registret: {len(linked)}; nævnt i alt: {len(ex.organisations)}; "
                   f"initiativer: {len({i.id for i in ex.initiatives})}; beløb: {len(ex.amounts)}", highlight=False)
@@ -437,12 +623,9 @@ def harvest(portal: str | None, organisation: str | None, list_only: bool, commi
             say(console, f"{entry.organisation}: {portal} (sikkerhed {entry.confidence}; kilde: {entry.source})")
         assert portal is not None
         if list_only:
-            table = Table(title=f"Udvalg på {portal}", title_justify="left")
-            for column in ("Gruppe", "Udvalg", "Id", "Møder"):
-                table.add_column(column, justify="right" if column == "Møder" else "left")
-            for committee in list_committees(client, portal):
-                table.add_row(Text(committee.group or ""), Text(committee.name), committee.id, str(len(committee.meetings)))
-            console.print(table)
+            rows = [[Text(committee.group or ""), Text(committee.name), committee.id, str(len(committee.meetings))]
+                    for committee in list_committees(client, portal)]
+            console.print(fitted_table(f"Udvalg på {portal}", ["Gruppe", "Udvalg", "Id", "Møder"], rows, right={"Møder"}))
             return
         with console.status("Henter ...") as status:
             report = run_harvest(portal, minutes_dir, list(committees), since.date() if since else None, client,
@@ -499,17 +682,16 @@ def evaluate(gold_dir: Path | None, minutes_dir: Path | None, corpus_dir: Path |
 def _print_scores(result, title: str) -> None:
     from .evaluate import PRECISION_TARGETS, TARGETS
 
-    table = Table(title=title, title_justify="left")
-    for column in ("Faktatype", "Præcision", "Genkaldelse", "F1", "Mål", "TP", "FP", "FN"):
-        table.add_column(column, justify="left" if column == "Faktatype" else "right")
+    headers = ["Faktatype", "Præcision", "Genkaldelse", "F1", "Mål", "TP", "FP", "FN"]
     met = result.meets_targets()
+    rows = []
     for fact_type, target in [*TARGETS.items(), *PRECISION_TARGETS.items()]:
         s = result.total(fact_type)
         measure = "P" if fact_type in PRECISION_TARGETS else "F1"
         mark = "[green]✓[/]" if met[fact_type] else "[red]✗[/]"
-        table.add_row(fact_type, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{measure} {target:.2f} {mark}",
-                      str(s.tp), str(s.fp), str(s.fn))
-    console.print(table)
+        rows.append([fact_type, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{measure} {target:.2f} {mark}",
+                     str(s.tp), str(s.fp), str(s.fn)])
+    console.print(fitted_table(title, headers, rows, right=set(headers[1:])))
     console.print(f"Punkttype korrekt: {result.accuracy('kind'):.3f}; deltagerrolle korrekt: {result.accuracy('role'):.3f}; "
                   f"sagsgang (rute) korrekt: {result.accuracy('route'):.3f}")
 
@@ -518,13 +700,10 @@ def _print_publishers(result) -> None:
     """F1 per publisher and fact type: a weak layout shows by name."""
     from .evaluate import TARGETS
 
-    table = Table(title="Rigtige referater pr. udgiver (F1; * = tilbageholdt)", title_justify="left")
-    table.add_column("Udgiver")
-    table.add_column("Dok.", justify="right")
     short = {"meeting": "møde", "participants": "deltagere", "items": "punkter", "recommendations": "indstill.",
              "decisions": "beslutn.", "organisations": "organis.", "amounts": "beløb"}
-    for fact_type in TARGETS:
-        table.add_column(short[fact_type], justify="right")
+    headers = ["Udgiver", "Dok.", *(short[fact_type] for fact_type in TARGETS)]
+    rows = []
     for name in result.publishers():
         part = result.where(publisher=name)
         held = "*" if any(d.collection == "test" for d in part.documents) else ""
@@ -535,8 +714,9 @@ def _print_publishers(result) -> None:
                 cells.append("-")
             else:
                 cells.append(f"{s.f1:.2f}" if s.f1 >= target else f"[red]{s.f1:.2f}[/]")
-        table.add_row(name + held, str(len(part.documents)), *cells)
-    console.print(table)
+        rows.append([name + held, str(len(part.documents)), *cells])
+    console.print(fitted_table("Rigtige referater pr. udgiver (F1; * = tilbageholdt)", headers, rows,
+                               right=set(headers[1:])))
 
 
 if __name__ == "__main__":

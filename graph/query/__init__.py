@@ -11,6 +11,9 @@ Parameters become a VALUES block at the start of the outermost WHERE group, writ
 from pyoxigraph terms (escaped N-Triples syntax, IRIs validated by pyoxigraph), so a
 parameter value cannot change the query's structure. Parameter types: node (an IRI,
 an id like kommune/0101, or a name found by label), iri, string, text, date, integer.
+A date parameter whose default is `i dag` is the day the question is asked, not the day of the build:
+
+    # param: dato (date) = i dag -- datoen (standard: i dag)
 
 A text parameter can be looked up in the full-text index beside the store first:
 
@@ -28,6 +31,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,6 +41,7 @@ from ..vocab import CONCEPT, ID, PREFIXES
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "queries"
 PARAM_TYPES = ("node", "iri", "string", "text", "date", "integer")
+TODAY = ("i dag", "idag", "today")  # a date parameter's default that means the day the question is asked
 # the schemes queries name most, as prefixes of their own: `sgc:outcome\/approved` needs an escaped slash,
 # which rdflib's parser mishandles
 QUERY_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {
@@ -133,6 +138,24 @@ def _find_by_label(store: GraphStore, label: str) -> list[str]:
     return [r["s"].value for r in rows]
 
 
+def describe_nodes(store: GraphStore, iris: list[str]) -> list[str]:
+    """'Sundhedsklynge Nord (Region Hovedstaden): klynge/1084/nord' for each node: its name, its region (its own, or
+    that of what it is part of) and its id, so a user can tell same-named nodes apart."""
+    query = """SELECT ?s (SAMPLE(?name) AS ?n) (GROUP_CONCAT(DISTINCT ?regionName; separator=", ") AS ?r) WHERE {
+                 OPTIONAL { ?s skos:prefLabel|foaf:name ?name }
+                 OPTIONAL { ?s (sg:partOf|org:unitOf|org:subOrganizationOf)*/sg:inRegion ?region .
+                            ?region skos:prefLabel ?regionName } } GROUP BY ?s"""
+    rows = {r["s"].value: r for r in store.query(with_values(query, {}, {"s": list(iris)}), prefixes=QUERY_PREFIXES)}
+    out = []
+    for iri in iris:
+        row = rows.get(iri)
+        name = row["n"].value if row is not None and row["n"] is not None else iri.rsplit("/", 1)[-1]
+        region = row["r"].value if row is not None and row["r"] is not None and row["r"].value else ""
+        ident = iri[len(str(ID)):] if iri.startswith(str(ID)) else iri
+        out.append(f"{name}{f' ({region})' if region else ''}: {ident}")
+    return out
+
+
 def to_term(param: Param, value: str, store: GraphStore | None = None):
     value = value.strip()
     if param.type in ("node", "iri"):
@@ -146,9 +169,12 @@ def to_term(param: Param, value: str, store: GraphStore | None = None):
                 return ox.NamedNode(found[0])
             if not found:
                 raise QueryError(f"parameteren {param.name}: intet hedder '{value}' (angiv et navn, et id som kommune/0101 eller en IRI)")
-            raise QueryError(f"parameteren {param.name}: '{value}' er flertydigt: " + ", ".join(found[:8]))
+            raise QueryError(f"parameteren {param.name}: '{value}' er flertydigt ({len(found)} knuder); angiv id'et:\n"
+                             + "\n".join(f"  {line}" for line in describe_nodes(store, found[:8])))
         raise QueryError(f"parameteren {param.name} skal være en IRI, fik '{value}'")
     if param.type == "date":
+        if value.lower() in TODAY:
+            value = date.today().isoformat()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise QueryError(f"parameteren {param.name} skal være en dato ÅÅÅÅ-MM-DD, fik '{value}'")
         return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))

@@ -2,7 +2,11 @@
 
 The front is a small Python HTTP server: it serves the page, the named queries and
 the maps, and checks every query before it runs (no UPDATE, LOAD or SERVICE, a size
-limit). Queries then run in an Oxigraph server started in read-only mode on a private
+limit). The query page (pages.py, static/) is YASQE, vendored, and the page's own code; it
+loads nothing from elsewhere. Named queries are bound by the front as the CLI binds them
+(graph.query.bind_params, narrow, with_values; /named/<name>), their label look-ups and
+the text index's build id asked of the backend (BackendStore), so the front never opens
+the database itself. Queries then run in an Oxigraph server started in read-only mode on a private
 loopback port, which enforces the per-query timeout inside the engine (a runaway
 aggregate cannot be stopped from Python).
 
@@ -33,8 +37,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import ctypes
+import dataclasses
 import errno
-import html
 import http.client
 import json
 import mimetypes
@@ -55,8 +59,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..query import QUERY_PREFIXES, QueryError, bind_params, load_queries, with_values
-from ..store import STORE_DIR, StoreError
+from ..query import QueryError, Result, bind_params, load_queries, narrow, to_delimited, with_values
+from ..store import META_GRAPH, STORE_DIR, StoreError, parse_quote
+from ..store.search import SearchIndex
+from . import pages
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+                ".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8"}
+# The pages `serve` writes: nothing from elsewhere, no inline script or style, no framing.
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# The maps are single files with their script inline; they too may load nothing from elsewhere.
+MAPS_CSP = "default-src 'self' 'unsafe-inline' data: blob:; connect-src 'self'; form-action 'self'; base-uri 'none'"
+MAX_NAMED_QUERY_BYTES = 2 * 1024 * 1024  # a named query with the full-text index's VALUES (up to 5,000 IRIs)
 
 MAX_QUERY_BYTES = 64 * 1024
 MAX_RESULT_BYTES = 20 * 1024 * 1024
@@ -185,10 +201,10 @@ _UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 
-def check_query(query: str) -> None:
+def check_query(query: str, max_bytes: int = MAX_QUERY_BYTES) -> None:
     """Raise Refused for anything this read-only endpoint does not run."""
-    if len(query.encode("utf-8", errors="surrogatepass")) > MAX_QUERY_BYTES:
-        raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"forespørgslen er større end {MAX_QUERY_BYTES // 1024} KB")
+    if len(query.encode("utf-8", errors="surrogatepass")) > max_bytes:
+        raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"forespørgslen er større end {max_bytes // 1024} KB")
     spec_tokens, failure = None, None
     # without \u or \U the escape pass changes nothing and both readings give the same tokens
     readings = ((_LEX_SPEC, True), (_LEX_RAW, False)) if "\\u" in query or "\\U" in query else ((_LEX_SPEC, False),)
@@ -457,6 +473,36 @@ class Backend:
                 self.process.kill()
 
 
+class BackendStore:
+    """What graph.query asks of a store to bind a named query's parameters as the CLI does (`query` for names
+    found by label, `search_index` for text parameters), answered by the sandboxed backend: the front never
+    opens the database itself, and every query it makes keeps the backend's time limit."""
+
+    def __init__(self, endpoint: Endpoint, backend: Backend):
+        self.endpoint, self.backend = endpoint, backend
+
+    def query(self, sparql: str, prefixes: dict[str, str] | None = None, **_ignored):
+        prologue = "".join(f"PREFIX {p}: <{iri}> " for p, iri in (prefixes or {}).items())
+        _, body = self.backend.query(prologue + sparql)
+        if body.rstrip().endswith(CANCELLED):
+            raise Timeout()
+        try:
+            return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise Truncated(str(exc)[:200]) from exc
+
+    def search_index(self):
+        return self.endpoint.search_index(self)
+
+    def rows(self, sparql: str) -> list[dict]:
+        """SPARQL JSON bindings (a list of {variable: term}) of a SELECT, with the known prefixes."""
+        _, body = self.backend.query(pages.KNOWN_PROLOGUE + sparql)
+        try:
+            return json.loads(render("application/sparql-results+json", body, FORMATS["json"])[1])["results"]["bindings"]
+        except (KeyError, ValueError) as exc:
+            raise Truncated(str(exc)[:200]) from exc
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Content negotiation and the checked answer
 
@@ -564,6 +610,10 @@ class Endpoint:
         self._spawner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="backend")
         self.backend = self._spawner.submit(Backend, self.data_dir, timeout_s).result()
         self._swap = threading.Lock()
+        self._index_lock = threading.RLock()
+        self._index: SearchIndex | None = None
+        self._index_checked = False
+        self._terms: dict[str, list[str]] | None = None
         handler = type("Handler", (_Handler,), {"endpoint": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
@@ -601,20 +651,38 @@ class Endpoint:
             self.httpd.shutdown()
         self.httpd.server_close()
         self.backend.stop()
+        if self._index is not None:
+            self._index.close()
 
     def page(self) -> bytes:
-        options = []
-        for q in self.queries.values():
-            try:
-                text = with_values(q.sparql, bind_params(q, {}, None)) if all(p.type != "node" or
-                       re.match(r"^[a-z-]+/|^https?://", p.default or "") for p in q.params) else q.sparql
-            except QueryError:
-                text = q.sparql
-            prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in QUERY_PREFIXES.items() if re.search(rf"\b{p}:", text))
-            options.append(f'<option value="{html.escape(prologue + text)}">{html.escape(q.title_da)}</option>')
-        maps = self.data_dir / "maps" / "index.html"
-        maps_link = '<p><a href="/maps/index.html">Kort over sundhedssamarbejdet</a></p>' if maps.exists() else ""
-        return PAGE.format(options="\n".join(options), maps=maps_link, count=len(self.queries)).encode("utf-8")
+        return pages.query_page(self.queries, (self.data_dir / "maps" / "index.html").exists())
+
+    def terms(self) -> dict[str, list[str]]:
+        """The classes and properties the data uses, for the editor's completion (asked once; empty if the
+        database does not answer in time)."""
+        with self._index_lock:
+            if self._terms is None:
+                store = BackendStore(self, self.backend)
+                try:
+                    self._terms = {
+                        "classes": sorted(r["c"]["value"] for r in store.rows(
+                            "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) } LIMIT 5000")),
+                        "properties": sorted(r["p"]["value"] for r in store.rows(
+                            "SELECT DISTINCT ?p WHERE { ?s ?p ?o } LIMIT 5000")),
+                    }
+                except (Refused, Timeout, Truncated, OSError, http.client.HTTPException):
+                    return {"classes": [], "properties": []}
+            return self._terms
+
+    def search_index(self, store: BackendStore) -> SearchIndex | None:
+        """The full-text index beside the database, when it comes from the same build (as GraphStore.search_index)."""
+        with self._index_lock:
+            if not self._index_checked:
+                rows = store.rows(f"SELECT ?id WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> sg:buildId ?id }} }}")
+                build_id = rows[0]["id"]["value"] if rows else None
+                self._index = SearchIndex.open(self.data_dir, build_id)
+                self._index_checked = True
+            return self._index
 
 
 _PERCENT_ENCODED = re.compile(r"(?:[^%]|%[0-9A-Fa-f]{2})*")
@@ -693,24 +761,41 @@ class _Handler(BaseHTTPRequestHandler):
         self._body_read = True
         return body
 
+    def _page(self, status: int, body: bytes, csp: str = PAGE_CSP) -> None:
+        self._send(status, body, "text/html; charset=utf-8",
+                   {"Content-Security-Policy": csp, "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"})
+
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path in ("/", "/index.html"):
-            self._send(200, self.endpoint.page(), "text/html; charset=utf-8",
-                       {"Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"})
+            self._page(200, self.endpoint.page())
         elif url.path == "/queries.json":
             body = json.dumps([{"name": q.name, "title_da": q.title_da, "title_en": q.title_en, "description": q.description,
-                                "params": [vars(p) for p in q.params]} for q in self.endpoint.queries.values()], ensure_ascii=False)
+                                "params": [vars(p) for p in q.params], "sparql": q.sparql}
+                               for q in self.endpoint.queries.values()], ensure_ascii=False)
             self._send(200, body.encode("utf-8"), "application/json; charset=utf-8")
+        elif url.path == "/terms.json":
+            self._send(200, json.dumps(self.endpoint.terms(), ensure_ascii=False).encode("utf-8"),
+                       "application/json; charset=utf-8")
         elif url.path in ("/sparql", "/query"):
             params = urllib.parse.parse_qs(url.query)
             if "update" in params:
                 return self._error(HTTPStatus.FORBIDDEN, "endpointet er skrivebeskyttet")
             if "query" not in params:
                 return self._error(HTTPStatus.BAD_REQUEST, "mangler parameteren query")
-            self._run(params["query"][0], params.get("format", [None])[0])
+            self._run(params["query"][0], params.get("format", [None])[0], _known(params))
+        elif url.path.startswith("/named/"):
+            self._named(url.path[len("/named/"):], urllib.parse.parse_qs(url.query, keep_blank_values=True))
+        elif url.path == "/node":
+            self._node(urllib.parse.parse_qs(url.query).get("iri", [""])[0])
+        elif url.path == "/maps":
+            self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", {"Location": "/maps/"})
+        elif url.path == "/maps/":
+            self._page(200, pages.maps_page(self.endpoint.data_dir / "maps"))
         elif url.path.startswith("/maps/"):
             self._static(url.path[len("/maps/"):])
+        elif url.path.startswith("/static/"):
+            self._vendored(url.path[len("/static/"):])
         else:
             self._error(HTTPStatus.NOT_FOUND, "ikke fundet")
 
@@ -720,16 +805,24 @@ class _Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path in ("/update", "/store") or url.path.startswith("/store"):
             return self._error(HTTPStatus.FORBIDDEN, "endpointet er skrivebeskyttet")
-        if url.path not in ("/sparql", "/query"):
+        if url.path not in ("/sparql", "/query") and not url.path.startswith("/named/"):
             return self._error(HTTPStatus.NOT_FOUND, "ikke fundet")
         raw = self._read_body()
         if raw is None:
             return
         body = raw.decode("utf-8", errors="replace")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        fmt = urllib.parse.parse_qs(url.query).get("format", [None])[0]
+        url_params = urllib.parse.parse_qs(url.query)
+        fmt = url_params.get("format", [None])[0]
+        if url.path.startswith("/named/"):
+            if content_type != "application/x-www-form-urlencoded":
+                return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send parametrene som application/x-www-form-urlencoded")
+            fields = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+            for key, values in urllib.parse.parse_qs(body, keep_blank_values=True).items():
+                fields.setdefault(key, []).extend(values)
+            return self._named(url.path[len("/named/"):], fields)
         if content_type == "application/sparql-query":
-            return self._run(body, fmt)
+            return self._run(body, fmt, _known(url_params))
         if content_type == "application/sparql-update":
             return self._error(HTTPStatus.FORBIDDEN, "endpointet er skrivebeskyttet")
         form = urllib.parse.parse_qs(body)
@@ -737,7 +830,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.FORBIDDEN, "endpointet er skrivebeskyttet")
         if "query" not in form:
             return self._error(HTTPStatus.BAD_REQUEST, "mangler parameteren query")
-        self._run(form["query"][0], fmt or form.get("format", [None])[0])
+        self._run(form["query"][0], fmt or form.get("format", [None])[0], _known(url_params) or _known(form))
 
     def do_PUT(self) -> None:
         self._error(HTTPStatus.FORBIDDEN, "endpointet er skrivebeskyttet")
@@ -750,25 +843,134 @@ class _Handler(BaseHTTPRequestHandler):
             extra.update({"Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": "Content-Type, Accept"})
         self._send(204, b"", "text/plain", extra)
 
-    def _run(self, query: str, fmt: str | None) -> None:
-        backend = self.endpoint.backend
+    def _answer(self, backend: Backend, work, query: str | None = None, offset: int = 0) -> tuple[str, bytes] | None:
+        """Run `work()` (which asks the backend) and answer every way it can fail; its result, or None when the
+        client has had an error. `query` and `offset`: the user's text and what was put before its first line,
+        so a syntax error names the user's line and column."""
         try:
-            check_query(query)
-            accept = FORMATS.get((fmt or "").lower()) or self.headers.get("Accept") or ""
-            content_type, body = render(*backend.query(query), accept)
+            return work()
         except Refused as exc:
-            return self._error(exc.status, exc.message)
+            message = exc.message
+            if exc.status == HTTPStatus.BAD_REQUEST:
+                message = pages.danish_error(message, query, offset)
+            self._error(exc.status, message)
+        except QueryError as exc:
+            self._error(HTTPStatus.BAD_REQUEST, str(exc))
         except Timeout:
             self.endpoint.stop_runaway(backend)
-            return self._error(HTTPStatus.SERVICE_UNAVAILABLE,
-                               f"forespørgslen blev stoppet efter {self.endpoint.timeout_s} s; prøv en mere afgrænset forespørgsel")
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE,
+                        f"forespørgslen blev stoppet efter {self.endpoint.timeout_s} s; prøv en mere afgrænset forespørgsel")
         except Truncated as exc:
-            return self._error(HTTPStatus.SERVICE_UNAVAILABLE,
-                               f"svaret fra databasen er ufuldstændigt ({exc}); et afkortet resultat sendes ikke - "
-                               "prøv igen, eller afgræns forespørgslen")
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE,
+                        f"svaret fra databasen er ufuldstændigt ({exc}); et afkortet resultat sendes ikke - "
+                        "prøv igen, eller afgræns forespørgslen")
         except (OSError, http.client.HTTPException) as exc:
-            return self._error(HTTPStatus.BAD_GATEWAY, f"databasen svarer ikke: {exc}")
-        self._send(200, body, content_type)
+            self._error(HTTPStatus.BAD_GATEWAY, f"databasen svarer ikke: {exc}")
+        return None
+
+    def _run(self, query: str, fmt: str | None, known_prefixes: bool = False) -> None:
+        """A query as sent (the SPARQL protocol); with `known_prefixes` (the page's `prefixes=known`), the prefixes
+        the CLI knows are declared first, on the user's first line."""
+        backend = self.endpoint.backend
+        prologue = pages.KNOWN_PROLOGUE if known_prefixes else ""
+
+        def work() -> tuple[str, bytes]:
+            check_query(query)
+            accept = FORMATS.get((fmt or "").lower()) or self.headers.get("Accept") or ""
+            return render(*backend.query(prologue + query), accept)
+
+        answer = self._answer(backend, work, query, len(prologue))
+        if answer is not None:
+            self._send(200, answer[1], answer[0])
+
+    def _named(self, name: str, fields: dict[str, list[str]]) -> None:
+        """A named query with its parameters bound by the front, as the CLI binds them (graph.query): GET
+        /named/<navn>?param=værdi&format=json|csv|tsv, or POST with the same fields as a form, and `sparql`
+        for the query as edited on the page (its parameters come from the named query's header)."""
+        name = urllib.parse.unquote(name)
+        query = self.endpoint.queries.get(name)
+        if query is None:
+            close = [n for n in self.endpoint.queries if name.lower() in n.lower() or n.lower() in name.lower()]
+            hint = f" Mente du: {', '.join(close)}?" if close else " Se /queries.json."
+            return self._error(HTTPStatus.NOT_FOUND, f"ukendt spørgsmål '{name}'.{hint}")
+        fmt = (fields.pop("format", ["json"])[0] or "json").lower()
+        if fmt not in ("json", "csv", "tsv"):
+            return self._error(HTTPStatus.NOT_ACCEPTABLE, "format skal være json, csv eller tsv")
+        edited = fields.pop("sparql", [None])[0]
+        if edited is not None:
+            query = dataclasses.replace(query, sparql=edited)
+        repeated = sorted(key for key, values in fields.items() if len(values) > 1)
+        if repeated:
+            return self._error(HTTPStatus.BAD_REQUEST, f"parameteren {', '.join(repeated)} er angivet mere end én gang")
+        given = {key: values[0] for key, values in fields.items() if values[0].strip()}  # empty: the default
+        backend = self.endpoint.backend
+        store = BackendStore(self.endpoint, backend)
+
+        def work() -> tuple[str, bytes]:
+            if edited is not None:
+                check_query(edited)
+            bindings = bind_params(query, given, store)
+            with self.endpoint._index_lock:
+                narrowed = narrow(store, query, bindings)
+            sparql = pages.KNOWN_PROLOGUE + with_values(query.sparql, bindings, narrowed)
+            check_query(sparql, MAX_NAMED_QUERY_BYTES)
+            content_type, body = render(*backend.query(sparql), FORMATS["json"])
+            if fmt == "json":
+                return content_type, body
+            results = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            if isinstance(results, ox.QueryBoolean):
+                result = Result("ask", boolean=bool(results))
+            else:
+                variables = [v.value for v in results.variables]
+                result = Result("select", variables, [[solution[v] for v in variables] for solution in results])
+            text = to_delimited(result, "," if fmt == "csv" else "\t").encode("utf-8")
+            return ("text/csv; charset=utf-8" if fmt == "csv" else "text/tab-separated-values; charset=utf-8"), text
+
+        answer = self._answer(backend, work, query.sparql if edited is not None else None, len(pages.KNOWN_PROLOGUE))
+        if answer is None:
+            return
+        extra = {}
+        if fmt in ("csv", "tsv"):
+            extra["Content-Disposition"] = f'attachment; filename="{query.name}.{fmt}"'
+        self._send(200, answer[1], answer[0], extra)
+
+    def _node(self, iri: str) -> None:
+        """A node's page: its names, types, triples and the triples that point at it, as text."""
+        try:
+            if not iri or len(iri) > 4000:
+                raise ValueError(iri)
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return self._page(HTTPStatus.BAD_REQUEST, pages.message_page("Ugyldig knude", "angiv en IRI: /node?iri=…"))
+        backend = self.endpoint.backend
+        store = BackendStore(self.endpoint, backend)
+        names = "skos:prefLabel|foaf:name|dct:title|rdfs:label"
+
+        def work():
+            outgoing = store.rows(f"SELECT ?p ?o (SAMPLE(?label) AS ?ol) WHERE {{ {node} ?p ?o "
+                                  f"OPTIONAL {{ ?o {names} ?label }} }} GROUP BY ?p ?o ORDER BY ?p ?o LIMIT 2000")
+            incoming = store.rows(f"SELECT ?s ?p (SAMPLE(?label) AS ?sl) WHERE {{ ?s ?p {node} "
+                                  f"OPTIONAL {{ ?s {names} ?label }} }} GROUP BY ?s ?p ORDER BY ?p ?s LIMIT 500")
+            quote = None
+            place = parse_quote(iri)
+            if place is not None:
+                document, start, end = place
+                text = store.rows(f"SELECT ?text WHERE {{ {ox.NamedNode(document)} sg:text ?text }} LIMIT 1")
+                if text:
+                    quote = (document, text[0]["text"]["value"][start:end], start, end)
+            return outgoing, incoming, quote
+
+        answer = self._answer(backend, work)
+        if answer is not None:
+            self._page(200, pages.node_page(iri, *answer))
+
+    def _vendored(self, name: str) -> None:
+        """The page's own files (graph/serve/static/): only the files that are there, by their exact names."""
+        files = {p.name: p for p in STATIC_DIR.iterdir() if p.is_file() and p.suffix in STATIC_TYPES}
+        path = files.get(name)
+        if path is None:
+            return self._error(HTTPStatus.NOT_FOUND, "ikke fundet")
+        self._send(200, path.read_bytes(), STATIC_TYPES[path.suffix], {"Cache-Control": "no-cache"})
 
     def _static(self, relative: str) -> None:
         if not _PERCENT_ENCODED.fullmatch(relative):
@@ -790,58 +992,9 @@ class _Handler(BaseHTTPRequestHandler):
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if content_type.startswith("text/"):
             content_type += "; charset=utf-8"
-        self._send(200, data, content_type)
+        self._send(200, data, content_type, {"Content-Security-Policy": MAPS_CSP} if content_type.startswith("text/html") else None)
 
 
-PAGE = """<!DOCTYPE html>
-<html lang="da"><head><meta charset="utf-8"><title>sundhedsgraf SPARQL</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem; max-width: 80rem; color: #1d2733; }}
-textarea {{ width: 100%; height: 18rem; font-family: ui-monospace, monospace; font-size: 0.9rem; }}
-select, button {{ font-size: 1rem; margin: 0.4rem 0.4rem 0.4rem 0; }}
-table {{ border-collapse: collapse; margin-top: 1rem; font-size: 0.9rem; }}
-td, th {{ border: 1px solid #ccd; padding: 0.25rem 0.5rem; vertical-align: top; text-align: left; }}
-#status {{ color: #555; }}
-</style></head>
-<body>
-<h1>sundhedsgraf</h1>
-<p>Hvem beslutter hvad i det danske sundhedssamarbejde. Skriv en SPARQL-forespørgsel, eller vælg et af {count} spørgsmål.
-Endpointet er skrivebeskyttet; adressen for jeres egne værktøjer er <code>/sparql</code> (SPARQL 1.1 Protocol).</p>
-{maps}
-<label>Spørgsmål: <select id="named"><option value="">— vælg —</option>
-{options}
-</select></label>
-<form id="form"><textarea id="query" name="query" spellcheck="false">SELECT ?type (COUNT(?s) AS ?antal) WHERE {{ ?s a ?type }} GROUP BY ?type ORDER BY DESC(?antal)</textarea>
-<br><button type="submit">Kør</button>
-<select id="format"><option value="json">Tabel</option><option value="csv">CSV</option><option value="tsv">TSV</option>
-<option value="xml">XML</option></select>
-<span id="status"></span></form>
-<div id="result"></div>
-<script>
-const named = document.getElementById('named'), query = document.getElementById('query');
-named.addEventListener('change', () => {{ if (named.value) query.value = named.value; }});
-document.getElementById('form').addEventListener('submit', async (event) => {{
-  event.preventDefault();
-  const status = document.getElementById('status'), result = document.getElementById('result');
-  const format = document.getElementById('format').value;
-  status.textContent = 'Kører ...'; result.textContent = '';
-  const started = performance.now();
-  const response = await fetch('/sparql?format=' + format, {{method: 'POST',
-    headers: {{'Content-Type': 'application/sparql-query'}}, body: query.value}});
-  const text = await response.text();
-  status.textContent = response.status + ' på ' + Math.round(performance.now() - started) + ' ms';
-  if (!response.ok || format !== 'json') {{ const pre = document.createElement('pre'); pre.textContent = text; result.append(pre); return; }}
-  const data = JSON.parse(text);
-  if ('boolean' in data) {{ result.textContent = data.boolean ? 'ja' : 'nej'; return; }}
-  const table = document.createElement('table'), head = table.insertRow();
-  for (const v of data.head.vars) {{ const th = document.createElement('th'); th.textContent = v; head.append(th); }}
-  for (const row of data.results.bindings) {{
-    const tr = table.insertRow();
-    for (const v of data.head.vars) {{ tr.insertCell().textContent = row[v] ? row[v].value : ''; }}
-  }}
-  result.append(table);
-  status.textContent += ', ' + data.results.bindings.length + ' rækker';
-}});
-</script>
-</body></html>
-"""
+def _known(params: dict[str, list[str]]) -> bool:
+    """The page's `prefixes=known`: declare the prefixes the CLI knows (graph.query.QUERY_PREFIXES)."""
+    return params.get("prefixes", [""])[0] == "known"
