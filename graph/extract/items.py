@@ -1,50 +1,56 @@
 """Components for agenda items: kind, recommendations (indstillinger), decisions with outcome,
-what decisions establish, dissolve or allocate, attachments and references to other meetings."""
+what decisions establish, dissolve or allocate, attachments and references to other meetings.
+
+The Danish phrases are in the lexicon: graph/lexicon/outcomes.toml (verdicts, lines that are no verdict),
+recommendations.toml (lead-ins and their points) and items.toml (item kinds)."""
 
 from __future__ import annotations
 
 import re
 
+from ..lexicon import rules, rx
 from ..segment import Item as ItemSegment
-from ..segment import Segmented, Span
+from ..segment import Section, Segmented, Span
 from .model import Allocation, Attachment, Decision, Extraction, Item, MeetingReference, Recommendation, SectionFact
-from ..lexicon import rules
 from .parse import find_dates, find_money
 
 # --------------------------------------------------------------------------- outcomes
 
-# Verdict phrases are in the lexicon (graph/lexicon/outcomes.toml): ordered, the first that matches decides.
-_OUTCOME_RES = rules("outcome")
 # Explicit verdicts count anywhere in a decision; other cues only in a short text or its first sentence,
 # because long minutes also report what other bodies approved or will take up later.
-_STRONG_RES = rules("strong_outcome")
 SHORT_DECISION = 250
 
 
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
 def classify_outcome(text: str) -> str:
-    low = re.sub(r"\s+", " ", text.lower()).strip()
+    """The verdict of a decision's text: a verdict that opens it decides (lead_outcome); then the lexicon's
+    ordered verdict phrases (outcome), in a long text only its first sentence or an explicit verdict anywhere."""
+    low = _normal(text)
+    for key, pattern in rules("lead_outcome"):
+        if pattern.match(low):
+            return key
     if len(low) > SHORT_DECISION:
         first = re.split(r"(?<=[.!?])\s", low, maxsplit=1)[0]
-        for key, pattern in _OUTCOME_RES:
+        for key, pattern in rules("outcome"):
             if key in ("approved-with-remarks", "rejected", "recommended") and pattern.search(first):
                 return key
-        for key, pattern in _STRONG_RES:
+        for key, pattern in rules("strong_outcome"):
             if pattern.search(low):
                 return key
         low = first
-    for key, pattern in _OUTCOME_RES:
+    for key, pattern in rules("outcome"):
         if pattern.search(low):
             return key
     return "other"
 
 
-# Verbs in a recommendation that say what the forum is asked to do (lexicon: recommendation_intent)
-_VERB_OUTCOME = rules("recommendation_intent")
-
-
 def recommendation_intent(text: str) -> str | None:
+    """What a recommendation asks the forum to do (lexicon: recommendation_intent): approved, noted or discussed."""
     low = text.lower()
-    for key, pattern in _VERB_OUTCOME:
+    for key, pattern in rules("recommendation_intent"):
         if pattern.search(low):
             return key
     return None
@@ -52,43 +58,22 @@ def recommendation_intent(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- item kinds
 
-_KIND_FROM_LABEL = [
-    ("information", r"orient|meddelelse"),
-    ("discussion", r"drøft|tema"),
-    ("decision", r"beslut"),
-]
-# Strong title cues decide before the recommendations do; weak ones ("Status på ...") only after.
-_KIND_FROM_TITLE = [
-    ("other", r"^(?:eventuelt|evt\.?|pause|velkomst|deltagere|mødets åbning|frokost|næste møde|afslutning)\b"),
-    ("decision", r"^godkendelse\b|^valg af\b|^udpegning\b|^beslutning om\b"),
-    ("information", r"^orientering\b|^meddelelser\b|^gensidig orientering"),
-]
-_WEAK_KIND_FROM_TITLE = [
-    ("information", r"^status\b"),
-    ("discussion", r"^drøftelse\b|^temadrøftelse\b|^tema\b"),
-]
-
-
 def item_kind(segment: ItemSegment, recommendations: list[Recommendation], decisions: list[Decision]) -> str:
     if segment.kind_label:
-        low = segment.kind_label.lower()
-        for key, pattern in _KIND_FROM_LABEL:
-            if re.search(pattern, low):
+        for key, pattern in rules("item_kind_label"):
+            if pattern.search(segment.kind_label):
                 return key
-    title = segment.title.lower().strip()
-    for key, pattern in _KIND_FROM_TITLE:
-        if re.search(pattern, title):
+    title = segment.title.strip()
+    for key, pattern in rules("item_kind_title"):
+        if pattern.search(title):
             return key
     # what the forum is asked to do says more than a title like "Status på ..."
     intents = {recommendation_intent(r.text) for r in recommendations} - {None}
-    if "approved" in intents:
-        return "decision"
-    if "discussed" in intents:
-        return "discussion"
-    if "noted" in intents:
-        return "information"
-    for key, pattern in _WEAK_KIND_FROM_TITLE:
-        if re.search(pattern, title):
+    for intent, kind in (("approved", "decision"), ("discussed", "discussion"), ("noted", "information")):
+        if intent in intents:
+            return kind
+    for key, pattern in rules("item_kind_title_weak"):
+        if pattern.search(title):
             return key
     outcomes = {d.outcome for d in decisions}
     if outcomes & {"approved", "approved-with-remarks", "rejected", "postponed", "recommended"}:
@@ -100,253 +85,405 @@ def item_kind(segment: ItemSegment, recommendations: list[Recommendation], decis
     return "other"
 
 
-# --------------------------------------------------------------------------- recommendations
+# --------------------------------------------------------------------------- lines of a section
 
-# "Det indstilles, at <addressee>", "<X> indstiller(, til <Y>), at", "<X> anbefaler (til <Y>)(, at)"
-_INDSTILLES_RE = re.compile(
-    r"(?P<intro>(?:(?:det|administrationen|direktionen|forvaltningen|sekretariatet|formandskabet)\s*)?indstilles?,?\s+(?:det\s+)?(?:til\s+(?P<to1>[^,\n]{3,120}?),?\s+)?at\s*(?P<addr>[^\n:]{0,160}?)\s*:?\s*$"
-    r"|(?P<who>[A-ZÆØÅ][^\n.]{1,120}?)\s+indstiller\s*(?:til\s+(?P<to2>[^,\n]{3,160}?))?(?:,\s*|\s+)at\b\s*:?\s*(?P<rest>[^\n]*)$)",
-    re.IGNORECASE | re.MULTILINE,
-)
-_ANBEFALER_RE = re.compile(
-    r"^(?P<who>(?:Det |Den )?[A-ZÆØÅ][\wæøå-]*(?: [a-zæøå]+)?(?: [A-ZÆØÅ][\wæøå-]+)?)\s+anbefaler\b\s*(?:til\s+(?P<to>[A-ZÆØÅ][^,:\n]{2,80}?))?\s*(?P<rest>[^\n]*)$",
-    re.MULTILINE,
-)
-# "1. at ...", "2) at ...", "a) at ..." (letters count as positions: a = 1), "- at ...", "• at ..."
-_LIST_ITEM_RE = re.compile(r"^\s*(?:(?P<num>\d{1,2})\s*[.)]\s*|(?P<letter>[a-h])\)\s*|(?P<bullet>[-•*–]|\u2022)\s+)(?P<text>\S.*)$")
+def _span_lines(seg: Segmented, span: Span) -> list[tuple[str, int]]:
+    """The stripped lines of a section with their offsets, the first one cut where the section starts (after an
+    inline heading: 'Beslutning: Godkendt')."""
+    text = seg.text
+    result = []
+    for line in seg.lines:
+        if line.end < span.start:
+            continue
+        if line.start >= span.end:
+            break
+        start, end = max(line.start, span.start), min(line.end, span.end)
+        piece = text[start:end]
+        stripped = piece.strip()
+        result.append((stripped, start + (len(piece) - len(piece.lstrip())) if stripped else start))
+    return result
+
+
 def _letter_position(letter: str) -> int:
     """'a' -> 1, 'B' -> 2: lettered lists and the decisions that answer them count by position."""
     return ord(letter.lower()) - ord("a") + 1
 
 
-_FLAT_AT_SPLIT = re.compile(r"(?<=[\w).”\"])\s+(?=At\s+[a-zæøå])")
+# --------------------------------------------------------------------------- recommendations
+
+Entry = tuple[int | None, str, int]  # (number as written or None, text, offset)
 
 
-def _paragraph_lines(text: str, offset: int) -> list[tuple[str, int]]:
-    lines, pos = [], offset
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        lines.append((stripped, pos + (len(raw) - len(raw.lstrip()))))
-        pos += len(raw) + 1
-    return lines
-
-
-def _list_after(lines: list[tuple[str, int]], start_index: int) -> list[tuple[int | None, str, int]]:
-    """Numbered or bulleted entries that follow lines[start_index] (blank lines allowed before the first)."""
-    entries: list[tuple[int | None, str, int]] = []
-    seen_entry = False
-    for text, start in lines[start_index:]:
+def _entries_after(lines: list[tuple[str, int]], index: int) -> list[Entry]:
+    """The points that follow a lead-in: numbered, lettered or bulleted lines, 'at ...' paragraphs, table rows
+    ('at | ... |'); a lettered or restarted list inside a point belongs to that point; a wrapped line continues it."""
+    entries: list[Entry] = []
+    last_number = 0  # the number of the last numbered point
+    for text, start in lines[index:]:
         if not text:
             continue
-        m = _LIST_ITEM_RE.match(text)
-        if m:
-            seen_entry = True
-            number = int(m["num"]) if m["num"] else (_letter_position(m["letter"]) if m["letter"] else None)
-            entries.append((number, m["text"].strip(), start + m.start("text")))
-            continue
-        if seen_entry:
-            if entries and re.match(r"^[a-zæøå(]", text) and len(entries[-1][1]) < 600:
-                number, previous, p_start = entries[-1]
-                entries[-1] = (number, previous + " " + text, p_start)  # a wrapped line of the entry
-                continue
+        taken = None if _is_lead(text) else _take_point(entries, last_number, text, start)
+        if taken is None:
             break
-        # text before any entry: an inline form ("At godkende ... At der ..." flattened by an HTML export)
-        pieces = _FLAT_AT_SPLIT.split(text)
-        if len(pieces) > 1 or text.startswith(("At ", "at ")):
-            pos = 0
-            for piece in pieces:
-                at = text.find(piece, pos)
-                entries.append((None, piece.strip(), start + at))
-                pos = at + len(piece)
-            seen_entry = True
-            continue
-        break
+        last_number = taken
     return entries
 
 
-def _numbering(entries: list[tuple[int | None, str, int]]) -> list[tuple[int, bool, str, int]]:
-    numbered = all(n is not None for n, _, _ in entries)
-    result = []
-    for position, (number, text, start) in enumerate(entries, start=1):
-        if numbered and len({n for n, _, _ in entries}) == len(entries):
-            result.append((number, True, text, start))
-        else:
-            result.append((position, False, text, start))
-    return result
+def _take_point(entries: list[Entry], last_number: int, text: str, start: int) -> int | None:
+    """Add the line to the points, as a new point or the continuation of the last one, and return the number of the
+    last numbered point; None when the line ends the points."""
+    row = rx("recommendation.table_row").match(text)
+    if row:
+        entries.append((None, "at " + row["text"].strip(), start))
+        return last_number
+    m = rx("recommendation.entry").match(text)
+    if m:
+        return _take_entry(entries, last_number, m, text, start)
+    flat = _flat_points(text, start)
+    if flat:
+        entries.extend(flat)  # an 'at ...' paragraph, or several points run together on one line
+        return last_number
+    if entries and text[:1].islower() and len(entries[-1][1]) < 600:
+        entries[-1] = _continued(entries[-1], text)  # a wrapped line of the point
+        return last_number
+    return None
+
+
+def _take_entry(entries: list[Entry], last_number: int, m: re.Match, text: str, start: int) -> int:
+    """A numbered, lettered or bulleted point; inside a numbered point (a restarted list, 'a. ...', '- ...') it
+    continues that point."""
+    number = int(m["num"] or m["atnum"]) if (m["num"] or m["atnum"]) else None
+    nested = entries and (number <= last_number if number is not None else bool(last_number and entries[-1][0]))
+    if nested:  # "til følgende: 1. ... 2. ...", "ved, a. ... b. ...", "godkendes: - ..."
+        entries[-1] = _continued(entries[-1], text)
+        return last_number
+    position = number if number is not None else (_letter_position(m["letter"]) if m["letter"] else None)
+    entries.append((position, m["text"].strip(), start + m.start("text")))
+    return number if number is not None else last_number
+
+
+def _continued(entry: Entry, text: str) -> Entry:
+    number, previous, start = entry
+    return number, previous + " " + text, start
+
+
+def _flat_points(text: str, start: int) -> list[Entry]:
+    """'At godkende ... At der ...' run together by an HTML export: one point each."""
+    pieces = rx("recommendation.flat_at").split(text)
+    if len(pieces) < 2 and not rx("recommendation.at_paragraph").match(text):
+        return []
+    found, pos = [], 0
+    for piece in pieces:
+        at = text.find(piece, pos)
+        found.append((None, piece.strip(), start + at))
+        pos = at + len(piece)
+    return found
+
+
+def _is_lead(text: str) -> bool:
+    return "indstill" in text.lower() and rx("recommendation.lead").match(text) is not None
 
 
 def _clean_party(text: str | None) -> str | None:
     if not text:
         return None
-    text = re.sub(r"\s+", " ", text).strip(" ,:-–")
+    text = re.sub(r"\s+", " ", text).strip(" ,:;-–")
     return text or None
 
 
-def recommendations_of(seg: Segmented, item: ItemSegment) -> list[Recommendation]:
-    text = seg.text
-    found: list[Recommendation] = []
-    regions = [s for s in item.sections if s.kind != "beslutning"]
-    indstilling_sections = [s for s in item.sections if s.kind == "indstilling"]
+def _numbering(entries: list[Entry]) -> list[tuple[int, bool, str, int]]:
+    numbered = all(n is not None for n, _, _ in entries) and len({n for n, _, _ in entries}) == len(entries)
+    return [((number if numbered else position), numbered, text, start)
+            for position, (number, text, start) in enumerate(entries, start=1)]
 
-    def add_entries(entries, proposed_by, addressed_to):
+
+class _Found:
+    """The recommendations of one item as they are read, in order."""
+
+    def __init__(self) -> None:
+        self.items: list[Recommendation] = []
+        self.anbefaler: list[Recommendation] = []  # "X anbefaler ..." statements, background beside a formal one
+
+    def add(self, entries: list[Entry], proposed_by: str | None, addressed_to: str | None) -> None:
         for number, numbered, body, start in _numbering(entries):
             body = body.rstrip()
-            found.append(Recommendation(span=Span(start, start + len(body)), number=number, numbered=numbered,
-                                        text=body, proposed_by=proposed_by, addressed_to=addressed_to))
+            self.items.append(Recommendation(span=Span(start, start + len(body)), number=number, numbered=numbered,
+                                             text=body, proposed_by=proposed_by, addressed_to=addressed_to))
 
+
+def _read_lead(lines: list[tuple[str, int]], index: int, m: re.Match, found: _Found) -> None:
+    """A lead-in and its points: 'X indstiller(, til Y), at: 1. ... 2. ...' or 'Det indstilles, at <clause>'."""
+    text, start = lines[index]
+    who = m["who"]
+    proposer = None if rx("recommendation.not_proposer").match(who) else _clean_party(who)
+    addressee = _clean_party(m["to"])
+    rest = (m["rest"] or "").strip()
+    entries = _entries_after(lines, index + 1)
+    if rest.endswith(":") or (entries and rest and len(rest) <= 80):
+        # an introduction to the points ("at udvalget:", "at Fagligt Strategisk Niveau:"): it names the addressee
+        clause = rest.rstrip(": ")
+        if clause and not re.search(r"\bat\b|,", clause) and len(clause) <= 80:
+            addressee = addressee or clause
+        rest = ""
+    if not entries and rest:
+        at = start + (m.start("at") if m["at"] else m.start("rest"))
+        entries = [(None, text[at - start:].strip(), at)]
+    found.add(entries, proposer, addressee)
+
+
+def _read_anbefaler(lines: list[tuple[str, int]], index: int, a: re.Match, found: _Found) -> None:
+    """'Chefforum anbefaler til Direktørforum, at ...': a body's recommendation to another."""
+    line, start = lines[index]
+    rest = (a["rest"] or "").strip(" ,:")
+    if rest.lower().startswith("at "):
+        rest = rest[3:]
+    entries = _entries_after(lines, index + 1) if line.rstrip().endswith(":") else []
+    statement = rest
+    if entries:
+        statement = (rest + ": " if rest else "") + "; ".join(e[1] for e in entries)
+    if statement:
+        begin = start + (line.find(rest) if rest and rest in line else 0)
+        rec = Recommendation(span=Span(begin, begin + len(rest or line)), number=0, numbered=False,
+                             text=statement, proposed_by=_clean_party(a["who"]), addressed_to=_clean_party(a["to"]))
+        found.items.append(rec)
+        found.anbefaler.append(rec)
+
+
+def _is_anbefaler(a: re.Match | None) -> bool:
+    if a is None:
+        return False
+    who = a["who"].lower()
+    return not rx("recommendation.not_proposer").match(who) or who.startswith(("det koordinerende", "den "))
+
+
+def _read_section(lines: list[tuple[str, int]], found: _Found, proposals: bool) -> bool:
+    """Lead-ins in one section; `proposals`: the section is an indstilling (so 'X foreslår,' counts too)."""
+    handled = False
+    for index, (line, _) in enumerate(lines):
+        m = rx("recommendation.lead").match(line) if line else None
+        if m and ("indstill" in line.lower() or proposals):
+            handled = True
+            _read_lead(lines, index, m, found)
+            continue
+        a = rx("recommendation.anbefaler").match(line) if line else None
+        if _is_anbefaler(a):
+            handled = True
+            _read_anbefaler(lines, index, a, found)
+    return handled
+
+
+def _read_plain(lines: list[tuple[str, int]], found: _Found) -> None:
+    """An indstilling section without a lead-in: 'X beslutter:' + points, the points alone, or its first paragraph."""
+    first_index = next((i for i, (t, _) in enumerate(lines) if t), None)
+    if first_index is None:
+        return
+    first, p_start = lines[first_index]
+    entries: list[Entry] = []
+    addressee = None
+    if first.endswith(":"):
+        entries = _entries_after(lines, first_index + 1)
+        lead = rx("recommendation.lead_to_list").match(first)
+        addressee = lead["who"] if lead else None
+    elif any(rx(name).match(first) for name in ("recommendation.entry", "recommendation.at_paragraph",
+                                               "recommendation.table_row")):
+        entries = _entries_after(lines, first_index)
+    if entries:
+        found.add(entries, None, addressee)
+        return
+    paragraph, end = _paragraph(lines, first_index)
+    found.items.append(Recommendation(span=Span(p_start, end), number=0, numbered=False,
+                                      text=paragraph.rstrip(), proposed_by=None, addressed_to=None))
+
+
+def _paragraph(lines: list[tuple[str, int]], first_index: int) -> tuple[str, int]:
+    """The first paragraph of a section (a sentence wrapped over lines is joined), with the points it introduces
+    ('..., herunder' / '...:'); and where it ends."""
+    first, p_start = lines[first_index]
+    paragraph, end = first, p_start + len(first)
+    for text, start in lines[first_index + 1:]:
+        if not text or not text[:1].islower() or len(paragraph) > 600:
+            break
+        paragraph, end = paragraph + " " + text, start + len(text)
+    if paragraph.endswith(("herunder", ":")):
+        tail = _entries_after(lines, first_index + 1)
+        if tail:
+            paragraph = paragraph + " " + "; ".join(e[1] for e in tail)
+    return paragraph, end
+
+
+def recommendations_of(seg: Segmented, item: ItemSegment) -> list[Recommendation]:
+    """The item's recommendations: from its indstilling sections when it has any (a case text that repeats the
+    indstilling in prose is no second one), else from the lead-ins of its other sections; never from a decision
+    or a history section."""
+    found = _Found()
+    formal = _indstilling_sections(item)
+    decided = _decision_sections(seg, item)
+    regions = formal or [s for s in item.sections if s.kind != "beslutning" and not s.history and s not in decided]
     for section in regions:
-        body = text[section.span.start:section.span.end]
-        lines = _paragraph_lines(body, section.span.start)
-        handled = False
-        for index, (line, start) in enumerate(lines):
-            m = _INDSTILLES_RE.match(line)
-            if m and ("indstill" in line.lower()):
-                handled = True
-                proposer = _clean_party(m["who"])
-                addressee = _clean_party(m["to1"] or m["to2"] or m["addr"])
-                rest = (m["rest"] or "").strip()
-                entries = _list_after(lines, index + 1)
-                if rest and not entries:
-                    entries = [(None, rest, start + line.find(rest))]
-                elif not entries and m["addr"] and len(m["addr"]) > 40 and m["intro"]:
-                    # "Det indstilles, at direktionen godkender X." on one line: the whole clause is the recommendation
-                    entries = [(None, m["addr"], start + line.find(m["addr"]))]
-                    addressee = None
-                add_entries(entries, proposer, addressee)
-                continue
-            a = _ANBEFALER_RE.match(line)
-            if a and not re.match(r"^(det|der|den|som|man)\b", a["who"], re.I) or (a and a["who"].lower().startswith(("det koordinerende", "den "))):
-                handled = True
-                rest = (a["rest"] or "").strip(" ,:")
-                if rest.lower().startswith("at "):
-                    rest = rest[3:]
-                entries = _list_after(lines, index + 1) if line.rstrip().endswith(":") else []
-                statement = rest if rest else ""
-                if entries and statement:
-                    statement = statement + ": " + "; ".join(e[1] for e in entries)
-                elif entries:
-                    statement = "; ".join(e[1] for e in entries)
-                if statement:
-                    begin = start + (line.find(rest) if rest and rest in line else 0)
-                    found.append(Recommendation(span=Span(begin, begin + len(rest or line)), number=0, numbered=False,
-                                                text=statement, proposed_by=_clean_party(a["who"]), addressed_to=_clean_party(a["to"])))
-        if not handled and section.kind == "indstilling" and section in indstilling_sections:
-            # an indstilling section without "Det indstilles": "X beslutter:" + list, a list, or its first paragraph
-            first_index = next((i for i, (t, _) in enumerate(lines) if t), None)
-            if first_index is None:
-                continue
-            first, p_start = lines[first_index]
-            entries: list = []
-            addressee = None
-            if first.endswith(":"):
-                entries = _list_after(lines, first_index + 1)
-                lead = re.match(r"^(?P<who>[A-ZÆØÅ][^:]{1,80}?)\s+(?:beslutter|godkender|bedes|anmodes om)\b", first)
-                addressee = lead["who"] if lead else None
-            elif _LIST_ITEM_RE.match(first) or first.startswith(("At ", "at ")):
-                entries = _list_after(lines, first_index)
-            if entries:
-                add_entries(entries, None, addressee)
-                continue
-            paragraph = first
-            if paragraph.endswith("herunder") or paragraph.endswith(":"):
-                tail = _list_after(lines, first_index + 1)
-                if tail:
-                    paragraph = paragraph + " " + "; ".join(e[1] for e in tail)
-            found.append(Recommendation(span=Span(p_start, p_start + len(first)), number=0, numbered=False,
-                                        text=paragraph.rstrip(), proposed_by=None, addressed_to=None))
-    formal = [r for r in found if not r.proposed_by or "anbefal" not in seg.text[max(0, r.span.start - 200):r.span.start].lower()
-              or r.numbered]
-    anbefaler = [r for r in found if r not in formal]
-    if formal and anbefaler:
-        found = formal  # "X anbefaler ..." in the case presentation is background when a formal indstilling exists
-    # a non-recommendation in the indstilling section while another section opens with "At <forum> drøfter ...": swapped labels
-    if len(found) == 1 and not found[0].numbered and recommendation_intent(found[0].text) is None:
-        for section in regions:
-            opening = text[section.span.start:section.span.end].strip().split("\n", 1)[0]
-            if opening.startswith("At ") and recommendation_intent(opening):
-                start = text.find(opening, section.span.start)
-                found = [Recommendation(span=Span(start, start + len(opening)), number=1, numbered=False,
-                                        text=opening, proposed_by=None, addressed_to=None)]
-                break
-    # positions for the unnumbered ones, in document order
-    found.sort(key=lambda r: r.span.start)
+        lines = _span_lines(seg, section.span)
+        handled = _read_section(lines, found, section.kind == "indstilling")
+        if not handled and section.kind == "indstilling":
+            _read_plain(lines, found)
+    recs = found.items
+    formal_recs = [r for r in recs if r not in found.anbefaler]
+    if formal_recs and len(formal_recs) < len(recs):
+        recs = formal_recs  # "X anbefaler ..." in the case presentation is background when a formal indstilling exists
+    recs = _swapped_labels(seg, item, recs)
+    return _positions(recs)
+
+
+def _indstilling_sections(item: ItemSegment) -> list[Section]:
+    """The item's indstilling: its first indstilling section and those right after it. 'Indstilling' headings
+    further down, inside the case presentation, are the presentation's own sub-headings."""
+    run: list[Section] = []
+    for section in item.sections:
+        if section.kind == "indstilling" and not section.history:
+            run.append(section)
+        elif run:
+            break
+    return run
+
+
+def _swapped_labels(seg: Segmented, item: ItemSegment, recs: list[Recommendation]) -> list[Recommendation]:
+    """A non-recommendation in the indstilling section while another section opens with 'At <forum> drøfter ...'."""
+    if len(recs) != 1 or recs[0].numbered or recommendation_intent(recs[0].text) is not None:
+        return recs
+    for section in item.sections:
+        if section.kind == "beslutning" or section.history:
+            continue
+        opening = next((t for t, _ in _span_lines(seg, section.span) if t), "")
+        if opening.startswith("At ") and recommendation_intent(opening):
+            start = seg.text.find(opening, section.span.start)
+            return [Recommendation(span=Span(start, start + len(opening)), number=1, numbered=False,
+                                   text=opening, proposed_by=None, addressed_to=None)]
+    return recs
+
+
+def _positions(recs: list[Recommendation]) -> list[Recommendation]:
+    """Unnumbered recommendations are numbered by their position in the item, in document order."""
+    recs.sort(key=lambda r: r.span.start)
     position = 0
-    used = {r.number for r in found if r.numbered}
-    for rec in found:
+    used = {r.number for r in recs if r.numbered}
+    for rec in recs:
         if not rec.numbered:
             position += 1
             while position in used:
                 position += 1
             rec.number = position
-    return found
+    return recs
 
 
 # --------------------------------------------------------------------------- decisions
 
-_UNIT_MARK_RE = re.compile(
-    r"^\s*(?:(?:ad\s*)?(?P<l>[a-h])\)\s*"  # "a) Godkendt", "Ad b) Taget til efterretning"
-    r"|(?:ad|indstilling|pkt\.?|punkt)\s*(?P<a>\d{1,2})(?:\s*(?:-|og|,)\s*(?P<a2>\d{1,2}))?\s*[:.)]?"
-    r"|(?P<n>\d{1,2})(?:\s*-\s*(?P<n2>\d{1,2}))?\s*[.)]\s*"
-    r"|(?P<n3>\d{1,2})(?:\s*-\s*(?P<n4>\d{1,2}))\s+)(?=\s*\S|\s*$)",
-    re.IGNORECASE,
-)
+Unit = tuple[list[int], str, int]  # (answered recommendation numbers, text, offset)
 
 
-def _decision_units(text: str, span: Span) -> tuple[list[tuple[list[int], str, int]], str | None]:
+def _verdict_lines(lines: list[tuple[str, int]], meeting_date: str | None) -> list[tuple[str, int]]:
+    """The lines of a decision that can carry a verdict: without absence and vote lines ('Afbud: X', 'X (A) stemte
+    imod.'), a case number, and an earlier meeting's entry ('18. september 2012: Sagen udsat ...')."""
+    kept: list[tuple[str, int]] = []
+    skipping = skip_names = False
+    for text, start in lines:
+        dated = rx("decision.dated_entry").match(text) if text else None
+        if dated:  # an entry of a meeting: this one's is kept, without its date
+            skipping = not _this_meeting(dated.group(), meeting_date)
+            kept.extend([] if skipping else _after(text, start, dated.end()))
+            continue
+        if text and (skipping or rx("item.case_number_bare").fullmatch(text)):
+            continue
+        if text and skip_names and classify_outcome(text) == "other":
+            skip_names = False
+            continue  # the names under an absence label ("Afbud:" / "Anne Hansen")
+        if text and rx("decision.not_verdict").search(text):
+            label = text.split(":", 1)
+            skip_names = len(label) == 2 and not label[1].strip()
+            continue
+        skip_names = skip_names and not text
+        kept.append((text, start))
+    return kept
+
+
+def _after(text: str, start: int, at: int) -> list[tuple[str, int]]:
+    rest = text[at:].strip()
+    return [(rest, start + text.find(rest, at))] if rest else []
+
+
+def _this_meeting(dated: str, meeting_date: str | None) -> bool:
+    dates = find_dates(dated)
+    return bool(dates and meeting_date and dates[0].iso(int(meeting_date[:4])) == meeting_date)
+
+
+def _is_verdict(text: str) -> bool:
+    low = _normal(text)
+    return any(pattern.match(low) for _, pattern in rules("lead_outcome"))
+
+
+def _decision_units(seg: Segmented, section: Section, meeting_date: str | None,
+                    answers: bool = True) -> tuple[list[Unit], str | None]:
     """Split a decision section into (answered numbers, text, start) units, and how they were marked:
-    'numbered' ("2. Godkendt", "Ad 1", "Indstilling 1:"), 'resolved' (bullets after "X besluttede:") or None."""
-    body = text[span.start:span.end]
-    lines = _paragraph_lines(body, span.start)
-    units: list[tuple[list[int], str, int]] = []
-    marked = False
+    'numbered' ("2. Godkendt", "1.-4. Anbefales", "Ad 1"), 'resolved' (bullets after "X besluttede:"),
+    'bulleted' (a verdict per bullet) or None."""
+    lines = _verdict_lines(_span_lines(seg, section.span), meeting_date)
+    units = _numbered_units(lines)
+    if units and (answers or 2 * sum(1 for _, text, _ in units if _is_verdict(text)) > len(units)):
+        return units, "numbered"  # numbered prose ("1. Afbud. Der var afbud fra ...") with nothing to answer is prose
+    body_lines = [(t, s) for t, s in lines if t]
+    if not body_lines:
+        return [], None
+    body = seg.text[body_lines[0][1]:body_lines[-1][1] + len(body_lines[-1][0])]
+    return _listed_units(body, body_lines) or ([([], "\n".join(t for t, _ in body_lines), body_lines[0][1])], None)
+
+
+def _listed_units(body: str, body_lines: list[tuple[str, int]]) -> tuple[list[Unit], str] | None:
+    """Bullets after 'X besluttede:' (each resolves a point), or only bullets that are each a verdict ('- Godkendt',
+    '- Taget til efterretning': by position, one per recommendation), or 'At ...' points run together."""
+    bullets = [(m["text"], start + m.start("text"))
+               for line, start in body_lines if (m := rx("decision.bullet").match(line))]
+    if bullets and rx("decision.resolves").search(body[:400]):
+        return [([], text, start) for text, start in bullets], "resolved"
+    if len(bullets) >= 2 and len(bullets) == len(body_lines) and all(classify_outcome(t) != "other" for t, _ in bullets):
+        return [([position], text, start) for position, (text, start) in enumerate(bullets, start=1)], "bulleted"
+    flat = rx("recommendation.flat_at").split(body)
+    if len(flat) > 1 and rx("decision.resolves").search(flat[0]):
+        start = body_lines[0][1]
+        return [([], piece.strip(), start + body.find(piece)) for piece in flat[1:]], "resolved"
+    return None
+
+
+def _marker_numbers(m: re.Match) -> list[int] | None:
+    """The recommendations a unit marker answers: '2.' -> [2], '1.-4.' -> [1, 2, 3, 4], 'b)' -> [2]."""
+    letter = m["l"] or m["l2"]
+    if not (letter or m["a"] or m["n"] or m["n3"]):
+        return None
+    low = _letter_position(letter) if letter else int(m["a"] or m["n"] or m["n3"])
+    high = int(m["a2"] or m["n2"] or low)
+    return list(range(low, high + 1)) if 0 < high - low < 20 else [low]
+
+
+def _numbered_units(lines: list[tuple[str, int]]) -> list[Unit]:
+    units: list[Unit] = []
     for line, start in lines:
         if not line:
             continue
-        m = _UNIT_MARK_RE.match(line)
-        if m and (m["a"] or m["n"] or m["n3"] or m["l"]):
-            low = int(m["a"] or m["n"] or m["n3"]) if not m["l"] else _letter_position(m["l"])
-            high = int(m["a2"] or m["n2"] or m["n4"] or low)
-            numbers = list(range(low, high + 1)) if 0 < high - low < 20 else [low]
+        m = rx("decision.unit_marker").match(line)
+        numbers = _marker_numbers(m) if m else None
+        if numbers:
             rest = line[m.end():].strip()
-            units.append((numbers, rest, start + m.end() + (len(line[m.end():]) - len(line[m.end():].lstrip()))))
-            marked = True
-        elif marked and units:
+            units.append((numbers, rest, start + line.find(rest, m.end()) if rest else start + m.end()))
+        elif units:
             numbers, previous, p_start = units[-1]
             units[-1] = (numbers, (previous + "\n" + line).strip(), p_start if previous else start)
-    if marked:
-        return units, "numbered"
-    # bullets after "X besluttede:"
-    # (text after the bullet, where it starts)
-    bullets = [(m["text"], start + m.start("text"))
-               for line, start in lines if (m := re.match(r"^[-•*]\s+(?P<text>\S.*)$", line))]
-    if bullets and re.search(r"\bbesluttede\b|\bbeslutter\b|\bvedtog\b", body[:400], re.I):
-        return [([], text, start) for text, start in bullets], "resolved"
-    # only bullets, each a verdict ("- Godkendt", "- Taget til efterretning"): by position, one per recommendation
-    # (decisions_of keeps the positions only when there are as many recommendations)
-    if len(bullets) >= 2 and len(bullets) == sum(1 for line, _ in lines if line) and \
-            all(classify_outcome(text) != "other" for text, _ in bullets):
-        return [([position], text, start) for position, (text, start) in enumerate(bullets, start=1)], "bulleted"
-    flat = _FLAT_AT_SPLIT.split(body.strip())
-    if len(flat) > 1 and re.search(r"\bbesluttede\b|\bbeslutter\b", flat[0], re.I):
-        for piece in flat[1:]:
-            units.append(([], piece.strip(), span.start + body.find(piece)))
-        return units, "resolved"
-    content = body.strip()
-    if content:
-        units.append(([], content, span.start + body.find(content)))
-    return units, None
+    return units
 
 
 def _establishes(text: str) -> tuple[list[str], list[str]]:
-    made, ended = [], []
-    for m in re.finditer(r"\bnedsættes\s+(?:der\s+)?(?:en|et)\s+(?:ny\s+)?(?P<name>[\wæøåÆØÅ-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*)", text):
-        made.append(m["name"])
-    for m in re.finditer(r"\b(?:etableres|oprettes)\s+(?:en|et)\s+(?:ny\s+)?(?P<name>[\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*)", text):
-        made.append(m["name"])
-    for m in re.finditer(r"(?<![\wæøå-])(?P<name>[A-ZÆØÅa-zæøå][\wæøå-]+(?:\s+[\wæøå-]+){0,3}?)\s+(?:nedlægges|lukkes ned|ophører)\b", text):
-        name = re.sub(r"^(?:at|og|at de|de|den|det)\s+", "", m["name"], flags=re.I)
+    """The bodies a decision establishes ('der nedsættes en arbejdsgruppe') and dissolves ('X nedlægges')."""
+    made = [m["name"] for name in ("decision.establishes", "decision.establishes_other") for m in rx(name).finditer(text)]
+    ended = []
+    for m in rx("decision.dissolves").finditer(text):
+        name = rx("decision.dissolves_lead").sub("", m["name"])
         before = text[max(0, m.start() - 40):m.start()].lower()
-        if re.match(r"^(?:forventes|det)\b", name, re.I) or re.search(r"forvent|hensigt|overvej|foreslå|muligt|kan ", before):
+        if rx("decision.dissolves_not").match(name) or rx("decision.dissolves_hedged").search(before):
             continue
         ended.append(name)
     return list(dict.fromkeys(made)), list(dict.fromkeys(ended))
@@ -356,22 +493,7 @@ def _allocations(text: str, start: int) -> list[Allocation]:
     """'... 4,3 mio. kr. ... opdeles i 1,2 mio. kr. til X og 3,1 mio. kr. til Y' -> allocations with recipient and purpose."""
     result = []
     for money in find_money(text, bare_in_context=False):
-        after = text[money.end: money.end + 200]
-        recipient = purpose = None
-        m = re.match(r"\s*(?:årligt\s+)?(?:til|for)\s+(?P<what>[^,;.()]+?)(?=\s+og\s+\d|\s+i henhold|\s+jf\.|\s+(?:opdeles|fordeles|sker|skal|overføres|finansieres)\b|[,;.(]|$)", after)
-        if m:
-            purpose = m["what"].strip()
-            r = re.search(r"\bi\s+(?:de\s+)?(?P<r>[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅa-zæøå][\wæøå-]+)*)$", purpose)
-            recipient = r["r"] if r else purpose
-        before = text[max(0, money.start - 160): money.start]
-        t = re.search(r"\b(?:overføres|tildeles|gives|udbetales)\s+til\s+(?P<r>[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*)", text[money.end:money.end + 120])
-        if t:
-            recipient = t["r"]
-        if purpose is None:
-            h = re.search(r"\b(?:honorering af|til|for)\s+(?P<p>[^,;.]{3,80})\s+(?:på|med)\s*$", before)
-            if h:
-                purpose = h["p"].strip()
-                recipient = recipient or purpose
+        recipient, purpose = _recipient(text, money.start, money.end)
         if recipient is None and purpose is None:
             continue
         result.append(Allocation(span=Span(start + money.start, start + money.end), dkk=money.dkk,
@@ -379,57 +501,113 @@ def _allocations(text: str, start: int) -> list[Allocation]:
     return result
 
 
-def decisions_of(seg: Segmented, item: ItemSegment, recommendations: list[Recommendation]) -> list[Decision]:
-    text = seg.text
-    sections = item.sections_of("beslutning")
-    if not sections and item.sections and item.sections[0].heading == "" and not item.implicit:
-        # "1. Godkendelse af dagsorden / Dagsorden godkendt.": a short verdict right under the title
-        first = item.sections[0]
-        body = text[first.span.start:first.span.end].strip()
+def _recipient(text: str, money_start: int, money_end: int) -> tuple[str | None, str | None]:
+    """Who gets a sum and what for: '<sum> til <purpose>' (the recipient named in it: '... i Vejle Kommune'),
+    '<sum> overføres til <recipient>', 'honorering af <purpose> på <sum>'."""
+    recipient = purpose = None
+    m = rx("allocation.purpose_after").match(text[money_end: money_end + 200])
+    if m:
+        purpose = m["what"].strip()
+        r = rx("allocation.recipient_in").search(purpose)
+        recipient = r["r"] if r else purpose
+    t = rx("allocation.transferred_to").search(text[money_end:money_end + 120])
+    if t:
+        recipient = t["r"]
+    if purpose is None:
+        h = rx("allocation.purpose_before").search(text[max(0, money_start - 160): money_start])
+        if h:
+            purpose = h["p"].strip()
+            recipient = recipient or purpose
+    return recipient, purpose
+
+
+def _decision_sections(seg: Segmented, item: ItemSegment) -> list[Section]:
+    sections = [s for s in item.sections_of("beslutning") if not s.history]
+    if sections or not item.sections or item.implicit:
+        return sections
+    first = item.sections[0]
+    if first.heading == "":
+        # "1. Godkendelse af dagsorden / Dagsorden godkendt.": a short verdict right under the title, or numbered
+        # verdicts only (a closed item: "1.-2. Anbefales.")
+        lines = [(t, p) for t, p in _verdict_lines(_span_lines(seg, first.span), None) if t]
+        body = " ".join(t for t, _ in lines)
         if body and len(body) <= SHORT_DECISION and classify_outcome(body) != "other":
-            sections = [first]
-    parsed = [(section, *_decision_units(text, section.span)) for section in sections]
+            return [first]
+        units = _numbered_units(lines)
+        if units and all(_is_verdict(text) for _, text, _ in units):
+            return [first]
+    return []
+
+
+def decisions_of(seg: Segmented, item: ItemSegment, recommendations: list[Recommendation],
+                 meeting_date: str | None = None) -> list[Decision]:
+    parsed = [(section, *_decision_units(seg, section, meeting_date, bool(recommendations)))
+              for section in _decision_sections(seg, item)]
     any_marked = any(marked == "numbered" for _, _, marked in parsed)
     decisions: list[Decision] = []
     for section, units, marked in parsed:
         if any_marked and marked != "numbered":
             continue  # prose next to numbered decisions is the discussion; the numbered ones are the decisions
-        if marked == "bulleted" and len(units) != len(recommendations):
-            units = [([], body, start) for _, body, start in units]
-        for numbers, body, start in units:
-            body = body.strip()
-            if not body and not numbers:
-                continue
-            outcome = classify_outcome(body) if body else "other"
-            if marked == "resolved" and outcome in ("other", "discussed"):
-                outcome = "approved"  # "X besluttede: - at ..." resolves every point listed
-            targets = numbers or [None]
-            for number in targets:
-                decision = Decision(span=Span(start, start + len(body)), text=body, outcome=outcome, recommendation=number)
-                decision.establishes, decision.dissolves = _establishes(body)
-                if outcome == "approved-with-remarks":
-                    remark = re.search(r"\((?P<r>[^()]{5,})\)|(?:med (?:den )?bemærkning(?:en)?(?: om)?,?\s*|dog\s+|men\s+)(?P<r2>.+)", body, re.I | re.S)
-                    decision.remark = (remark["r"] or remark["r2"]).strip() if remark else None
-                decisions.append(decision)
+        for numbers, body, start in _by_position(units, marked, len(recommendations)):
+            decisions.extend(_decisions_of_unit(numbers, body.strip(), start, marked))
     _align(decisions, recommendations)
     for decision in decisions:
-        if decision.outcome == "other":
-            # minutes that only record the discussion: the forum did what it was asked to (discuss, take note)
-            asked = {recommendation_intent(r.text) for r in recommendations
-                     if decision.recommendation in (None, r.number)} - {None}
-            if len(asked) == 1 and asked <= {"noted", "discussed"}:
-                decision.outcome = asked.pop()
-    for decision in decisions:
-        if decision.outcome in ("approved", "approved-with-remarks"):
-            source = decision.text
-            rec = next((r for r in recommendations if r.number == decision.recommendation), None)
-            allocations = _allocations(source, decision.span.start)
-            if not allocations and rec is not None:
-                allocations = _allocations(rec.text, rec.span.start)
-            decision.allocations = allocations
-            if rec is not None and not decision.establishes:
-                decision.establishes, _ = _establishes(rec.text)
+        _asked_or_reported(decision, recommendations)
+        _granted(decision, recommendations)
     return decisions
+
+
+def _by_position(units: list[Unit], marked: str | None, recommendations: int) -> list[Unit]:
+    """Bulleted verdicts answer the recommendations by position only when there are as many; resolved points
+    ('X besluttede: - at ...') do when there are as many."""
+    if marked == "bulleted" and len(units) != recommendations:
+        return [([], body, start) for _, body, start in units]
+    if marked == "resolved" and len(units) >= 2 and len(units) == recommendations:
+        return [([position], body, start) for position, (_, body, start) in enumerate(units, start=1)]
+    return units
+
+
+def _granted(decision: Decision, recommendations: list[Recommendation]) -> None:
+    """What an approval establishes and allocates: from its own text, else from the recommendation it answers."""
+    if decision.outcome not in ("approved", "approved-with-remarks"):
+        return
+    rec = next((r for r in recommendations if r.number == decision.recommendation), None)
+    allocations = _allocations(decision.text, decision.span.start)
+    if not allocations and rec is not None:
+        allocations = _allocations(rec.text, rec.span.start)
+    decision.allocations = allocations
+    if rec is not None and not decision.establishes:
+        decision.establishes, _ = _establishes(rec.text)
+
+
+def _decisions_of_unit(numbers: list[int], body: str, start: int, marked: str | None) -> list[Decision]:
+    if (not body and not numbers) or rx("decision.empty").match(body):
+        return []
+    outcome = classify_outcome(body) if body else "other"
+    if marked == "resolved" and outcome in ("other", "discussed"):
+        outcome = "approved"  # "X besluttede: - at ..." resolves every point listed
+    result = []
+    for number in numbers or [None]:
+        decision = Decision(span=Span(start, start + len(body)), text=body, outcome=outcome, recommendation=number)
+        decision.establishes, decision.dissolves = _establishes(body)
+        if outcome == "approved-with-remarks":
+            remark = rx("decision.remark").search(body)
+            decision.remark = (remark["r"] or remark["r2"]).strip() if remark else None
+        result.append(decision)
+    return result
+
+
+def _asked_or_reported(decision: Decision, recommendations: list[Recommendation]) -> None:
+    """Minutes that only record what happened: the forum did what it was asked to (discuss, take note); a report
+    ('X orienterede om ...') is taken to notice. A decision that says nothing happened stays 'other'."""
+    if decision.outcome != "other" or rx("decision.nothing").match(_normal(decision.text)):
+        return
+    asked = {recommendation_intent(r.text) for r in recommendations
+             if decision.recommendation in (None, r.number)} - {None}
+    if len(asked) == 1 and asked <= {"noted", "discussed"}:
+        decision.outcome = asked.pop()
+    elif rx("decision.reported").search(_normal(decision.text)):
+        decision.outcome = "noted"
 
 
 def _words(text: str) -> set[str]:
@@ -448,24 +626,27 @@ def _align(decisions: list[Decision], recommendations: list[Recommendation]) -> 
         return
     taken: set[int] = {d.recommendation for d in decisions if d.recommendation is not None}
     for d in unnumbered:
-        words = _words(d.text)
-        scored = []
-        for r in recommendations:
-            if r.number in taken:
-                continue
-            overlap = len(words & _words(r.text)) / max(1, len(_words(r.text)))
-            scored.append((overlap, r))
-        scored.sort(key=lambda x: -x[0])
-        if scored and scored[0][0] >= 0.6 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.2):
-            d.recommendation = scored[0][1].number
-            taken.add(scored[0][1].number)
-            continue
-        # one recommendation whose intent matches the outcome
-        intent = {"approved-with-remarks": "approved"}.get(d.outcome, d.outcome)
-        fitting = [r for r in recommendations if r.number not in taken and recommendation_intent(r.text) == intent]
-        if len(fitting) == 1 and len(unnumbered) == 1:
-            d.recommendation = fitting[0].number
-            taken.add(fitting[0].number)
+        fit = _by_words(d, recommendations, taken) or (_by_intent(d, recommendations, taken) if len(unnumbered) == 1 else None)
+        if fit is not None:
+            d.recommendation = fit.number
+            taken.add(fit.number)
+
+
+def _by_words(decision: Decision, recommendations: list[Recommendation], taken: set[int]) -> Recommendation | None:
+    """The one free recommendation whose words the decision repeats (60 % of them, clearly more than the next)."""
+    words = _words(decision.text)
+    scored = sorted(((len(words & _words(r.text)) / max(1, len(_words(r.text))), r)
+                     for r in recommendations if r.number not in taken), key=lambda x: -x[0])
+    if scored and scored[0][0] >= 0.6 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.2):
+        return scored[0][1]
+    return None
+
+
+def _by_intent(decision: Decision, recommendations: list[Recommendation], taken: set[int]) -> Recommendation | None:
+    """The one free recommendation that asks for what the decision did."""
+    intent = {"approved-with-remarks": "approved"}.get(decision.outcome, decision.outcome)
+    fitting = [r for r in recommendations if r.number not in taken and recommendation_intent(r.text) == intent]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 # --------------------------------------------------------------------------- attachments and references
@@ -474,8 +655,7 @@ def attachments_of(seg: Segmented, item: ItemSegment) -> list[Attachment]:
     found: list[Attachment] = []
     seen: set[str] = set()
     for section in item.sections_of("bilag"):
-        body = seg.text[section.span.start:section.span.end]
-        for line, start in _paragraph_lines(body, section.span.start):
+        for line, start in _span_lines(seg, section.span):
             title = re.sub(r"^[-•*]\s*", "", line).strip()
             if len(title) < 3 or len(title) > 300:
                 continue
@@ -488,30 +668,30 @@ def attachments_of(seg: Segmented, item: ItemSegment) -> list[Attachment]:
     return found
 
 
-_REFERENCE_RE = re.compile(
-    r"(?:(?P<rel>næste|kommende|forrige|sidste|seneste)\s*)?møde(?:t)?\s+i\s+(?:det\s+)?(?P<forum>[A-ZÆØÅa-zæøå][^.,\n]{2,80}?)\s+(?:d\.|den)\s+(?P<date>\d{1,2}\.?\s*[a-zæøå]+\.?(?:\s+\d{4})?|\d{1,2}[-/.]\d{1,2}[-/. ]\d{4})"
-    r"|(?<![\w-])(?P<forum2>[A-ZÆØÅ][\w-]*-?)møde(?:t)?\s+(?:d\.|den)\s+(?P<date2>\d{1,2}\.?\s*[a-zæøå]+\.?(?:\s+\d{4})?)",
-)
-
-
 def references_of(seg: Segmented, item: ItemSegment, meeting_date: str | None) -> list[MeetingReference]:
+    """Other meetings the item refers to ('næste møde i Politisk Niveau d. 4. april'), whether next or earlier."""
     body = seg.text[item.span.start:item.span.end]
-    year = int(meeting_date[:4]) if meeting_date else None
-    found = []
-    for m in _REFERENCE_RE.finditer(body):
-        forum = re.sub(r"(?<!\s)\s+(?:afholdes|holdes|finder sted|er|blev)$", "", (m["forum"] or m["forum2"] or "").strip(" -"))
-        raw_date = m["date"] or m["date2"]
-        dates = find_dates(raw_date)
-        iso = dates[0].iso(year) if dates else None
-        rel = (m["rel"] or "").lower()
-        relation = "next" if rel in ("næste", "kommende") else "earlier" if rel in ("forrige", "sidste", "seneste") else "other"
-        if relation == "other" and iso and meeting_date:
-            relation = "next" if iso > meeting_date else "earlier"
+    found: list[MeetingReference] = []
+    for m in rx("item.reference").finditer(body):
+        forum = rx("item.reference_verb").sub("", (m["forum"] or m["forum2"] or "").strip(" -"))
+        dates = find_dates(m["date"] or m["date2"])
+        iso = dates[0].iso(int(meeting_date[:4]) if meeting_date else None) if dates else None
         if any(r.date == iso and r.forum and forum and (r.forum in forum or forum in r.forum) for r in found):
             continue
         found.append(MeetingReference(span=Span(item.span.start + m.start(), item.span.start + m.end()),
-                                      forum=forum or None, date=iso, relation=relation))
+                                      forum=forum or None, date=iso, relation=_relation(m["rel"], iso, meeting_date)))
     return found
+
+
+def _relation(word: str | None, iso: str | None, meeting_date: str | None) -> str:
+    rel = (word or "").lower()
+    if rel in ("næste", "kommende"):
+        return "next"
+    if rel in ("forrige", "sidste", "seneste"):
+        return "earlier"
+    if iso and meeting_date:
+        return "next" if iso > meeting_date else "earlier"
+    return "other"
 
 
 # --------------------------------------------------------------------------- the component
@@ -519,7 +699,7 @@ def references_of(seg: Segmented, item: ItemSegment, meeting_date: str | None) -
 def items(seg: Segmented, ex: Extraction) -> None:
     for segment in seg.items:
         recommendations = recommendations_of(seg, segment)
-        decisions = decisions_of(seg, segment, recommendations)
+        decisions = decisions_of(seg, segment, recommendations, ex.meeting.date)
         ex.items.append(Item(
             span=segment.span, number=segment.number, title=segment.title,
             kind=item_kind(segment, recommendations, decisions), kind_label=segment.kind_label,
@@ -528,4 +708,5 @@ def items(seg: Segmented, ex: Extraction) -> None:
             recommendations=recommendations, decisions=decisions,
             attachments=attachments_of(seg, segment),
             references=references_of(seg, segment, ex.meeting.date),
+            case_number=segment.case_number,
         ))
