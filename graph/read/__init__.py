@@ -148,12 +148,21 @@ class _HtmlToText(HTMLParser):
         self.parts: list[str] = []
         self.keep_whitespace = keep_whitespace
         self.skip_depth = 0
+        self.lists: list[int | None] = []  # open lists: the last number of an <ol>, None for a <ul>
 
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIP:
             self.skip_depth += 1
+        elif tag in ("ol", "ul"):
+            start = next((v for k, v in attrs if k == "start" and v and v.isdigit()), None) if tag == "ol" else None
+            self.lists.append((int(start) - 1 if start else 0) if tag == "ol" else None)
+            self.parts.append("\n")
         elif tag == "li":
-            self.parts.append("\n- ")
+            if self.lists and self.lists[-1] is not None:  # an ordered list keeps its numbers: "1. at ..."
+                self.lists[-1] += 1
+                self.parts.append(f"\n{self.lists[-1]}. ")
+            else:
+                self.parts.append("\n- ")
         elif tag in self.BLOCK:
             self.parts.append("\n")
         elif tag in self.CELL:
@@ -166,6 +175,10 @@ class _HtmlToText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.SKIP:
             self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag in ("ol", "ul"):
+            if self.lists:
+                self.lists.pop()
+            self.parts.append("\n")
         elif tag in self.BLOCK or tag == "li":
             self.parts.append("\n")
 
