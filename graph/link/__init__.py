@@ -2,7 +2,10 @@
 alias or abbreviation, disambiguated by the document's region), new nodes otherwise.
 
 Output is `Linked`: the extraction plus a registry/new id for every forum, organisation,
-person and initiative it mentions. Ids are paths below .../id/ and deterministic, so
+person and initiative it mentions. Minutes of a sundhedsråd ('Sundhedsråd Fyn', 'Sundhedsråd Aarhus
+(forberedende)', '(særligt udvalg)') and of the regional councils ('Regionsrådet', 'Det forberedende
+regionsråd for Region Østdanmark') link to the registry's councils; a generic 'Regionsrådet' in a council's
+minutes is the regional council that council recommends to on the meeting's date. Ids are paths below .../id/ and deterministic, so
 building the same input twice gives the same IRIs, and the same initiative named in
 two documents becomes one node.
 """
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..extract.model import Extraction
+from ..extract.model import Extraction, RouteStep
 from ..registry import Registry, normalise_name
 from ..vocab import slug
 
@@ -125,6 +128,9 @@ class Linked:
 # --------------------------------------------------------------------------- forums
 
 LEVEL_PATTERNS: list[tuple[str, str]] = [
+    # a council and its committee forms, 'Sundhedsråd Fyn (særligt udvalg)', before 'udvalg' below
+    (r"^sundhedsråd(?:et)?\b", "sundhedsraad"),
+    (r"^(?:det\s+)?(?:forberedende\s+)?regions?rådet?\b", "regionsraad"),
     (r"politisk(?:e)? niveau|politisk sundhedsklynge", "politisk-niveau"),
     (r"fagligt?[ -]?strategisk|direktørforum|faglig sundhedsklynge|klyngestyregruppe|faglig strategisk gruppe", "fagligt-strategisk-niveau"),
     (r"koordinerende niveau|chefforum|chefgruppe", "koordinerende-niveau"),
@@ -155,7 +161,7 @@ class Linker:
         self.corrections = corrections or Corrections()
 
     # ---- generic lookups
-    def lookup(self, name: str, kinds: tuple[str, ...], region: str | None = None):
+    def lookup(self, name: str, kinds: tuple[str, ...], region: str | None = None, day: date | None = None):
         curated = self.corrections.aliases.get(normalise_name(name))
         if curated and curated in self.registry.entities:
             return self.registry.get(curated), True
@@ -169,11 +175,45 @@ class Linker:
                     if candidates:
                         break
         if len(candidates) > 1 and region:
-            in_region = [e for e in candidates if e.region == region or e.id == region]
+            in_region = [e for e in candidates if e.region == region or e.id == region
+                         or region in self.registry.entities.get(e.region or "", _NO_REGION).succeeds]
             candidates = in_region or candidates
+        if len(candidates) > 1 and day:  # "Regionsrådet" in 2026 and in 2027 are two bodies in Østdanmark
+            candidates = [e for e in candidates if e.valid_on(day)] or candidates
         if len(candidates) == 1:
             return candidates[0], False
         return None, False
+
+    # ---- the sundhedsråd and the regional councils
+    def council_forum(self, name: str | None):
+        """'Sundhedsråd Aarhus (forberedende)' -> the registry's committee form if the region publishes one, else
+        the council itself; 'Sundhedsrådet for Fyn' -> Sundhedsråd Fyn. None for anything else."""
+        if not name:
+            return None
+        m = _COUNCIL_NAME.match(re.sub(r"\s+", " ", name).strip())
+        if not m:
+            return None
+        council, _ = self.lookup(f"Sundhedsråd {m['place']}", ("sundhedsraad",))
+        if council is None:
+            council, _ = self.lookup(name, ("sundhedsraad", "forum"))
+            return council if council is not None and council.level == "sundhedsraad" else None
+        form = m["form"] or ""
+        if form:
+            return self.registry.entities.get(f"forum/{council.id}/{slug(form)}", council)
+        return council
+
+    def council_of(self, forum_id: str | None):
+        """The council a forum is, or is a committee form of."""
+        entity = self.registry.entities.get(forum_id or "")
+        while entity is not None and entity.kind != "sundhedsraad":
+            entity = self.registry.entities.get(entity.part_of or "") if entity.level == "sundhedsraad" else None
+        return entity
+
+    def deciding_council(self, council, day: date | None):
+        """The regional council a sundhedsråd recommends to on `day` (Østdanmark 2026: the preparatory one)."""
+        deciders = [self.registry.get(f) for f in (council.reports_to, *council.also_reports_to) if f]
+        valid = [f for f in deciders if day is None or f.valid_on(day)]
+        return (valid or deciders or [None])[0]
 
     def document_region(self, ex: Extraction) -> str | None:
         votes: Counter[str] = Counter()
@@ -194,6 +234,11 @@ class Linker:
         m = ex.meeting
         if not m.forum:
             return None, None
+        council = self.council_forum(m.forum)
+        if council is not None:  # the council's own local forums and cases are scoped under the council
+            scope = council.id if council.kind == "sundhedsraad" else council.part_of
+            return LinkedForum(council.id, council.name, "sundhedsraad", council.part_of, council.reports_to,
+                               in_registry=True), scope
         cluster = self.cluster(m.body, region) or self.cluster(m.forum, region)
         level = forum_level(m.forum)
         if cluster is not None:
@@ -202,7 +247,8 @@ class Linker:
                 if forum is not None:
                     return LinkedForum(forum.id, forum.name, level, cluster.id, forum.reports_to, in_registry=True), cluster.id
             return self.local_forum(m.forum, cluster.id, level), cluster.id
-        entity, _ = self.lookup(m.forum, ("forum",), region)
+        day = _day(m.date)
+        entity, _ = self.lookup(m.forum, ("forum",), region, day)
         if entity is not None:
             return LinkedForum(entity.id, entity.name, entity.level, entity.part_of, entity.reports_to, True), entity.part_of
         body = None
@@ -213,13 +259,34 @@ class Linker:
 
     def local_forum(self, name: str, parent: str | None, level: str | None = None) -> LinkedForum:
         level = level or forum_level(name) or "andet"
-        scope = parent.split("/", 1)[1] if parent else "ukendt"
+        scope = _scope(parent) or "ukendt"
         reports_to = None
         if parent and parent.startswith("klynge/") and level in ("koordinerende-niveau", "driftsforum", "arbejdsgruppe", "styregruppe"):
             professional = self.registry.cluster_forum(parent, "fagligt-strategisk-niveau")
             reports_to = professional.id if professional else None
         forum_id = self.corrections.resolve(f"forum/{scope}/{slug(_canonical_forum_name(name))}")
         return LinkedForum(forum_id, name, level, parent, reports_to)
+
+
+_NO_REGION = type("NoRegion", (), {"succeeds": ()})()
+_COUNCIL_NAME = re.compile(r"^sundhedsråd(?:et)?\s+(?:for\s+|i\s+)?(?P<place>.+?)"
+                           r"(?:\s*[(,–-]\s*(?P<form>forberedende|særligt udvalg)\)?)?$", re.I)
+_REGIONAL_COUNCIL = re.compile(r"\b(?:det\s+)?(?:forberedende\s+)?regions?rådet?\b(?:\s+(?:for|i)\s+Region\s+\w+)?", re.I)
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _scope(parent: str | None) -> str | None:
+    """The part of a parent's id that scopes local forums and cases: 'klynge/1083/lillebaelt' -> '1083/lillebaelt';
+    a council keeps its kind, so its forums and cases never meet a cluster's of the same name."""
+    if not parent or "/" not in parent:
+        return None
+    return parent if parent.startswith("sundhedsraad/") else parent.split("/", 1)[1]
 
 
 def _canonical_forum_name(name: str) -> str:
@@ -270,17 +337,31 @@ def _kind_from_name(name: str) -> str:
 
 
 def _route_forum(linker: Linker, registry: Registry, name: str, ex: Extraction, out: Linked, cluster, region, parent) -> str:
-    """A forum named on a route: the meeting's own, a level of the same cluster, a registry forum, or a new one."""
+    """A forum named on a route: the meeting's own, a level of the same cluster, a sundhedsråd, the regional council
+    the meeting's council recommends to, a registry forum, or a new one."""
     from ..extract.route import _same
 
     if out.forum is not None and ex.meeting.forum and _same(name, ex.meeting.forum):
         return out.forum.id
     level = forum_level(name)
+    day = _day(ex.meeting.date)
     if cluster is not None and level in ("politisk-niveau", "fagligt-strategisk-niveau"):
         target = registry.cluster_forum(cluster.id, level)
         if target is not None:
             return target.id
-    entity, _ = linker.lookup(name, ("forum",), region)
+    council = linker.council_forum(name)
+    if council is not None:
+        return council.id
+    own = linker.council_of(out.forum.id if out.forum else None)
+    if own is not None and level == "regionsraad":
+        named, _ = linker.lookup(name, ("forum",), own.region, day)
+        if named is not None and named.level == "regionsraad" and named.region == own.region \
+                and (day is None or named.valid_on(day)):
+            return named.id
+        decider = linker.deciding_council(own, day)  # "Regionsrådet" in a council's minutes
+        if decider is not None:
+            return decider.id
+    entity, _ = linker.lookup(name, ("forum",), region, day)
     if entity is not None:
         return entity.id
     forum = linker.local_forum(re.sub(r"^(?:det|den)\s+", "", name, flags=re.I), parent)
@@ -301,6 +382,10 @@ def link(ex: Extraction, registry: Registry, corrections: Corrections | None = N
         day = date.fromisoformat(ex.meeting.date)
         if not cluster.valid_on(day):
             out.warnings.append(f"mødet {ex.meeting.date} ligger uden for {cluster.name}s gyldighedsperiode")
+    council = linker.council_of(out.forum.id if out.forum else None)
+    if council is not None and _day(ex.meeting.date) and not council.valid_on(_day(ex.meeting.date)):
+        out.warnings.append(f"mødet {ex.meeting.date} ligger uden for {council.name}s gyldighedsperiode "
+                            f"(fra {council.valid_from})")
 
     for mention in ex.organisations:
         entity, curated = linker.lookup(mention.name, ("region", "kommune", "organisation"), region)
@@ -314,7 +399,7 @@ def link(ex: Extraction, registry: Registry, corrections: Corrections | None = N
             out.organisations.append(LinkedOrganisation(node_id, mention.name, mention.kind or _kind_from_name(mention.name), False))
 
     for person in ex.participants:
-        out.persons.append(linker.corrections.resolve(f"person/{slug(person.name)}"))
+        out.persons.append(linker.corrections.resolve(_person_id(linker, person.name, out.forum)))
         org_id = None
         if person.organisation:
             entity, _ = linker.lookup(person.organisation, ("region", "kommune", "organisation"), region)
@@ -327,10 +412,14 @@ def link(ex: Extraction, registry: Registry, corrections: Corrections | None = N
         out.initiatives.append(node_id)
 
     parent = out.body_id or (out.forum.part_of if out.forum else None)
+    own_council = linker.council_of(out.forum.id if out.forum else None)
+    meeting_day = _day(ex.meeting.date)
     for i, item in enumerate(ex.items):
         for k, rec in enumerate(item.recommendations):
             if rec.proposed_by:
-                forum_entity, _ = linker.lookup(rec.proposed_by, ("forum",), region)
+                forum_entity = linker.council_forum(rec.proposed_by)
+                if forum_entity is None:
+                    forum_entity, _ = linker.lookup(rec.proposed_by, ("forum",), region, meeting_day)
                 if forum_entity is not None:
                     out.proposers[(i, k)] = forum_entity.id
                 elif forum_level(rec.proposed_by):
@@ -357,8 +446,10 @@ def link(ex: Extraction, registry: Registry, corrections: Corrections | None = N
                 out.new_forums.setdefault(forum.id, forum)
                 ended.append(forum.id)
             out.dissolved[(i, k)] = ended
-        scope = (parent or "").split("/", 1)[1] if parent and "/" in parent else None
+        scope = _scope(parent)
         out.cases[i] = linker.corrections.resolve(case_id(item, ex.document_key, i, scope))
+        if own_council is not None:
+            _regional_council_decides(linker, item, own_council, meeting_day)
         for k, step in enumerate(item.route):
             out.route_forums[(i, k)] = _route_forum(linker, registry, step.forum, ex, out, cluster, region, parent)
         for k, ref in enumerate(item.references):
@@ -370,7 +461,39 @@ def link(ex: Extraction, registry: Registry, corrections: Corrections | None = N
                 if target is not None:
                     out.references[(i, k)] = target.id
                     continue
-            entity, _ = linker.lookup(ref.forum, ("forum",), region)
+            entity = linker.council_forum(ref.forum)
+            if entity is None:
+                entity, _ = linker.lookup(ref.forum, ("forum",), region, _day(ref.date) or meeting_day)
             if entity is not None:
                 out.references[(i, k)] = entity.id
     return out
+
+
+def _person_id(linker: Linker, name: str, forum: LinkedForum | None) -> str:
+    """A participant is the registry's person of that name or alias (a council member named in minutes is the
+    registry's node); of two registry persons with one name, the one with a seat in the meeting's council."""
+    found = [e for e in linker.registry.lookup(name) if e.kind == "person"]
+    if len(found) > 1 and forum is not None:
+        council = linker.council_of(forum.id)
+        seated = {s.person for s in linker.registry.seats if council is not None and s.organisation == council.id}
+        found = [e for e in found if e.id in seated]
+    if len(found) == 1:
+        return found[0].id
+    return f"person/{slug(name)}"
+
+
+def _regional_council_decides(linker: Linker, item, council, day: date | None) -> None:
+    """A council recommends and the regional council decides: when a council's item is recommended on and its
+    decision or recommendation names the regional council ('anbefales over for regionsrådet', 'regionsrådet
+    træffer den endelige beslutning'), the route gets the regional council as the forum that decides. Only where
+    the minutes say so: an item that names no regional council keeps the route the extractor found."""
+    if any(step.role == "decides" for step in item.route):
+        return
+    recommends = any(step.role == "recommends" for step in item.route) or any(d.outcome == "recommended" for d in item.decisions)
+    if not recommends:
+        return
+    for text in [d.text for d in item.decisions] + [r.text for r in item.recommendations]:
+        m = _REGIONAL_COUNCIL.search(text or "")
+        if m and linker.deciding_council(council, day) is not None:
+            item.route.append(RouteStep(forum=m.group(0), role="decides"))
+            return

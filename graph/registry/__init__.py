@@ -1,5 +1,5 @@
 """The national reference registry: regions, kommuner, health clusters, hospitals,
-national actors, regional forums and the reform timeline.
+national actors, regional forums, the 17 sundhedsråd with their members, and the reform timeline.
 
 The registry is kept as human-editable CSV in `data/reference/` (one row a fact,
 with its source and confidence V/P/U) and compiled into RDF on every build.
@@ -58,7 +58,7 @@ class RegistryError(Exception):
 @dataclass
 class Entity:
     id: str  # "kind/key", also the path of its IRI: "kommune/0101"
-    kind: str  # region | kommune | klynge | organisation | forum
+    kind: str  # region | kommune | klynge | organisation | forum | sundhedsraad | person
     name: str
     origin: Origin
     aliases: tuple[str, ...] = ()
@@ -78,6 +78,15 @@ class Entity:
     level: str | None = None
     part_of: str | None = None
     reports_to: str | None = None
+    also_reports_to: tuple[str, ...] = ()  # a sundhedsråd in Østdanmark: the preparatory, then the new regional council
+    # regions: the regions this one replaces (Region Østdanmark: Hovedstaden and Sjælland)
+    succeeds: tuple[str, ...] = ()
+    # sundhedsråd: the first meeting where known, the phases (preparatory, formal), the published size,
+    # the committee forms a region publishes it under, what it decides or recommends
+    first_meeting: date | None = None
+    phases: tuple = ()
+    composition: str = ""
+    competences: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -104,6 +113,12 @@ class ReformEvent:
 class Registry:
     entities: dict[str, Entity] = field(default_factory=dict)
     events: list[ReformEvent] = field(default_factory=list)
+    # the sundhedsråd: which kommune is in which council (disputed ones once per reading), who sits where,
+    # what each council takes over from the clusters and SSUs, and what councils decide or recommend
+    areas: list = field(default_factory=list)  # AreaMembership
+    seats: list = field(default_factory=list)  # Seat
+    transitions: list = field(default_factory=list)  # Transition
+    competences: list = field(default_factory=list)  # Competence
     _index: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def add(self, entity: Entity) -> Entity | None:
@@ -132,6 +147,29 @@ class Registry:
 
     def cluster_forum(self, cluster_id: str, level: str) -> Entity | None:
         return self.entities.get(f"forum/{cluster_id.removeprefix('klynge/')}/{level}")
+
+    # ---- the sundhedsråd
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """The named readings of the disputed council geography ('medlemslister', 'kommunelister')."""
+        return tuple(sorted({a.reading for a in self.areas if a.reading}))
+
+    def council_areas(self, reading: str | None = None) -> dict[str, list]:
+        """kommune id -> its council memberships under `reading` (None: every reading, so a disputed kommune has
+        one per reading)."""
+        out: dict[str, list] = {}
+        for area in self.areas:
+            if reading is None or area.reading is None or area.reading == reading:
+                out.setdefault(area.kommune, []).append(area)
+        return out
+
+    def councils_of(self, kommune_id: str, day: date | None = None) -> list:
+        """The council memberships of a kommune (every reading of a disputed one), valid on `day` if given."""
+        return [a for a in self.areas if a.kommune == kommune_id
+                and (day is None or self.entities[a.council].valid_on(day))]
+
+    def seats_in(self, organisation_id: str) -> list:
+        return [s for s in self.seats if s.organisation == organisation_id]
 
 
 _QUOTES_RE = re.compile(r"[\"'’”“*_]")
@@ -226,10 +264,13 @@ def load_registry(folder: str | Path) -> Registry:
 
     # regions
     reader = _Reader(folder / "regioner.csv", ("kode", "id", "navn", "kilde", "sikkerhed"), problems)
+    region_successors: list[tuple[_Reader, Origin, str, tuple[str, ...]]] = []
     for origin, row in reader.rows():
         if not row["id"] or not row["navn"]:
             reader.error(origin, "id og navn skal udfyldes")
             continue
+        if _split(row.get("afloeser", "")):
+            region_successors.append((reader, origin, f"region/{row['id']}", _split(row["afloeser"])))
         add(Entity(
             id=f"region/{row['id']}", kind="region", name=row["navn"], origin=origin,
             aliases=_split(row.get("aliaser", "")), org_kind="region", code=row["kode"] or None,
@@ -237,6 +278,15 @@ def load_registry(folder: str | Path) -> Registry:
             valid_to=reader.date(origin, row.get("gyldig_til", ""), "gyldig_til"),
             source=row["kilde"], confidence=reader.confidence(origin, row["sikkerhed"]), note=row.get("note", ""),
         ), reader)
+    for reader_, origin, region_id, replaced in region_successors:  # 'afloeser': the regions this one replaces
+        ids = []
+        for key in replaced:
+            found = registry.entities.get(f"region/{key}") or next(iter(registry.lookup(key)), None)
+            if found is None or found.kind != "region":
+                reader_.error(origin, f"afloeser: ukendt region '{key}'")
+            else:
+                ids.append(found.id)
+        registry.entities[region_id].succeeds = tuple(ids)
 
     # kommuner
     reader = _Reader(folder / "kommuner.csv", ("kode", "navn", "region", "kilde", "sikkerhed"), problems)
@@ -346,6 +396,11 @@ def load_registry(folder: str | Path) -> Registry:
     for reader_, origin, ref, _owner in pending_refs:
         if ref not in registry.entities:
             reader_.error(origin, f"henviser til ukendt id '{ref}'")
+
+    # the 17 sundhedsråd, their members, the disputed kommuner, the transition from the clusters
+    from .councils import load_councils
+
+    load_councils(folder, registry, problems, _Reader, _split)
 
     # reform timeline
     reader = _Reader(folder / "reform.csv", ("id", "dato", "navn", "opretter", "nedlaegger", "kilde", "sikkerhed"), problems)
