@@ -463,15 +463,15 @@ def push_command(endpoint: str, user: str | None, password: str | None, query_en
 
 
 @main.command("map")
-@click.argument("kind", type=click.Choice(["structure", "forum", "decisions", "organisation"]),
-                metavar="structure|forum|decisions|organisation")
+@click.argument("kind", type=click.Choice(["structure", "transition", "forum", "decisions", "organisation"]),
+                metavar="structure|transition|forum|decisions|organisation")
 @click.option("--focus", default=None, help="Forummet eller organisationen kortet handler om (navn, id eller IRI).")
 @click.option("--at", "at", default=None, metavar="ÅÅÅÅ-MM-DD", help="Strukturen på denne dato (standard: i dag).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="HTML-filen (standard: <datamappe>/maps/<kind>.html).")
 @data_dir_option
 def map_command(kind: str, focus: str | None, at: str | None, out_file: Path | None, data_dir: Path) -> None:
-    """Tegn et interaktivt kort (HTML, virker uden netværk): structure, forum, decisions eller organisation."""
+    """Tegn et interaktivt kort (HTML, virker uden netværk): structure, transition, forum, decisions eller organisation."""
     from .maps import MapError, make_map, write_html
 
     if at is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", at):
