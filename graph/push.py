@@ -14,7 +14,9 @@ the remote afterwards, so a push cut off midway - connection lost, Ctrl-C - is c
 a server that only speaks the Graph Store Protocol.
 
 Credentials never appear in messages or in the record: `user:pass@` in the URL is moved to the Authorization
-header. Text from the server goes through `printable` before it goes into a message.
+header (Basic, sent with the first request); a server that asks for Digest instead (Virtuoso's
+/sparql-graph-crud-auth) gets its challenge answered, once per push, and the same challenge signs the requests after
+it. Text from the server goes through `printable` before it goes into a message.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import secrets
 import tempfile
 import urllib.error
 import urllib.parse
@@ -86,10 +90,27 @@ def redact(url: str) -> str:
     return re.sub(r"^((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^?#]*@", lambda m: m[1] or "", url, count=1)
 
 
+@dataclass
+class _Digest:
+    """The Digest challenge (RFC 7616) a server answered a request with; it signs the requests after it."""
+    realm: str = ""
+    nonce: str = ""
+    opaque: str | None = None
+    qop: str | None = None  # "auth" or None
+    algorithm: str = "MD5"
+    count: int = 0  # nonce count: the requests signed with this nonce
+
+    def take(self, challenge: _Digest) -> None:
+        self.realm, self.nonce, self.opaque, self.qop = challenge.realm, challenge.nonce, challenge.opaque, challenge.qop
+        self.algorithm, self.count = challenge.algorithm, 0
+
+
 @dataclass(frozen=True)
 class _Target:
     url: str  # without credentials or fragment; lower-case scheme and host
     headers: dict[str, str]
+    credentials: tuple[str, str] | None = None  # for a Digest challenge; never in messages
+    digest: _Digest = field(default_factory=_Digest, compare=False)  # the challenge in use, if any
 
 
 def _target(url: str, user: str | None = None, password: str | None = None, what: str = "endpointet") -> _Target:
@@ -111,7 +132,7 @@ def _target(url: str, user: str | None = None, password: str | None = None, what
     if credentials:
         token = base64.b64encode(":".join(credentials).encode()).decode()
         headers["Authorization"] = f"Basic {token}"
-    return _Target(clean, headers)
+    return _Target(clean, headers, credentials)
 
 
 class _KeepCredentialsOnTheHost(urllib.request.HTTPRedirectHandler):
@@ -126,6 +147,78 @@ class _KeepCredentialsOnTheHost(urllib.request.HTTPRedirectHandler):
 
 
 _opener = urllib.request.build_opener(_KeepCredentialsOnTheHost)
+
+_DIGEST_HASHES = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
+
+
+def _digest_challenge(headers) -> _Digest | None:
+    """The Digest challenge among a 401's WWW-Authenticate headers, if it is one this client can answer."""
+    for value in (headers.get_all("WWW-Authenticate") if headers is not None else None) or []:
+        scheme, _, rest = value.strip().partition(" ")
+        if scheme.lower() != "digest":
+            continue
+        params = {k.lower(): v for k, v in urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest)).items()}
+        qops = [q.strip() for q in params.get("qop", "").split(",") if q.strip()]
+        algorithm = params.get("algorithm", "MD5").upper()
+        if "nonce" not in params or algorithm not in _DIGEST_HASHES or (qops and "auth" not in qops):
+            continue
+        return _Digest(params.get("realm", ""), params["nonce"], params.get("opaque"), "auth" if qops else None, algorithm)
+    return None
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _digest_authorization(target: _Target, request: urllib.request.Request) -> str:
+    """The Authorization header that answers the target's Digest challenge for `request` (RFC 7616, qop=auth)."""
+    digest = target.digest
+    user, password = target.credentials or ("", "")
+
+    def h(text: str) -> str:
+        return _DIGEST_HASHES[digest.algorithm](text.encode("utf-8")).hexdigest()
+
+    digest.count += 1
+    uri, nc, cnonce = request.selector, f"{digest.count:08x}", secrets.token_hex(8)
+    ha1, ha2 = h(f"{user}:{digest.realm}:{password}"), h(f"{request.get_method()}:{uri}")
+    response = h(f"{ha1}:{digest.nonce}:{nc}:{cnonce}:auth:{ha2}") if digest.qop else h(f"{ha1}:{digest.nonce}:{ha2}")
+    fields = [f"username={_quoted(user)}", f"realm={_quoted(digest.realm)}", f"nonce={_quoted(digest.nonce)}",
+              f"uri={_quoted(uri)}", f"algorithm={digest.algorithm}", f'response="{response}"']
+    if digest.qop:
+        fields += ["qop=auth", f"nc={nc}", f'cnonce="{cnonce}"']
+    if digest.opaque is not None:
+        fields.append(f"opaque={_quoted(digest.opaque)}")
+    return "Digest " + ", ".join(fields)
+
+
+def _open(target: _Target, request: urllib.request.Request, timeout_s: float):
+    """Open `request` to `target`. A 401 with a Digest challenge is answered with the target's credentials, once; the
+    challenge is kept and signs the requests after it, so a push costs a round trip or two more, not one per graph.
+    Virtuoso's /sparql-graph-crud-auth answers Basic credentials with a bare 401: the request is then sent once
+    without them, which brings the challenge. An expired challenge is answered anew the same way."""
+    if target.digest.nonce:
+        request.add_unredirected_header("Authorization", _digest_authorization(target, request))
+    try:
+        return _opener.open(request, timeout=timeout_s)
+    except urllib.error.HTTPError as exc:
+        same_host = urllib.parse.urlsplit(exc.url or request.full_url).netloc == urllib.parse.urlsplit(request.full_url).netloc
+        if exc.code != 401 or not target.credentials or not same_host:
+            raise
+        challenge = _digest_challenge(exc.headers)
+        if challenge is None and not (exc.headers is not None and exc.headers.get("WWW-Authenticate")):
+            bare = urllib.request.Request(request.full_url, data=request.data, method=request.get_method(),
+                                          headers={k: v for k, v in request.header_items() if k.lower() != "authorization"})
+            try:
+                return _opener.open(bare, timeout=timeout_s)  # a server that wants no credentials after all
+            except urllib.error.HTTPError as again:
+                challenge = _digest_challenge(again.headers) if again.code == 401 else None
+                again.close()
+        if challenge is None:
+            raise
+        exc.close()
+    target.digest.take(challenge)
+    request.add_unredirected_header("Authorization", _digest_authorization(target, request))
+    return _opener.open(request, timeout=timeout_s)
 
 
 def _with_graph(endpoint: str, graph: str) -> str:
@@ -152,30 +245,63 @@ def query_endpoints_for(endpoint: str) -> list[str]:
 
 # ---- asking the remote which graphs of the dataset it has
 
-_LIST_QUERY = (f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} FILTER(STRSTARTS(STR(?g), "{DATASET_GRAPHS}")) }}')
+# The server's list of its graphs is cheap on Oxigraph, Fuseki and GraphDB, whatever the size of the store. Virtuoso
+# answers it with nothing, so a server that lists no graph at all is asked again for the graphs its quads are in.
+_MAX_PAGES = 10_000
+
+
+def _listing_query(quads: bool, ordered: bool = False, after: str | None = None) -> str:
+    conditions = [f'STRSTARTS(STR(?g), "{DATASET_GRAPHS}")'] if quads else []
+    if after is not None:
+        conditions.append(f"STR(?g) > {ox.Literal(after)}")  # escaped: the IRI comes from the server
+    where = "GRAPH ?g { ?s ?p ?o }" if quads else "GRAPH ?g { }"
+    if conditions:
+        where += f" FILTER({' && '.join(conditions)})"
+    return f"SELECT DISTINCT ?g WHERE {{ {where} }}" + (" ORDER BY ?g" if ordered else "")
 
 
 class _ListingFailed(Exception):
     pass
 
 
-def _list_remote(target: _Target, timeout_s: float) -> set[str]:
+def _ask_for_graphs(target: _Target, query: str, timeout_s: float) -> tuple[list[str], bool]:
+    """The graph IRIs a listing query answers with, and whether the server cut the answer short (Virtuoso sends at
+    most ResultSetMaxRows rows, and says so in an X-SPARQL-MaxRows header)."""
     separator = "&" if "?" in target.url else "?"
-    url = f"{target.url}{separator}{urllib.parse.urlencode({'query': _LIST_QUERY})}"
+    url = f"{target.url}{separator}{urllib.parse.urlencode({'query': query})}"
     request = urllib.request.Request(url, headers={**target.headers, "Accept": "application/sparql-results+json"})
     try:
-        with _opener.open(request, timeout=timeout_s) as response:
-            body = response.read()
+        with _open(target, request, timeout_s) as response:
+            body, limit = response.read(), (response.headers.get("X-SPARQL-MaxRows") or "").strip()
     except urllib.error.HTTPError as exc:
         raise _ListingFailed(f"HTTP {exc.code} {_server_text(exc.read(500))}".rstrip()) from exc
     except (urllib.error.URLError, OSError) as exc:
         raise _ListingFailed(printable(str(getattr(exc, "reason", exc)))) from exc
     try:
         bindings = json.loads(body)["results"]["bindings"]
-        graphs = {row["g"]["value"] for row in bindings if row.get("g", {}).get("type") == "uri"}
+        graphs = [row["g"]["value"] for row in bindings if row.get("g", {}).get("type") == "uri"]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _ListingFailed("svaret er ikke SPARQL-resultater i JSON") from exc
-    return {g for g in graphs if isinstance(g, str) and g.startswith(DATASET_GRAPHS)}  # even if the server ignored FILTER
+    return [g for g in graphs if isinstance(g, str)], limit.isdigit() and len(bindings) >= int(limit) > 0
+
+
+def _list_remote(target: _Target, timeout_s: float) -> set[str]:
+    quads = False
+    graphs, cut_short = _ask_for_graphs(target, _listing_query(quads), timeout_s)
+    if not graphs:
+        quads = True
+        graphs, cut_short = _ask_for_graphs(target, _listing_query(quads), timeout_s)
+    if cut_short:  # again, in order, a page at a time: each page starts after the last graph of the one before
+        graphs, after = [], None
+        for _ in range(_MAX_PAGES):
+            page, cut_short = _ask_for_graphs(target, _listing_query(quads, ordered=True, after=after), timeout_s)
+            graphs += page
+            if not cut_short or not page or (after is not None and max(page) <= after):
+                break
+            after = max(page)
+        else:
+            raise _ListingFailed(f"serveren delte listen i mere end {_MAX_PAGES} dele")
+    return {g for g in graphs if g.startswith(DATASET_GRAPHS)}  # even if the server ignored FILTER
 
 
 # ---- the record of what was pushed where
@@ -238,9 +364,9 @@ def _graph_bytes(store: GraphStore, graph: str) -> tuple[bytes, int]:
     return data, len(quads)
 
 
-def _send(request: urllib.request.Request, timeout_s: float, gone_is_fine: bool = False) -> None:
+def _send(target: _Target, request: urllib.request.Request, timeout_s: float, gone_is_fine: bool = False) -> None:
     try:
-        with _opener.open(request, timeout=timeout_s) as response:
+        with _open(target, request, timeout_s) as response:
             response.read()
     except urllib.error.HTTPError as exc:
         if gone_is_fine and exc.code == 404:
@@ -275,7 +401,7 @@ def push(store: GraphStore, endpoint: str, user: str | None = None, password: st
     for number, graph in enumerate(stale, start=1):
         request = urllib.request.Request(_with_graph(target.url, graph), method="DELETE", headers=target.headers)
         try:
-            _send(request, timeout_s, gone_is_fine=True)
+            _send(target, request, timeout_s, gone_is_fine=True)
         except urllib.error.HTTPError as exc:
             raise PushError(f"{target.url} afviste sletning af graf {number} af {len(stale)} ({graph}): "
                             f"HTTP {exc.code} {_server_text(exc.read(500))}".rstrip()) from exc
@@ -291,7 +417,7 @@ def push(store: GraphStore, endpoint: str, user: str | None = None, password: st
         data, count = _graph_bytes(store, graph)
         request = urllib.request.Request(_with_graph(target.url, graph), data=data, method="PUT", headers=headers)
         try:
-            _send(request, timeout_s)
+            _send(target, request, timeout_s)
         except urllib.error.HTTPError as exc:
             raise PushError(f"{target.url} afviste graf {number} af {len(graphs)} ({graph}): "
                             f"HTTP {exc.code} {_server_text(exc.read(500))}".rstrip()) from exc
@@ -313,7 +439,7 @@ def _listed_graphs(target: _Target, query_endpoint: str | None, user: str | None
     if query_endpoint:
         query = _target(query_endpoint, user, password, what="query-endpointet")
         if not query.headers:
-            query = _Target(query.url, target.headers)
+            query = _Target(query.url, target.headers, target.credentials)
         try:
             listed = _list_remote(query, timeout_s)
         except _ListingFailed as exc:
@@ -323,7 +449,7 @@ def _listed_graphs(target: _Target, query_endpoint: str | None, user: str | None
     failures = []
     for candidate in query_endpoints_for(target.url):
         try:
-            listed = _list_remote(_Target(candidate, target.headers), timeout_s)
+            listed = _list_remote(_Target(candidate, target.headers, target.credentials), timeout_s)
         except _ListingFailed as exc:
             failures.append(f"{candidate}: {exc}")
             continue
