@@ -23,16 +23,24 @@ from .link import Corrections, load_corrections
 from .ontology import ontology_graph, ontology_turtle, shapes_graph
 from .read import ReadError, check_size, display_path, document_key, read_bytes
 from .registry import Registry, load_registry
+from .resources import CHECKOUT_DATA, reference_dir
 from .store import META_GRAPH, GraphStore, build_lock, open_for_update, search, stored_state, to_quads
 from .store.summary import update_case_states
 from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SG, document_graph, slug
 from .workers import Limits, TaskFailed, run_limited
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = PROJECT_ROOT / "data"
+DEFAULT_DATA = CHECKOUT_DATA  # reference/, minutes/ and corrections.toml of the checkout (not in a wheel)
 DATA_ENV = "SUNDHEDSGRAF_DATA"  # the output/data folder (store, exports, maps)
 DEFAULT_OUT = "sundhedsgraf-data"
 MINUTE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".json")
+
+
+def reference_folder(data_dir: str | Path | None = None) -> Path:
+    """The reference registry: `data_dir/reference` when the user's data folder has one, else the one shipped with
+    the tool (graph.resources)."""
+    if data_dir is not None and (Path(data_dir) / "reference").is_dir():
+        return Path(data_dir) / "reference"
+    return reference_dir()
 
 
 def default_out_dir() -> Path:
@@ -157,12 +165,13 @@ def build(
     data_dir = Path(data_dir)
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
     report = BuildReport(out_dir=out_dir)
-    registry_dir = data_dir / "reference"
+    registry_dir = reference_folder(data_dir)
     registry = load_registry(registry_dir)  # RegistryError stops the build before the store is touched
     corrections = load_corrections(data_dir / CORRECTIONS_FILE)  # so does a broken corrections file
     context = BuildContext(registry, corrections)
 
-    minutes = find_minutes(paths if paths is not None else [data_dir / "minutes"])
+    # without paths: the data folder's minutes (the checkout's samples), none when there are none (a wheel)
+    minutes = find_minutes(paths if paths is not None else [p for p in [data_dir / "minutes"] if p.is_dir()])
     fingerprint = _hash_texts(__version__.encode(), _code_fingerprint(), _registry_fingerprint(registry_dir), corrections.raw)
 
     with build_lock(out_dir):  # one build at a time in a data folder

@@ -261,7 +261,7 @@ def _cannot_build(exc: Exception, out_dir: Path) -> None:
 def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None, maps: bool) -> None:
     """Byg datasættet: referenceregistret og referater (STI: filer eller mapper; standard data/minutes/) -> database,
     TriG og N-Quads."""
-    from .build import DEFAULT_DATA
+    from .build import DEFAULT_DATA, reference_folder
     from .pipeline import build_document
 
     try:
@@ -537,13 +537,13 @@ def extract(files: tuple[Path, ...], as_json: bool, data_root: Path | None) -> N
     """Udtræk møde, deltagere, punkter, indstillinger, beslutninger, organisationer og beløb af referater."""
     import json
 
-    from .build import DEFAULT_DATA
+    from .build import DEFAULT_DATA, reference_folder
     from .pipeline import extract_linked
     from .read import display_path
     from .registry import load_registry
     from .workers import run_limited
 
-    registry = load_registry((data_root or DEFAULT_DATA) / "reference")
+    registry = load_registry(reference_folder(data_root or DEFAULT_DATA))
     failed = 0
     # each file in a worker with a time and memory limit: one that fails or stalls is named, the others go on
     for path, (ok, extraction) in zip(files, run_limited(lambda p: extract_linked(p, registry), files)):
@@ -603,7 +603,7 @@ def harvest(portal: str | None, organisation: str | None, list_only: bool, commi
     """Hent møder fra en FirstAgenda-portal ind i mappen med referater; kun nye og ændrede, til build bagefter."""
     from rich.text import Text
 
-    from .build import DEFAULT_DATA
+    from .build import DEFAULT_DATA, reference_folder
     from .harvest import Client, HarvestError, harvest as run_harvest, list_committees, resolve_organisation
     from .registry import load_registry
 
@@ -615,7 +615,7 @@ def harvest(portal: str | None, organisation: str | None, list_only: bool, commi
     client = Client(delay=delay, timeout=timeout_s, retries=retries)
     try:
         if organisation:
-            reference = (data_root or DEFAULT_DATA) / "reference"
+            reference = reference_folder(data_root or DEFAULT_DATA)
             entry = resolve_organisation(organisation, load_registry(reference), reference)
             portal = entry.portal
             if entry.committee_id and not committees:
@@ -654,11 +654,11 @@ def harvest(portal: str | None, organisation: str | None, list_only: bool, commi
 def evaluate(gold_dir: Path | None, minutes_dir: Path | None, corpus_dir: Path | None, publisher: str | None,
              errors: bool) -> None:
     """Mål udtrækket mod guldannoteringer: præcision, genkaldelse og F1 pr. faktatype, pr. samling og pr. udgiver."""
-    from .build import DEFAULT_DATA
+    from .build import DEFAULT_DATA, reference_folder
     from .evaluate import COLLECTIONS, evaluate as run_evaluate
     from .registry import load_registry
 
-    registry = load_registry(DEFAULT_DATA / "reference")
+    registry = load_registry(reference_folder(DEFAULT_DATA))
     result = run_evaluate(gold_dir or DEFAULT_DATA / "gold", minutes_dir or DEFAULT_DATA / "minutes", registry, corpus_dir)
     if publisher:
         result = result.where(publisher=publisher)

@@ -36,10 +36,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..resources import queries_dir
 from ..store import GraphStore
 from ..vocab import CONCEPT, ID, PREFIXES
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "queries"
+QUERIES_DIR = queries_dir()  # the shipped named questions (queries/ in the checkout)
 PARAM_TYPES = ("node", "iri", "string", "text", "date", "integer")
 TODAY = ("i dag", "idag", "today")  # a date parameter's default that means the day the question is asked
 # the schemes queries name most, as prefixes of their own: `sgc:outcome\/approved` needs an escaped slash,
