@@ -33,3 +33,10 @@ def reference_copy(tmp_path) -> Path:
     shutil.copytree(REFERENCE, root / "reference")
     (root / "minutes").mkdir()
     return root
+
+
+@pytest.fixture(autouse=True)
+def _piped_output_width(monkeypatch):
+    """Command output as when piped (160 columns), whatever terminal width the test runner passes on in COLUMNS;
+    a test that wants a narrow terminal sets COLUMNS itself."""
+    monkeypatch.delenv("COLUMNS", raising=False)
