@@ -25,7 +25,7 @@ from .read import ReadError, check_size, display_path, document_key, read_bytes
 from .registry import Registry, load_registry
 from .resources import CHECKOUT_DATA, reference_dir
 from .store import META_GRAPH, GraphStore, build_lock, open_for_update, search, stored_state, to_quads
-from .store.summary import update_case_states
+from .store.summary import update_case_states, update_corpus_summary
 from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SG, document_graph, slug
 from .workers import Limits, TaskFailed, run_limited
 
@@ -117,7 +117,7 @@ def hash_file(path: Path) -> bytes:
 # layout profiles, ontology) and how a build lays the graphs out. A change elsewhere (maps, named questions,
 # serve, push, harvest, the command line) does not make the stored graphs stale.
 CONTENT_STAGES = ("read", "segment", "extract", "lexicon", "profiles", "link", "emit", "registry", "ontology",
-                  "vocab.py", "span.py", "pipeline.py", "build.py")
+                  "vocab.py", "span.py", "pipeline.py", "build.py", "store/summary.py")
 
 
 def _code_fingerprint() -> bytes:
@@ -193,6 +193,8 @@ def build(
                                                 progress, jobs, hashes, out_dir if fresh else None, limits or Limits())
                     written, dropped = update_case_states(store, affected)  # where each touched case waits now
                     states = written + dropped
+                    if affected or any(d.status in ("built", "removed") for d in report.documents) or fresh:
+                        states.append(update_corpus_summary(store))  # totals over the corpus, summed again
                 store.set_build_id(build_id)
                 report.total_quads = store.record_count()
                 report.type_counts = count_types(store)

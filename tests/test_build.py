@@ -28,7 +28,7 @@ def test_build_writes_dataset_ontology_and_shapes(built):
     assert str(REGISTRY_GRAPH) in graphs
     assert sum(1 for g in graphs if g.startswith(str(GRAPH["doc/"]))) == 5  # one named graph per document
     nq = [p.name for p in built.files["export"].glob("*.nq")]
-    assert len([n for n in nq if not n.startswith(("node-", "state-"))]) == 8  # registry, ontology, corrections, 5 documents
+    assert len([n for n in nq if not n.startswith(("node-", "state-"))]) == 9  # registry, ontology, corrections, summary, 5 documents
     assert 0 < len([n for n in nq if n.startswith("state-case-")]) < len([n for n in nq if n.startswith("node-case-")])
     assert any(n.startswith("node-person-") for n in nq)  # shared nodes are described in graphs of their own
 

@@ -168,6 +168,9 @@ def _emit_summary(e: _Emitter) -> None:
     decisions = {o for s, p, o in e.triples if p == PROV.generated and s in treatments}
     answered = {o for s, p, o in e.triples if p == SG.answers and s in decisions}
     outcomes = Counter(o for s, p, o in e.triples if p == SG.outcome and s in decisions)
+    generating = {s for s, p, o in e.triples if p == PROV.generated and s in treatments}
+    decided = {o for s, p, o in e.triples if p == DCTERMS.subject and s in generating}  # items with a decision
+    involved = Counter(o for s, p, o in e.triples if p == SG.mentions and s in decided)
     e.add(meeting, SG.itemCount, literal(len(items), datatype=XSD.integer))
     e.add(meeting, SG.recommendationCount, literal(len(recommendations), datatype=XSD.integer))
     e.add(meeting, SG.decisionCount, literal(len(decisions), datatype=XSD.integer))
@@ -177,6 +180,11 @@ def _emit_summary(e: _Emitter) -> None:
         tally = ox.NamedNode(f"{meeting.value}#udfald-{outcome.value.rsplit('/', 1)[-1]}")
         e.add(meeting, SG.outcomeCount, tally)
         e.add(tally, SG.outcome, outcome)
+        e.add(tally, SG.count, literal(count, datatype=XSD.integer))
+    for organisation, count in sorted(involved.items(), key=lambda kv: kv[0].value):  # items decided that name it
+        tally = ox.NamedNode(f"{meeting.value}#involverer-{slug(organisation.value.removeprefix(ID), max_len=120)}")
+        e.add(meeting, SG.involvementCount, tally)
+        e.add(tally, SG.involves, organisation)
         e.add(tally, SG.count, literal(count, datatype=XSD.integer))
 
 

@@ -132,10 +132,15 @@ def resolve_query(name_or_path: str, folder: str | Path = QUERIES_DIR) -> NamedQ
 # --------------------------------------------------------------------------- parameters
 
 def _find_by_label(store: GraphStore, label: str) -> list[str]:
+    """The nodes one of whose names is `label` (case aside); the text index narrows the look-up to the nodes whose
+    names contain it, instead of comparing every label in the store."""
     query = """SELECT DISTINCT ?s WHERE {
                  VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel foaf:name }
                  ?s ?p ?l . FILTER(LCASE(STR(?l)) = LCASE(STR(?wanted))) } LIMIT 20"""
-    rows = store.query(with_values(query, {ox.Variable("wanted"): ox.Literal(label)}), prefixes=QUERY_PREFIXES)
+    index = store.search_index()
+    candidates = index.nodes(label) if index is not None else None
+    narrowed = {"s": candidates} if candidates is not None and len(candidates) <= INDEX_LIMIT else None
+    rows = store.query(with_values(query, {ox.Variable("wanted"): ox.Literal(label)}, narrowed), prefixes=QUERY_PREFIXES)
     return [r["s"].value for r in rows]
 
 

@@ -3,7 +3,8 @@
 `CONTAINS(LCASE(?text), "klyngemidler")` makes the engine read every decision's text; at national scale that is
 seconds. The index is SQLite FTS5 with the trigram tokenizer (any substring of three or more characters, so a
 match means what CONTAINS means), over the lower-cased values of the properties that carry the minutes' words:
-decisions' and recommendations' text (prov:value), titles (dct:title) and names (skos:prefLabel).
+decisions' and recommendations' text (prov:value), titles (dct:title) and names (skos labels, foaf:name); the
+names also let a node parameter given by name be found without reading every label.
 
 The query layer asks the index for the nodes whose text contains the term and gives them to the SPARQL as
 VALUES; the question keeps its own FILTER, so the answers are exactly those without the index (the index only
@@ -25,7 +26,8 @@ import pyoxigraph as ox
 SEARCH_FILE = "search.sqlite"
 PENDING = ".pending"
 INDEXED = ("http://www.w3.org/ns/prov#value", "http://purl.org/dc/terms/title",
-           "http://www.w3.org/2004/02/skos/core#prefLabel")
+           "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel",
+           "http://www.w3.org/2004/02/skos/core#hiddenLabel", "http://xmlns.com/foaf/0.1/name")
 MIN_TERM = 3  # the trigram tokenizer needs three characters; shorter terms are looked up by a scan
 
 

@@ -108,3 +108,29 @@ def update_case_states(store, node_graphs: Iterable[str]) -> tuple[list[str], li
                 store.remove_graph(graph)
                 removed.append(graph)
     return written, removed
+
+
+# ---- totals over the whole corpus, worked out again after every build that changed something
+
+SUMMARY_GRAPH = str(GRAPH["summary"])
+
+
+def update_corpus_summary(store) -> str:
+    """The totals the whole-corpus questions read (…/graph/summary), summed from each document's own counts
+    (graph.emit.document._emit_summary): decisions per forum and outcome, and per organisation the decided items
+    that name it and the documents they are in. Summing a few numbers per document is quick (no fact is joined),
+    so the totals are simply summed again whenever a build changed something."""
+    count, forum_p, outcome_p = (ox.NamedNode(str(SG[n])) for n in ("count", "forum", "outcome"))
+    items_p, docs_p = ox.NamedNode(str(SG.decidedItemCount)), ox.NamedNode(str(SG.documentCount))
+    graph = ox.NamedNode(SUMMARY_GRAPH)
+    quads = []
+    for row in store.query(_P + """SELECT ?forum ?o (SUM(?n) AS ?antal) WHERE {
+            ?m sg:heldBy ?forum ; sg:outcomeCount ?c . ?c sg:outcome ?o ; sg:count ?n } GROUP BY ?forum ?o"""):
+        node = ox.NamedNode(f"{row['forum'].value}#udfald-{row['o'].value.rsplit('/', 1)[-1]}")
+        quads += [ox.Quad(node, forum_p, row["forum"], graph), ox.Quad(node, outcome_p, row["o"], graph),
+                  ox.Quad(node, count, row["antal"], graph)]
+    for row in store.query(_P + """SELECT ?o (SUM(?n) AS ?punkter) (COUNT(DISTINCT ?m) AS ?dokumenter) WHERE {
+            ?m sg:involvementCount ?c . ?c sg:involves ?o ; sg:count ?n } GROUP BY ?o"""):
+        quads += [ox.Quad(row["o"], items_p, row["punkter"], graph), ox.Quad(row["o"], docs_p, row["dokumenter"], graph)]
+    store.replace_quads(SUMMARY_GRAPH, quads)
+    return SUMMARY_GRAPH
