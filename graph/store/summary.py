@@ -6,7 +6,8 @@ case once, when a document that names the case changed, and keeps it in a graph 
 (…/graph/state/case-…, beside the case's description in …/graph/node/case-…):
 
     <case#venter-…>     sg:stateOf <case> ; sg:recommendedBy <forum A> ; sg:waitsFor <forum B> .
-    <case#anbefalet-…>  sg:stateOf <case> ; sg:recommendedBy <forum A> ; sg:recommenderRole <role> ; sg:decider <forum B> .
+    <case#anbefalet-…>  sg:stateOf <case> ; sg:recommendedBy <forum A> ; sg:recommenderRole <role> ; sg:decider <forum B> ;
+                        sg:deciderDecision <B's decision on the case>, … .
     <case>              sg:firstTreated "2024-03-01"^^xsd:date .     (a waiting case: since when)
 
 A case with neither has no state graph.
@@ -58,6 +59,7 @@ def _states(store, cases: list[str]) -> dict[str, list[ox.Triple]]:
     triples: dict[str, list[ox.Triple]] = {c: [] for c in cases}
     state_of, by, waits = (ox.NamedNode(str(SG[n])) for n in ("stateOf", "recommendedBy", "waitsFor"))
     role_p, decider, first = (ox.NamedNode(str(SG[n])) for n in ("recommenderRole", "decider", "firstTreated"))
+    decision_p = ox.NamedNode(str(SG.deciderDecision))
     for row in _rows(store, f"""SELECT DISTINCT ?sag ?fa ?fb WHERE {{ VALUES_CASES
             ?sag sg:routeStep ?b . ?b sg:stepRole {_DECIDES} . ?b sg:stepForum ?fb .
             ?sag sg:routeStep ?a . ?a sg:stepRole ?ar . VALUES ?ar {{ {_RECOMMENDS} }} ?a sg:stepForum ?fa .
@@ -66,6 +68,10 @@ def _states(store, cases: list[str]) -> dict[str, list[ox.Triple]]:
         case, fa, fb = row["sag"], row["fa"], row["fb"]
         node = ox.NamedNode(f"{case.value}#venter-{_tag(fa.value, fb.value)}")
         triples[case.value] += [ox.Triple(node, state_of, case), ox.Triple(node, by, fa), ox.Triple(node, waits, fb)]
+    decided: dict[tuple[str, str], list[ox.NamedNode]] = {}  # (case, forum) -> that forum's decisions on the case
+    for row in _rows(store, """SELECT DISTINCT ?sag ?f ?d WHERE { VALUES_CASES
+            ?t sg:case ?sag . ?t prov:generated ?d . ?d sg:decidedBy ?f }""", cases):
+        decided.setdefault((row["sag"].value, row["f"].value), []).append(row["d"])
     for row in _rows(store, f"""SELECT DISTINCT ?sag ?fa ?ar ?fb WHERE {{ VALUES_CASES
             GRAPH ?g {{ ?sag sg:routeStep ?a . ?a sg:stepForum ?fa . ?a sg:stepRole ?ar . VALUES ?ar {{ {_RECOMMENDS} }}
                        ?sag sg:routeStep ?b . ?b sg:stepRole {_DECIDES} . ?b sg:stepForum ?fb . }}
@@ -74,6 +80,7 @@ def _states(store, cases: list[str]) -> dict[str, list[ox.Triple]]:
         node = ox.NamedNode(f"{case.value}#anbefalet-{_tag(fa.value, ar.value, fb.value)}")
         triples[case.value] += [ox.Triple(node, state_of, case), ox.Triple(node, by, fa), ox.Triple(node, role_p, ar),
                                 ox.Triple(node, decider, fb)]
+        triples[case.value] += [ox.Triple(node, decision_p, d) for d in decided.get((case.value, fb.value), [])]
     waiting = [c for c, t in triples.items() if any(x.predicate == waits for x in t)]
     for row in _rows(store, """SELECT ?sag (MIN(?dato) AS ?siden) WHERE { VALUES_CASES
             ?item sg:case ?sag . ?m sg:hasAgendaItem ?item ; dct:date ?dato } GROUP BY ?sag""", waiting):
