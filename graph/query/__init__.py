@@ -22,6 +22,12 @@ A text parameter can be looked up in the full-text index beside the store first:
 
 gives the query `VALUES ?x { <the nodes whose indexed text contains the word> }` as well; the
 query keeps its own FILTER, so its answers are the same with or without the index.
+
+    # inline: tekst
+
+writes the parameter's value into the query text (as an escaped literal or IRI written by
+pyoxigraph, so it cannot change the query's structure) instead of binding it by VALUES:
+Oxigraph then evaluates a FILTER on it before its joins instead of after them.
 """
 
 from __future__ import annotations
@@ -71,9 +77,10 @@ class NamedQuery:
     params: list[Param] = field(default_factory=list)
     sparql: str = ""
     index: dict[str, str] = field(default_factory=dict)  # text parameter -> the variable the text index narrows
+    inline: set[str] = field(default_factory=set)  # parameters written into the query text instead of VALUES
 
 
-_HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|index)\s*:\s*(?P<value>.*)$")
+_HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|index|inline)\s*:\s*(?P<value>.*)$")
 _INDEX_RE = re.compile(r"^(?P<param>[A-Za-z_]\w*)\s*->\s*\?(?P<var>[A-Za-z_]\w*)$")
 INDEX_LIMIT = 5000  # more matches than this: the query scans as it would without the index
 _PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)\)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<desc>.*))?$")
@@ -92,6 +99,8 @@ def parse_named_query(path: Path) -> NamedQuery:
             query.title_da, query.title_en = da.strip(), en.strip()
         elif key == "description":
             query.description = (query.description + " " + value).strip()
+        elif key == "inline":
+            query.inline.update(name.strip() for name in value.split(",") if name.strip())
         elif key == "index":
             i = _INDEX_RE.match(value)
             if not i:
@@ -109,6 +118,8 @@ def parse_named_query(path: Path) -> NamedQuery:
     for name in query.index:
         if not any(p.name == name and p.type == "text" for p in query.params):
             raise QueryError(f"{path}: '# index: {name}' skal nævne en parameter af typen text")
+    for name in query.inline - {p.name for p in query.params}:
+        raise QueryError(f"{path}: '# inline: {name}' nævner ingen parameter")
     return query
 
 
@@ -270,6 +281,23 @@ def with_values(sparql: str, bindings: dict, narrowed: dict[str, list[str]] | No
     return f"{sparql[:at]} {' '.join(blocks)} {sparql[at:]}"
 
 
+def inline_values(sparql: str, bindings: dict) -> str:
+    """Write each bound value into the query text in place of its variable; the value is a pyoxigraph term, so its
+    text is an escaped literal, a validated IRI or a typed literal and cannot change the query's structure."""
+    for variable, term in bindings.items():
+        sparql = re.sub(rf"[?$]{re.escape(variable.value)}(?![\w])", lambda _m, text=str(term): text, sparql)
+    return sparql
+
+
+def prepare(store: GraphStore, query: NamedQuery, bindings: dict) -> str:
+    """The query text to run: parameters bound (by VALUES, or written in where the query asks for it) and text
+    parameters narrowed by the index."""
+    inline = {v: t for v, t in bindings.items() if v.value in query.inline}
+    rest = {v: t for v, t in bindings.items() if v.value not in query.inline}
+    narrowed = narrow(store, query, bindings)
+    return with_values(inline_values(query.sparql, inline), rest, narrowed)
+
+
 def narrow(store: GraphStore, query: NamedQuery, bindings: dict) -> dict[str, list[str]]:
     """The variables the full-text index narrows for this query's text parameters (none without an index)."""
     index = store.search_index() if query.index else None
@@ -294,7 +322,7 @@ def _syntax_error(exc: SyntaxError, query: NamedQuery) -> QueryError:
 def run(store: GraphStore, query: NamedQuery, given: dict[str, str] | None = None) -> Result:
     bindings = bind_params(query, given or {}, store)
     try:
-        answer = store.query(with_values(query.sparql, bindings, narrow(store, query, bindings)), prefixes=QUERY_PREFIXES)
+        answer = store.query(prepare(store, query, bindings), prefixes=QUERY_PREFIXES)
     except SyntaxError as exc:
         raise _syntax_error(exc, query) from exc
     if isinstance(answer, ox.QueryBoolean):
