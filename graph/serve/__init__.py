@@ -56,6 +56,7 @@ import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -65,11 +66,17 @@ from ..store.search import SearchIndex
 from . import pages
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-                ".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8"}
+STATIC_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+}
 # The pages `serve` writes: nothing from elsewhere, no inline script or style, no framing.
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 # The maps are single files with their script inline; they too may load nothing from elsewhere.
 MAPS_CSP = "default-src 'self' 'unsafe-inline' data: blob:; connect-src 'self'; form-action 'self'; base-uri 'none'"
 MAX_NAMED_QUERY_BYTES = 2 * 1024 * 1024  # a named query with the full-text index's VALUES (up to 5,000 IRIs)
@@ -99,12 +106,15 @@ class Refused(Exception):
 # ---------------------------------------------------------------------------------------------------------------
 # The lexer: SPARQL 1.1 terminals (section 19.8). Used only to decide whether a query may run.
 
+
 class LexError(ValueError):
     pass
 
 
-_PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
-                  "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
 _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
 _VARNAME = rf"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
@@ -120,21 +130,25 @@ def _lexer(uchar: bool) -> re.Pattern:
     With `uchar`, IRIs and strings may hold \\u escapes (the raw text, as Oxigraph reads it)."""
     esc = f"{_ECHAR}|{_UCHAR}" if uchar else _ECHAR
     iri_esc = f"|{_UCHAR}" if uchar else ""
-    return re.compile("|".join([
-        r"(?P<WS>[ \t\r\n]+)",
-        r"(?P<COMMENT>#[^\r\n]*)",
-        rf"(?P<IRIREF><(?:[^<>\"{{}}|^`\\\x00-\x20]{iri_esc})*>)",
-        rf"(?P<STRING_LONG1>'''(?:(?:'|'')?(?:[^'\\]|{esc}))*''')",
-        rf'(?P<STRING_LONG2>"""(?:(?:"|"")?(?:[^"\\]|{esc}))*""")',
-        rf"(?P<STRING1>'(?:[^'\\\n\r]|{esc})*')",
-        rf'(?P<STRING2>"(?:[^"\\\n\r]|{esc})*")',
-        rf"(?P<VAR>[?$]{_VARNAME})",
-        rf"(?P<BLANK_NODE_LABEL>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
-        r"(?P<LANGTAG>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)",
-        rf"(?P<NUMBER>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)",
-        r"(?P<KEYWORD>[A-Za-z][A-Za-z0-9_]*)",  # PNAME_NS / PNAME_LN are found first, in _tokens
-        r"(?P<PUNCT>[{}()\[\];,.=!<>&|+\-*/^~?])",
-    ]))
+    return re.compile(
+        "|".join(
+            [
+                r"(?P<WS>[ \t\r\n]+)",
+                r"(?P<COMMENT>#[^\r\n]*)",
+                rf"(?P<IRIREF><(?:[^<>\"{{}}|^`\\\x00-\x20]{iri_esc})*>)",
+                rf"(?P<STRING_LONG1>'''(?:(?:'|'')?(?:[^'\\]|{esc}))*''')",
+                rf'(?P<STRING_LONG2>"""(?:(?:"|"")?(?:[^"\\]|{esc}))*""")',
+                rf"(?P<STRING1>'(?:[^'\\\n\r]|{esc})*')",
+                rf'(?P<STRING2>"(?:[^"\\\n\r]|{esc})*")',
+                rf"(?P<VAR>[?$]{_VARNAME})",
+                rf"(?P<BLANK_NODE_LABEL>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
+                r"(?P<LANGTAG>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)",
+                rf"(?P<NUMBER>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)",
+                r"(?P<KEYWORD>[A-Za-z][A-Za-z0-9_]*)",  # PNAME_NS / PNAME_LN are found first, in _tokens
+                r"(?P<PUNCT>[{}()\[\];,.=!<>&|+\-*/^~?])",
+            ]
+        )
+    )
 
 
 _LEX_SPEC, _LEX_RAW = _lexer(uchar=False), _lexer(uchar=True)
@@ -146,11 +160,13 @@ _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 def unescape_codepoints(text: str) -> str:
     """Section 19.2: `\\uXXXX` and `\\UXXXXXXXX` are replaced before the query is parsed."""
+
     def replace(match: re.Match) -> str:
         value = int(match.group(1) or match.group(2), 16)
         if value > 0x10FFFF:
             raise LexError(f"ugyldig kodepunkt-escape {match.group(0)}")
         return chr(value)
+
     return _CODEPOINT.sub(replace, text)
 
 
@@ -169,11 +185,11 @@ def _tokens(text: str, lexer: re.Pattern = _LEX_SPEC) -> list[tuple[str, str]]:
             colon = pos
         elif _PREFIX_START.match(char):
             if pos >= run_end:
-                run_end = _PREFIX_RUN.match(text, pos + 1).end()
+                run_end = _match_end(_PREFIX_RUN, text, pos + 1)
             if run_end < end and text[run_end] == ":" and text[run_end - 1] != ".":
                 colon = run_end
         if colon >= 0:
-            stop = _LOCAL.match(text, colon + 1).end()
+            stop = _match_end(_LOCAL, text, colon + 1)
             out.append(("PNAME", text[pos:stop]))
             pos = stop
             continue
@@ -184,9 +200,15 @@ def _tokens(text: str, lexer: re.Pattern = _LEX_SPEC) -> list[tuple[str, str]]:
             raise LexError(f"uventet tegn {text[pos]!r} på linje {line}, kolonne {column}")
         kind = match.lastgroup
         if kind not in ("WS", "COMMENT"):
-            out.append((kind, match.group()))
+            out.append((kind or "", match.group()))
         pos = match.end()
     return out
+
+
+def _match_end(pattern: re.Pattern, text: str, pos: int) -> int:
+    """Where a match of `pattern` (one that may be empty, so it always matches) at `pos` ends."""
+    found = pattern.match(text, pos)
+    return found.end() if found else pos
 
 
 def _names_service(kind: str, text: str) -> bool:
@@ -220,7 +242,7 @@ def check_query(query: str, max_bytes: int = MAX_QUERY_BYTES) -> None:
             spec_tokens = tokens
     if failure is not None:
         raise Refused(HTTPStatus.BAD_REQUEST, f"forespørgslen kan ikke læses som SPARQL: {failure}")
-    for kind, text in spec_tokens:
+    for kind, text in spec_tokens or []:
         word = text.upper() if kind == "KEYWORD" else None
         if word in _QUERY_FORMS:
             break
@@ -253,10 +275,24 @@ _LD_W_ABS, _JEQ_K, _JGE_K, _JSET_K, _AND_K, _RET_K = 0x20, 0x15, 0x35, 0x45, 0x5
 _AF_UNIX, _AF_INET, _AF_INET6, _SOCK_STREAM, _MSG_FASTOPEN = 1, 2, 10, 1, 0x20000000
 _IO_URING = (425, 426, 427)  # io_uring_setup, io_uring_enter, io_uring_register (same on both architectures)
 SECCOMP_ARCHES = {  # uname machine -> AUDIT_ARCH_*, syscall numbers
-    "x86_64": {"audit": 0xC000003E, "x32": True, "socket": 41, "connect": 42, "sendto": 44, "sendmsg": 46,
-               "sendmmsg": 307},
-    "aarch64": {"audit": 0xC00000B7, "x32": False, "socket": 198, "connect": 203, "sendto": 206, "sendmsg": 211,
-                "sendmmsg": 269},
+    "x86_64": {
+        "audit": 0xC000003E,
+        "x32": True,
+        "socket": 41,
+        "connect": 42,
+        "sendto": 44,
+        "sendmsg": 46,
+        "sendmmsg": 307,
+    },
+    "aarch64": {
+        "audit": 0xC00000B7,
+        "x32": False,
+        "socket": 198,
+        "connect": 203,
+        "sendto": 206,
+        "sendmsg": 211,
+        "sendmmsg": 269,
+    },
 }
 SECCOMP_ARCHES["amd64"], SECCOMP_ARCHES["arm64"] = SECCOMP_ARCHES["x86_64"], SECCOMP_ARCHES["aarch64"]
 
@@ -272,19 +308,21 @@ def seccomp_filter(machine: str) -> bytes:
     AF_UNIX and TCP, sendto with an address, and TCP Fast Open (MSG_FASTOPEN connects without connect)."""
     arch = SECCOMP_ARCHES.get(machine.lower())
     if arch is None or struct.calcsize("P") != 8:
-        raise StoreError(f"serve kan ikke spærre databasen for udgående forbindelser på arkitekturen {machine!r} "
-                         "(kun Linux x86_64 og aarch64); endpointet startes ikke uden den spærring")
+        raise StoreError(
+            f"serve kan ikke spærre databasen for udgående forbindelser på arkitekturen {machine!r} "
+            "(kun Linux x86_64 og aarch64); endpointet startes ikke uden den spærring"
+        )
     program: list[tuple[int, str | None, str | None, int]] = []
     labels: dict[str, int] = {}
 
     def op(code: int, k: int, jt: str | None = None, jf: str | None = None) -> None:
         program.append((code, jt, jf, k))
 
-    op(_LD_W_ABS, 4)                                    # seccomp_data.arch
+    op(_LD_W_ABS, 4)  # seccomp_data.arch
     op(_JEQ_K, arch["audit"], None, "deny")
-    op(_LD_W_ABS, 0)                                    # seccomp_data.nr
+    op(_LD_W_ABS, 0)  # seccomp_data.nr
     if arch["x32"]:
-        op(_JGE_K, 0x40000000, "deny")                  # __X32_SYSCALL_BIT
+        op(_JGE_K, 0x40000000, "deny")  # __X32_SYSCALL_BIT
     for number in (arch["connect"], *_IO_URING):
         op(_JEQ_K, number, "deny")
     op(_JEQ_K, arch["socket"], "socket")
@@ -292,26 +330,26 @@ def seccomp_filter(machine: str) -> bytes:
     op(_JEQ_K, arch["sendmsg"], "sendmsg")
     op(_JEQ_K, arch["sendmmsg"], "sendmmsg")
     op(_RET_K, _RET_ALLOW)
-    labels["socket"] = len(program)                     # socket(domain, type, protocol)
+    labels["socket"] = len(program)  # socket(domain, type, protocol)
     op(_LD_W_ABS, _arg(0))
     op(_JEQ_K, _AF_UNIX, "allow")
     op(_JEQ_K, _AF_INET, "stream")
     op(_JEQ_K, _AF_INET6, "stream", "deny")
     labels["stream"] = len(program)
     op(_LD_W_ABS, _arg(1))
-    op(_AND_K, 0xF)                                     # SOCK_TYPE_MASK (drops SOCK_NONBLOCK, SOCK_CLOEXEC)
+    op(_AND_K, 0xF)  # SOCK_TYPE_MASK (drops SOCK_NONBLOCK, SOCK_CLOEXEC)
     op(_JEQ_K, _SOCK_STREAM, "allow", "deny")
-    labels["sendto"] = len(program)                     # sendto(fd, buf, len, flags, dest_addr, addrlen)
+    labels["sendto"] = len(program)  # sendto(fd, buf, len, flags, dest_addr, addrlen)
     op(_LD_W_ABS, _arg(3))
     op(_JSET_K, _MSG_FASTOPEN, "deny")
     op(_LD_W_ABS, _arg(4))
     op(_JEQ_K, 0, None, "deny")
     op(_LD_W_ABS, _arg(4, high=True))
     op(_JEQ_K, 0, "allow", "deny")
-    labels["sendmsg"] = len(program)                    # sendmsg(fd, msg, flags)
+    labels["sendmsg"] = len(program)  # sendmsg(fd, msg, flags)
     op(_LD_W_ABS, _arg(2))
     op(_JSET_K, _MSG_FASTOPEN, "deny", "allow")
-    labels["sendmmsg"] = len(program)                   # sendmmsg(fd, msgvec, vlen, flags)
+    labels["sendmmsg"] = len(program)  # sendmmsg(fd, msgvec, vlen, flags)
     op(_LD_W_ABS, _arg(3))
     op(_JSET_K, _MSG_FASTOPEN, "deny", "allow")
     labels["allow"] = len(program)
@@ -353,8 +391,10 @@ class _Sandbox:
 
 def sandbox() -> _Sandbox:
     if not sys.platform.startswith("linux"):
-        raise StoreError(f"serve kan kun spærre databasen for udgående forbindelser på Linux, ikke {sys.platform}; "
-                         "endpointet startes ikke uden den spærring")
+        raise StoreError(
+            f"serve kan kun spærre databasen for udgående forbindelser på Linux, ikke {sys.platform}; "
+            "endpointet startes ikke uden den spærring"
+        )
     return _Sandbox(platform.machine())
 
 
@@ -386,21 +426,36 @@ class Backend:
         preexec = sandbox()
         try:
             self.process = subprocess.Popen(
-                [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{self.port}",
-                 "--union-default-graph", "--timeout-s", str(timeout_s)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=preexec,
+                [
+                    oxigraph_binary(),
+                    "serve-read-only",
+                    "--location",
+                    str(store),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--union-default-graph",
+                    "--timeout-s",
+                    str(timeout_s),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                preexec_fn=preexec,
             )
         except subprocess.SubprocessError as exc:  # the sandbox could not be installed in the child
-            raise StoreError("kunne ikke spærre databasen for udgående forbindelser (seccomp-filteret blev afvist "
-                             f"af kernen: {exc}); endpointet startes ikke uden den spærring") from exc
+            raise StoreError(
+                "kunne ikke spærre databasen for udgående forbindelser (seccomp-filteret blev afvist "
+                f"af kernen: {exc}); endpointet startes ikke uden den spærring"
+            ) from exc
         if self.process.poll() is None and seccomp_mode(self.process.pid) != "2":
             self.stop()
-            raise StoreError("databasen kører uden seccomp-filter; endpointet startes ikke uden spærring for "
-                             "udgående forbindelser")
+            raise StoreError(
+                "databasen kører uden seccomp-filter; endpointet startes ikke uden spærring for udgående forbindelser"
+            )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise StoreError(f"oxigraph stoppede: {self.process.stderr.read().decode(errors='replace')[:500]}")
+                told = self.process.stderr.read() if self.process.stderr else b""
+                raise StoreError(f"oxigraph stoppede: {told.decode(errors='replace')[:500]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return
@@ -453,11 +508,17 @@ class Backend:
             detail = body[:4000].decode("utf-8", errors="replace")
             if any(word in detail.lower() for word in ("timeout", "timed out", "cancelled")):
                 raise Timeout()
-            status = HTTPStatus(response.status) if response.status in HTTPStatus._value2member_map_ else HTTPStatus.BAD_REQUEST
+            status = (
+                HTTPStatus(response.status)
+                if response.status in HTTPStatus._value2member_map_
+                else HTTPStatus.BAD_REQUEST
+            )
             raise Refused(status, detail.strip() or response.reason)
         if len(body) > limit:
-            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                          f"resultatet er større end {MAX_RESULT_BYTES // (1024 * 1024)} MB; brug LIMIT")
+            raise Refused(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"resultatet er større end {MAX_RESULT_BYTES // (1024 * 1024)} MB; brug LIMIT",
+            )
         return response.getheader("Content-Type", ""), body
 
     def stop(self) -> None:
@@ -498,7 +559,9 @@ class BackendStore:
         """SPARQL JSON bindings (a list of {variable: term}) of a SELECT, with the known prefixes."""
         _, body = self.backend.query(pages.KNOWN_PROLOGUE + sparql)
         try:
-            return json.loads(render("application/sparql-results+json", body, FORMATS["json"])[1])["results"]["bindings"]
+            return json.loads(render("application/sparql-results+json", body, FORMATS["json"])[1])["results"][
+                "bindings"
+            ]
         except (KeyError, ValueError) as exc:
             raise Truncated(str(exc)[:200]) from exc
 
@@ -508,14 +571,30 @@ class BackendStore:
 
 # Results formats a client may ask for with ?format= (as well as with Accept)
 FORMATS = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
-    "ntriples": "application/n-triples", "nt": "application/n-triples",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nt": "application/n-triples",
 }
-RESULTS_FORMATS = [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
-                   ox.QueryResultsFormat.TSV]
-GRAPH_FORMATS = [ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD,
-                 ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.N3]
+RESULTS_FORMATS = [
+    ox.QueryResultsFormat.JSON,
+    ox.QueryResultsFormat.XML,
+    ox.QueryResultsFormat.CSV,
+    ox.QueryResultsFormat.TSV,
+]
+GRAPH_FORMATS = [
+    ox.RdfFormat.N_TRIPLES,
+    ox.RdfFormat.TURTLE,
+    ox.RdfFormat.RDF_XML,
+    ox.RdfFormat.JSON_LD,
+    ox.RdfFormat.N_QUADS,
+    ox.RdfFormat.TRIG,
+    ox.RdfFormat.N3,
+]
 _QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
@@ -559,8 +638,10 @@ class _CappedSink:
     def write(self, data) -> int:
         self.size += len(data)
         if self.size > MAX_RESULT_BYTES:
-            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                          f"resultatet er større end {MAX_RESULT_BYTES // (1024 * 1024)} MB; brug LIMIT")
+            raise Refused(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"resultatet er større end {MAX_RESULT_BYTES // (1024 * 1024)} MB; brug LIMIT",
+            )
         self.parts.append(bytes(data))
         return len(data)
 
@@ -581,7 +662,7 @@ def render(content_type: str, body: bytes, accept: str) -> tuple[str, bytes]:
     if wanted is None:
         kinds = "turtle eller ntriples" if graph else "json, xml, csv eller tsv"
         raise Refused(HTTPStatus.NOT_ACCEPTABLE, f"kan ikke svare i de formater Accept beder om; brug ?format={kinds}")
-    sink = _CappedSink()
+    sink: Any = _CappedSink()  # a file to the serializers: write() and flush()
     try:
         if graph:
             quads = ox.parse(body, ox.RdfFormat.N_TRIPLES)
@@ -599,8 +680,15 @@ def render(content_type: str, body: bytes, accept: str) -> tuple[str, bytes]:
 
 
 class Endpoint:
-    def __init__(self, data_dir: str | Path, host: str = "127.0.0.1", port: int = 7878,
-                 timeout_s: int = DEFAULT_TIMEOUT_S, cors: bool = False, queries_dir: Path | None = None):
+    def __init__(
+        self,
+        data_dir: str | Path,
+        host: str = "127.0.0.1",
+        port: int = 7878,
+        timeout_s: int = DEFAULT_TIMEOUT_S,
+        cors: bool = False,
+        queries_dir: Path | None = None,
+    ):
         self.data_dir = Path(data_dir)
         self.cors = cors
         self.queries = load_queries(queries_dir) if queries_dir else load_queries()
@@ -631,7 +719,7 @@ class Endpoint:
     @property
     def url(self) -> str:
         host, port = self.address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host if isinstance(host, str) else host.decode()}:{port}"
 
     def serve_forever(self) -> None:
         try:
@@ -657,6 +745,18 @@ class Endpoint:
     def page(self) -> bytes:
         return pages.query_page(self.queries, (self.data_dir / "maps" / "index.html").exists())
 
+    def map_views(self) -> dict[str, str]:
+        """Node -> the id of its own map in the onboarding pack (maps/kort.json, written with the pack)."""
+        path = self.data_dir / "maps" / "kort.json"
+        try:
+            stamp = path.stat().st_mtime_ns
+            if getattr(self, "_views_stamp", None) != stamp:
+                self._views = json.loads(path.read_text(encoding="utf-8")).get("views", {})
+                self._views_stamp = stamp
+            return self._views if isinstance(self._views, dict) else {}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
     def terms(self) -> dict[str, list[str]]:
         """The classes and properties the data uses, for the editor's completion (asked once; empty if the
         database does not answer in time)."""
@@ -665,10 +765,13 @@ class Endpoint:
                 store = BackendStore(self, self.backend)
                 try:
                     self._terms = {
-                        "classes": sorted(r["c"]["value"] for r in store.rows(
-                            "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) } LIMIT 5000")),
-                        "properties": sorted(r["p"]["value"] for r in store.rows(
-                            "SELECT DISTINCT ?p WHERE { ?s ?p ?o } LIMIT 5000")),
+                        "classes": sorted(
+                            r["c"]["value"]
+                            for r in store.rows("SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) } LIMIT 5000")
+                        ),
+                        "properties": sorted(
+                            r["p"]["value"] for r in store.rows("SELECT DISTINCT ?p WHERE { ?s ?p ?o } LIMIT 5000")
+                        ),
                     }
                 except (Refused, Timeout, Truncated, OSError, http.client.HTTPException):
                     return {"classes": [], "properties": []}
@@ -710,8 +813,10 @@ class _Handler(BaseHTTPRequestHandler):
         return super().parse_request()
 
     def _declares_body(self) -> bool:
-        return self.headers.get("Transfer-Encoding") is not None or \
-            (self.headers.get("Content-Length") or "0").strip() != "0"
+        return (
+            self.headers.get("Transfer-Encoding") is not None
+            or (self.headers.get("Content-Length") or "0").strip() != "0"
+        )
 
     def _send(self, status: int, body: bytes, content_type: str, extra: dict | None = None) -> None:
         self.send_response(status)
@@ -736,7 +841,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes | None:
         """The request body, read by a strict Content-Length and no further; None after an error answer."""
         if self.headers.get("Transfer-Encoding") is not None:
-            self._error(HTTPStatus.LENGTH_REQUIRED, "send forespørgslen med Content-Length (Transfer-Encoding understøttes ikke)")
+            self._error(
+                HTTPStatus.LENGTH_REQUIRED,
+                "send forespørgslen med Content-Length (Transfer-Encoding understøttes ikke)",
+            )
             return None
         values = {value.strip(" \t") for value in self.headers.get_all("Content-Length") or []}
         if not values:
@@ -748,7 +856,9 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         length = int(value)
         if length > MAX_BODY_BYTES:
-            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"forespørgslen er større end {MAX_QUERY_BYTES // 1024} KB")
+            self._error(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"forespørgslen er større end {MAX_QUERY_BYTES // 1024} KB"
+            )
             return None
         try:
             body = self.rfile.read(length)
@@ -762,21 +872,39 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _page(self, status: int, body: bytes, csp: str = PAGE_CSP) -> None:
-        self._send(status, body, "text/html; charset=utf-8",
-                   {"Content-Security-Policy": csp, "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"})
+        self._send(
+            status,
+            body,
+            "text/html; charset=utf-8",
+            {"Content-Security-Policy": csp, "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"},
+        )
 
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path in ("/", "/index.html"):
             self._page(200, self.endpoint.page())
         elif url.path == "/queries.json":
-            body = json.dumps([{"name": q.name, "title_da": q.title_da, "title_en": q.title_en, "description": q.description,
-                                "params": [vars(p) for p in q.params], "sparql": q.sparql}
-                               for q in self.endpoint.queries.values()], ensure_ascii=False)
+            body = json.dumps(
+                [
+                    {
+                        "name": q.name,
+                        "title_da": q.title_da,
+                        "title_en": q.title_en,
+                        "description": q.description,
+                        "params": [vars(p) for p in q.params],
+                        "sparql": q.sparql,
+                    }
+                    for q in self.endpoint.queries.values()
+                ],
+                ensure_ascii=False,
+            )
             self._send(200, body.encode("utf-8"), "application/json; charset=utf-8")
         elif url.path == "/terms.json":
-            self._send(200, json.dumps(self.endpoint.terms(), ensure_ascii=False).encode("utf-8"),
-                       "application/json; charset=utf-8")
+            self._send(
+                200,
+                json.dumps(self.endpoint.terms(), ensure_ascii=False).encode("utf-8"),
+                "application/json; charset=utf-8",
+            )
         elif url.path in ("/sparql", "/query"):
             params = urllib.parse.parse_qs(url.query)
             if "update" in params:
@@ -785,17 +913,21 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._error(HTTPStatus.BAD_REQUEST, "mangler parameteren query")
             self._run(params["query"][0], params.get("format", [None])[0], _known(params))
         elif url.path.startswith("/named/"):
-            self._named(url.path[len("/named/"):], urllib.parse.parse_qs(url.query, keep_blank_values=True))
+            self._named(url.path[len("/named/") :], urllib.parse.parse_qs(url.query, keep_blank_values=True))
         elif url.path == "/node":
             self._node(urllib.parse.parse_qs(url.query).get("iri", [""])[0])
+        elif url.path in ("/forum", "/sundhedsraad", "/organisation", "/dokument", "/ordliste") or url.path.startswith(
+            "/sider/"
+        ):
+            self._text_pages(url)
         elif url.path == "/maps":
             self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", {"Location": "/maps/"})
         elif url.path == "/maps/":
             self._page(200, pages.maps_page(self.endpoint.data_dir / "maps"))
         elif url.path.startswith("/maps/"):
-            self._static(url.path[len("/maps/"):])
+            self._static(url.path[len("/maps/") :])
         elif url.path.startswith("/static/"):
-            self._vendored(url.path[len("/static/"):])
+            self._vendored(url.path[len("/static/") :])
         else:
             self._error(HTTPStatus.NOT_FOUND, "ikke fundet")
 
@@ -816,11 +948,13 @@ class _Handler(BaseHTTPRequestHandler):
         fmt = url_params.get("format", [None])[0]
         if url.path.startswith("/named/"):
             if content_type != "application/x-www-form-urlencoded":
-                return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send parametrene som application/x-www-form-urlencoded")
+                return self._error(
+                    HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send parametrene som application/x-www-form-urlencoded"
+                )
             fields = urllib.parse.parse_qs(url.query, keep_blank_values=True)
             for key, values in urllib.parse.parse_qs(body, keep_blank_values=True).items():
                 fields.setdefault(key, []).extend(values)
-            return self._named(url.path[len("/named/"):], fields)
+            return self._named(url.path[len("/named/") :], fields)
         if content_type == "application/sparql-query":
             return self._run(body, fmt, _known(url_params))
         if content_type == "application/sparql-update":
@@ -840,10 +974,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         extra = {"Allow": "GET, POST, HEAD, OPTIONS"}
         if self.endpoint.cors:
-            extra.update({"Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": "Content-Type, Accept"})
+            extra.update(
+                {"Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": "Content-Type, Accept"}
+            )
         self._send(204, b"", "text/plain", extra)
 
-    def _answer(self, backend: Backend, work, query: str | None = None, offset: int = 0) -> tuple[str, bytes] | None:
+    def _answer(self, backend: Backend, work, query: str | None = None, offset: int = 0) -> Any:
         """Run `work()` (which asks the backend) and answer every way it can fail; its result, or None when the
         client has had an error. `query` and `offset`: the user's text and what was put before its first line,
         so a syntax error names the user's line and column."""
@@ -858,12 +994,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.BAD_REQUEST, str(exc))
         except Timeout:
             self.endpoint.stop_runaway(backend)
-            self._error(HTTPStatus.SERVICE_UNAVAILABLE,
-                        f"forespørgslen blev stoppet efter {self.endpoint.timeout_s} s; prøv en mere afgrænset forespørgsel")
+            self._error(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"forespørgslen blev stoppet efter {self.endpoint.timeout_s} s; prøv en mere afgrænset forespørgsel",
+            )
         except Truncated as exc:
-            self._error(HTTPStatus.SERVICE_UNAVAILABLE,
-                        f"svaret fra databasen er ufuldstændigt ({exc}); et afkortet resultat sendes ikke - "
-                        "prøv igen, eller afgræns forespørgslen")
+            self._error(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"svaret fra databasen er ufuldstændigt ({exc}); et afkortet resultat sendes ikke - "
+                "prøv igen, eller afgræns forespørgslen",
+            )
         except (OSError, http.client.HTTPException) as exc:
             self._error(HTTPStatus.BAD_GATEWAY, f"databasen svarer ikke: {exc}")
         return None
@@ -947,10 +1087,14 @@ class _Handler(BaseHTTPRequestHandler):
         names = "skos:prefLabel|foaf:name|dct:title|rdfs:label"
 
         def work():
-            outgoing = store.rows(f"SELECT ?p ?o (SAMPLE(?label) AS ?ol) WHERE {{ {node} ?p ?o "
-                                  f"OPTIONAL {{ ?o {names} ?label }} }} GROUP BY ?p ?o ORDER BY ?p ?o LIMIT 2000")
-            incoming = store.rows(f"SELECT ?s ?p (SAMPLE(?label) AS ?sl) WHERE {{ ?s ?p {node} "
-                                  f"OPTIONAL {{ ?s {names} ?label }} }} GROUP BY ?s ?p ORDER BY ?p ?s LIMIT 500")
+            outgoing = store.rows(
+                f"SELECT ?p ?o (SAMPLE(?label) AS ?ol) WHERE {{ {node} ?p ?o "
+                f"OPTIONAL {{ ?o {names} ?label }} }} GROUP BY ?p ?o ORDER BY ?p ?o LIMIT 2000"
+            )
+            incoming = store.rows(
+                f"SELECT ?s ?p (SAMPLE(?label) AS ?sl) WHERE {{ ?s ?p {node} "
+                f"OPTIONAL {{ ?s {names} ?label }} }} GROUP BY ?s ?p ORDER BY ?p ?s LIMIT 500"
+            )
             quote = None
             place = parse_quote(iri)
             if place is not None:
@@ -963,6 +1107,82 @@ class _Handler(BaseHTTPRequestHandler):
         answer = self._answer(backend, work)
         if answer is not None:
             self._page(200, pages.node_page(iri, *answer))
+
+    def _text_pages(self, url: urllib.parse.SplitResult) -> None:
+        """The pages for a new member (graph.maps.pages): a forum's, a council's, an organisation's, a document's text
+        with a quote highlighted, the glossary, and the pages' own style and script."""
+        if url.path == "/ordliste":
+            from ..maps.pages import glossary_body
+
+            self._page(200, pages.side_page("Ordliste", glossary_body()))
+        elif url.path.startswith("/sider/"):
+            self._side_asset(url.path[len("/sider/") :])
+        else:
+            self._side(url.path[1:], urllib.parse.parse_qs(url.query).get("iri", [""])[0])
+
+    def _side(self, route: str, iri: str) -> None:
+        """A forum's page ('Mit forum'), a council's or an organisation's (whichever the node is, whatever the route
+        says), or a document's text with a quote highlighted (/dokument?iri=…#char=a,b; the fragment is the page's
+        own). Asked of the backend like everything else, rendered by graph.maps.pages."""
+        from ..maps import pages as side
+
+        try:
+            if not iri or len(iri) > 4000:
+                raise ValueError(iri)
+            ox.NamedNode(iri)
+            side.values("s", [iri])
+        except ValueError:
+            return self._page(
+                HTTPStatus.BAD_REQUEST, pages.message_page("Ugyldig side", f"angiv en IRI: /{route}?iri=…")
+            )
+        backend = self.endpoint.backend
+        store = BackendStore(self.endpoint, backend)
+
+        def work():
+            kinds = side.classify(store, [iri])
+            kind = kinds.get(iri)
+            if route == "dokument" or kind == "dokument":
+                return "dokument", side.document_data(store, [iri]).get(iri), kinds
+            if kind == "forum":
+                data = side.forum_data(store, [iri], kinds).get(iri)
+            elif kind == "sundhedsraad":
+                data = side.council_data(store, [iri]).get(iri)
+            elif kind in ("kommune", "region", "organisation"):
+                data = side.organisation_data(store, [iri], kinds).get(iri)
+            else:
+                return kind, None, kinds
+            if data is None:
+                return kind, None, kinds
+            kinds.update(side.classify(store, side._mentioned([data]) - set(kinds)))
+            return kind, data, kinds
+
+        answer = self._answer(backend, work)
+        if answer is None:
+            return
+        kind, data, kinds = answer
+        if data is None:
+            what = {"dokument": "Grafen har ingen tekst for dette dokument."}.get(
+                route, "Grafen har ingen side for denne knude (sider findes for fora, sundhedsråd og organisationer)."
+            )
+            return self._page(HTTPStatus.NOT_FOUND, pages.message_page("Ingen side", f"{what} Se /node?iri=…"))
+        maps = self.endpoint.data_dir / "maps"
+        links = side.Links(served=True, views=self.endpoint.map_views(), maps=(maps / "index.html").exists())
+        render = side.Renderer(links, kinds)
+        draw = {"dokument": render.document, "forum": render.forum, "sundhedsraad": render.council}.get(
+            kind, render.organisation
+        )
+        title, body = draw(data)
+        self._page(200, pages.side_page(title, body))
+
+    def _side_asset(self, name: str) -> None:
+        """The pages' own style and script (graph/maps/sider.css and sider.js), by their exact names."""
+        from importlib import resources
+
+        types = {"sider.css": "text/css; charset=utf-8", "sider.js": "text/javascript; charset=utf-8"}
+        if name not in types:
+            return self._error(HTTPStatus.NOT_FOUND, "ikke fundet")
+        body = (resources.files("graph.maps") / name).read_bytes()
+        self._send(200, body, types[name], {"Cache-Control": "no-cache"})
 
     def _vendored(self, name: str) -> None:
         """The page's own files (graph/serve/static/): only the files that are there, by their exact names."""
@@ -992,7 +1212,12 @@ class _Handler(BaseHTTPRequestHandler):
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if content_type.startswith("text/"):
             content_type += "; charset=utf-8"
-        self._send(200, data, content_type, {"Content-Security-Policy": MAPS_CSP} if content_type.startswith("text/html") else None)
+        self._send(
+            200,
+            data,
+            content_type,
+            {"Content-Security-Policy": MAPS_CSP} if content_type.startswith("text/html") else None,
+        )
 
 
 def _known(params: dict[str, list[str]]) -> bool:

@@ -33,7 +33,7 @@ def short(iri: str) -> str:
     if best is None:
         return iri
     prefix = next(p for p, ns in QUERY_PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 def node_href(iri: str) -> str:
@@ -60,11 +60,17 @@ FOOT = "</main>\n</body></html>\n"
 
 def query_page(queries: dict[str, NamedQuery], has_maps: bool) -> bytes:
     options = "\n".join(f'<option value="{esc(q.name)}">{esc(q.title_da)}</option>' for q in queries.values())
-    maps = ('<p>Se også <a href="/maps/index.html">kortene over sundhedssamarbejdet</a>.</p>' if has_maps else "")
+    maps = (
+        '<p>Se også <a href="/maps/index.html">kortene over sundhedssamarbejdet</a> og <a href="/maps/sider.html">en '
+        "side pr. forum, sundhedsråd og organisation</a>.</p>"
+        if has_maps
+        else ""
+    )
     body = f"""<h1>Hvem beslutter hvad?</h1>
 <p class="intro">Vælg et af {len(queries)} spørgsmål og udfyld felterne, eller skriv din egen SPARQL. Kør med
 <kbd>Ctrl</kbd>+<kbd>Enter</kbd>. Præfikserne <code>sg:</code>, <code>sgid:</code>, <code>skos:</code> osv. er kendte
-uden <code>PREFIX</code>, som på kommandolinjen. Værktøjer (Excel, Power BI, SPARQLWrapper) bruger <code>/sparql</code>.</p>
+uden <code>PREFIX</code>, som på kommandolinjen. Værktøjer (Excel, Power BI, SPARQLWrapper) bruger
+<code>/sparql</code>.</p>
 {maps}
 <noscript><p class="fejl">Siden kræver JavaScript. Uden: brug <code>/sparql?query=…</code> eller
 <code>/named/&lt;navn&gt;?format=csv</code>.</p></noscript>
@@ -77,13 +83,15 @@ uden <code>PREFIX</code>, som på kommandolinjen. Værktøjer (Excel, Power BI, 
 <form id="params" autocomplete="off"></form>
 </section>
 <section id="editor-omraade">
-<div id="editor-bar"><span id="aendret" hidden>Ændret i forhold til spørgsmålet <button type="button" id="gendan">Gendan</button></span></div>
+<div id="editor-bar"><span id="aendret" hidden>Ændret i forhold til spørgsmålet <button type="button"
+id="gendan">Gendan</button></span></div>
 <div id="editor"></div>
 <textarea id="query-fallback" spellcheck="false" hidden></textarea>
 </section>
 <div id="handlinger">
 <button type="button" id="koer" class="primaer" title="Ctrl+Enter">Kør</button>
-<span class="hent">Hent: <button type="button" data-format="csv">CSV</button><button type="button" data-format="tsv">TSV</button><button type="button" data-format="json">JSON</button></span>
+<span class="hent">Hent: <button type="button" data-format="csv">CSV</button><button type="button"
+data-format="tsv">TSV</button><button type="button" data-format="json">JSON</button></span>
 <button type="button" id="del">Kopiér link</button>
 <input id="link" type="text" readonly hidden aria-label="Link til forespørgslen">
 <span id="status" role="status"></span>
@@ -99,31 +107,60 @@ uden <code>PREFIX</code>, som på kommandolinjen. Værktøjer (Excel, Power BI, 
 
 
 def maps_page(root: Path) -> bytes:
-    files = sorted((p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in
-                    p.relative_to(root).parts)), key=lambda p: (p.name != "index.html", str(p.relative_to(root))))[:2000] \
-        if root.is_dir() else []
+    folders = ("forum", "sundhedsraad", "organisation", "referat")  # the pack's pages: counted, not listed one by one
+    files = (
+        sorted(
+            (
+                p
+                for p in root.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(root).parts)
+                and p.relative_to(root).parts[0] not in folders
+            ),
+            key=lambda p: (p.name != "index.html", p.name != "sider.html", str(p.relative_to(root))),
+        )[:2000]
+        if root.is_dir()
+        else []
+    )
+    counts = {name: sum(1 for _ in (root / name).glob("*.html")) for name in folders if (root / name).is_dir()}
     rows = []
     for path in files:
         relative = path.relative_to(root).as_posix()
         stat = path.stat()
         changed = datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M")
-        what = "Introduktionspakken: strukturen, reformen, hvem der beslutter hvad, og et kort pr. klynge, forum og " \
-               "organisation" if relative == "index.html" else ""
-        rows.append(f'<tr><td><a href="/maps/{esc(urllib.parse.quote(relative))}">{esc(relative)}</a></td>'
-                    f'<td>{esc(what)}</td><td class="tal">{stat.st_size // 1024 or 1} KB</td><td>{esc(changed)}</td></tr>')
+        what = {
+            "index.html": "Introduktionspakken: strukturen, reformen, hvem der beslutter hvad, og et kort pr. klynge, "
+            "forum og organisation",
+            "sider.html": "Mit forum: en side pr. forum ({forum}), sundhedsråd ({sundhedsraad}) og organisation "
+            "({organisation}), og referaterne de citerer ({referat})".format(**{k: counts.get(k, 0) for k in folders}),
+            "ordliste.html": "Ordliste: forkortelser, niveauer og koder",
+        }.get(relative, "")
+        rows.append(
+            f'<tr><td><a href="/maps/{esc(urllib.parse.quote(relative))}">{esc(relative)}</a></td>'
+            f'<td>{esc(what)}</td><td class="tal">{stat.st_size // 1024 or 1} KB</td><td>{esc(changed)}</td></tr>'
+        )
     if rows:
-        body = ("<h1>Kort</h1><p>Kortene i datamappens <code>maps/</code>. De virker også uden netværk, åbnet direkte fra "
-                "disken. Flere kort: <code>sundhedsgraf map</code>.</p>\n<table class=\"liste\"><thead><tr><th>Fil</th>"
-                "<th>Indhold</th><th>Størrelse</th><th>Ændret</th></tr></thead><tbody>\n" + "\n".join(rows) +
-                "\n</tbody></table>\n")
+        body = (
+            "<h1>Kort</h1><p>Kortene i datamappens <code>maps/</code>. De virker også uden netværk, åbnet direkte fra "
+            'disken. Flere kort: <code>sundhedsgraf map</code>.</p>\n<table class="liste"><thead><tr><th>Fil</th>'
+            "<th>Indhold</th><th>Størrelse</th><th>Ændret</th></tr></thead><tbody>\n"
+            + "\n".join(rows)
+            + "\n</tbody></table>\n"
+        )
     else:
-        body = ("<h1>Kort</h1><p>Der er ingen kort i datamappen endnu. <code>sundhedsgraf build</code> skriver "
-                "introduktionspakken (<code>maps/index.html</code>), og <code>sundhedsgraf map</code> tegner flere.</p>\n")
+        body = (
+            "<h1>Kort</h1><p>Der er ingen kort i datamappen endnu. <code>sundhedsgraf build</code> skriver "
+            "introduktionspakken (<code>maps/index.html</code>), og <code>sundhedsgraf map</code> tegner flere.</p>\n"
+        )
     return (HEAD.format(title="sundhedsgraf: kort", css="") + body + FOOT).encode("utf-8")
 
 
-LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://xmlns.com/foaf/0.1/name", "http://purl.org/dc/terms/title",
-          "http://www.w3.org/2000/01/rdf-schema#label")
+LABELS = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+)
 NAMES = LABELS + ("http://www.w3.org/2004/02/skos/core#altLabel", "http://www.w3.org/2004/02/skos/core#hiddenLabel")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -145,45 +182,108 @@ def _term_html(term: dict | None, label: dict | None = None) -> str:
     if len(value) > LITERAL_CUT:
         value, extra = value[:LITERAL_CUT], f' <span class="note">… ({len(term["value"])} tegn i alt)</span>'
     kind = term.get("xml:lang") or (short(term["datatype"]) if term.get("datatype") else "")
-    return f'<span class="literal">{esc(value)}</span>{extra}' + (f' <span class="note">{esc(kind)}</span>' if kind else "")
+    return f'<span class="literal">{esc(value)}</span>{extra}' + (
+        f' <span class="note">{esc(kind)}</span>' if kind else ""
+    )
 
 
 def node_page(iri: str, outgoing: list[dict], incoming: list[dict], quote: tuple[str, str, int, int] | None) -> bytes:
     """A node: its names, its types, what it says (outgoing) and what points at it (incoming). Rows are SPARQL JSON
     bindings: outgoing {p, o, ol?}, incoming {s, p, sl?}; `quote`: (document IRI, cited text, start, end)."""
     names = [row["o"]["value"] for row in outgoing if row["p"]["value"] in NAMES and row["o"]["type"] == "literal"]
-    label = next((row["o"]["value"] for wanted in LABELS for row in outgoing
-                  if row["p"]["value"] == wanted and row["o"]["type"] == "literal"), None)
+    label = next(
+        (
+            row["o"]["value"]
+            for wanted in LABELS
+            for row in outgoing
+            if row["p"]["value"] == wanted and row["o"]["type"] == "literal"
+        ),
+        None,
+    )
     types = [row["o"] for row in outgoing if row["p"]["value"] == RDF_TYPE]
     title = label or short(iri)
-    parts = [f'<h1>{esc(title)}</h1>\n<p class="iri-linje"><code>{esc(short(iri))}</code> &nbsp; <span class="iri">{esc(iri)}</span></p>']
+    parts = [
+        f'<h1>{esc(title)}</h1>\n<p class="iri-linje"><code>{esc(short(iri))}</code> &nbsp; <span '
+        f'class="iri">{esc(iri)}</span></p>'
+    ]
     if types:
         parts.append("<p>Type: " + ", ".join(_term_html(t) for t in types) + "</p>")
+    own_page = _own_page(iri, {t["value"] for t in types})
+    if own_page:
+        parts.append(f'<p><a href="{esc(own_page[0])}">{esc(own_page[1])}</a></p>')
     if len(set(names)) > 1:
-        parts.append("<p>Navne: " + "; ".join(f'<span class="literal">{esc(n)}</span>' for n in dict.fromkeys(names)) + "</p>")
+        parts.append(
+            "<p>Navne: " + "; ".join(f'<span class="literal">{esc(n)}</span>' for n in dict.fromkeys(names)) + "</p>"
+        )
     if quote is not None:
         document, text, start, end = quote
-        parts.append(f'<h2>Citat</h2>\n<blockquote class="citat">{esc(text)}</blockquote>\n<p>Fra '
-                     f'{_term_html({"type": "uri", "value": document})}, tegn {start}–{end}.</p>')
+        place = "/dokument?" + urllib.parse.urlencode({"iri": document}) + f"#char={start},{end}"
+        parts.append(
+            f'<h2>Citat</h2>\n<blockquote class="citat">{esc(text)}</blockquote>\n<p>Fra '
+            f"{_term_html({'type': 'uri', 'value': document})}, tegn {start}–{end}: "
+            f'<a href="{esc(place)}">vis i referatet</a>.</p>'
+        )
     if not outgoing and not incoming and quote is None:
         parts.append("<p>Grafen har intet om denne knude.</p>")
     if outgoing:
-        rows = "\n".join(f"<tr><td>{_term_html(r['p'])}</td><td>{_term_html(r['o'], r.get('ol'))}</td></tr>"
-                         for r in outgoing if r["p"]["value"] != RDF_TYPE)
-        parts.append(f'<h2>Egenskaber ({len(outgoing)})</h2>\n<table class="liste"><thead><tr><th>Egenskab</th>'
-                     f'<th>Værdi</th></tr></thead><tbody>\n{rows}\n</tbody></table>')
+        rows = "\n".join(
+            f"<tr><td>{_term_html(r['p'])}</td><td>{_term_html(r['o'], r.get('ol'))}</td></tr>"
+            for r in outgoing
+            if r["p"]["value"] != RDF_TYPE
+        )
+        parts.append(
+            f'<h2>Egenskaber ({len(outgoing)})</h2>\n<table class="liste"><thead><tr><th>Egenskab</th>'
+            f"<th>Værdi</th></tr></thead><tbody>\n{rows}\n</tbody></table>"
+        )
     if incoming:
-        rows = "\n".join(f"<tr><td>{_term_html(r['s'], r.get('sl'))}</td><td>{_term_html(r['p'])}</td></tr>" for r in incoming)
-        parts.append(f'<h2>Henvisninger hertil ({len(incoming)})</h2>\n<table class="liste"><thead><tr><th>Knude</th>'
-                     f'<th>Egenskab</th></tr></thead><tbody>\n{rows}\n</tbody></table>')
+        rows = "\n".join(
+            f"<tr><td>{_term_html(r['s'], r.get('sl'))}</td><td>{_term_html(r['p'])}</td></tr>" for r in incoming
+        )
+        parts.append(
+            f'<h2>Henvisninger hertil ({len(incoming)})</h2>\n<table class="liste"><thead><tr><th>Knude</th>'
+            f"<th>Egenskab</th></tr></thead><tbody>\n{rows}\n</tbody></table>"
+        )
     query = f"SELECT ?p ?o WHERE {{\n  <{iri}> ?p ?o\n}}"
-    parts.append(f'<p class="note"><a href="/?{esc(urllib.parse.urlencode({"query": query}))}">Åbn i forespørgselssiden</a></p>')
+    parts.append(
+        f'<p class="note"><a href="/?{esc(urllib.parse.urlencode({"query": query}))}">Åbn i forespørgselssiden</a></p>'
+    )
     return (HEAD.format(title=f"sundhedsgraf: {esc(title)}", css="") + "\n".join(parts) + "\n" + FOOT).encode("utf-8")
 
 
+def side_page(title: str, body: str) -> bytes:
+    """A forum's, council's or organisation's page, or the minutes with a quote (graph.maps.pages renders the body):
+    the site's frame, the pages' own style and the one script that highlights a quote, all from this server."""
+    css = '<link rel="stylesheet" href="/sider/sider.css">\n'
+    main = f'<div class="side-indhold">\n{body}\n</div>\n<script src="/sider/sider.js"></script>\n'
+    return (
+        HEAD.format(title=f"sundhedsgraf: {esc(title)}", css=css).replace("<main>", '<main class="side">') + main + FOOT
+    ).encode("utf-8")
+
+
+SIDES = (
+    (QUERY_PREFIXES["sg"] + "Sundhedsraad", "sundhedsraad", "Sundhedsrådets side"),
+    (QUERY_PREFIXES["sg"] + "Forum", "forum", "Forummets side (Mit forum)"),
+    (QUERY_PREFIXES["sg"] + "Organisation", "organisation", "Organisationens side"),
+    (QUERY_PREFIXES["sg"] + "Kommune", "organisation", "Kommunens side"),
+    (QUERY_PREFIXES["sg"] + "Region", "organisation", "Regionens side"),
+    (QUERY_PREFIXES["sg"] + "SourceDocument", "dokument", "Referatets tekst"),
+)
+
+
+def _own_page(iri: str, types: set[str]) -> tuple[str, str] | None:
+    """The text page a node has (a forum's, a council's, an organisation's, a document's), as (address, link text)."""
+    for kind, route, text in SIDES:
+        if kind in types:
+            return f"/{route}?" + urllib.parse.urlencode({"iri": iri}), text
+    return None
+
+
 def message_page(title: str, message: str) -> bytes:
-    return (HEAD.format(title=f"sundhedsgraf: {esc(title)}", css="") + f"<h1>{esc(title)}</h1>\n<p>{esc(message)}</p>\n"
-            + FOOT).encode("utf-8")
+    return (
+        HEAD.format(title=f"sundhedsgraf: {esc(title)}", css="")
+        + f"<h1>{esc(title)}</h1>\n<p>{esc(message)}</p>\n"
+        + FOOT
+    ).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -193,15 +293,21 @@ _POSITION = re.compile(r"error at (\d+):(\d+)\s*:?\s*(.*)", re.IGNORECASE | re.D
 _CHAR_CLASS = re.compile(r"\[[^\]]*\]")
 
 
-SPARQL_WORDS = sorted(set("""
+SPARQL_WORDS = sorted(
+    set(
+        """
 SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED PREFIX BASE DISTINCT REDUCED AS GROUP BY HAVING ORDER ASC DESC LIMIT
 OFFSET VALUES OPTIONAL UNION MINUS GRAPH SERVICE SILENT FILTER BIND UNDEF EXISTS NOT IN A TRUE FALSE STR LANG
 LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE ENCODE_FOR_URI CONTAINS
 STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256
 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE COUNT SUM
 MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR LATERAL TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE ADJUST LANGDIR HASLANG
-HASLANGDIR ISLITERAL STRLANGDIR""".split()))
-_NOT_WORDS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>\s]*>|#.*|[?$]\w+|[\w.-]*:[\w.\-%]*|@[\w-]+|\d[\w.]*')
+HASLANGDIR ISLITERAL STRLANGDIR""".split()
+    )
+)
+_NOT_WORDS = re.compile(
+    r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>\s]*>|#.*|[?$]\w+|[\w.-]*:[\w.\-%]*|@[\w-]+|\d[\w.]*'
+)
 
 
 def unknown_word(line: str) -> tuple[str, int] | None:
@@ -231,8 +337,14 @@ def bracket_problem(query: str) -> tuple[int, int, str] | None:
                     return number, column, f"'{char}' lukker intet (der er ingen åben '{_PAIRS[char]}')"
                 if stack[-1][0] != _PAIRS[char]:
                     opener, line, col = stack[-1]
-                    return number, column, (f"'{char}' kommer, før '{opener}' fra linje {line}, kolonne {col} er lukket "
-                                            f"(mangler der en '{closer[opener]}'?)")
+                    return (
+                        number,
+                        column,
+                        (
+                            f"'{char}' kommer, før '{opener}' fra linje {line}, kolonne {col} er lukket "
+                            f"(mangler der en '{closer[opener]}'?)"
+                        ),
+                    )
                 stack.pop()
     if stack:
         char, number, column = stack[-1]
@@ -251,16 +363,18 @@ def danish_error(detail: str, query: str | None, line_one_offset: int = 0) -> st
         column = max(1, column - line_one_offset)
     lines = (query or "").split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    before = text[:column - 1]
-    at_end = not (text[column - 1:] + "".join(lines[line:])).strip()
+    before = text[: column - 1]
+    at_end = not (text[column - 1 :] + "".join(lines[line:])).strip()
     expected = rest.split("expected", 1)[1] if "expected" in rest else ""
-    words = list(dict.fromkeys(a or b for a, b in re.findall(r'"([^"]+)"|\b([A-Z][A-Z_]+)\b', _CHAR_CLASS.sub(" ", expected))))
+    words = list(
+        dict.fromkeys(a or b for a, b in re.findall(r'"([^"]+)"|\b([A-Z][A-Z_]+)\b', _CHAR_CLASS.sub(" ", expected)))
+    )
     expecting = "; forventede en af: " + ", ".join(f"'{w}'" for w in words) if 0 < len(words) <= 8 else ""
     if "Prefix not found" in rest:
         name = re.search(r"([A-Za-z][\w.-]*)?:[^\s:]*$", before)
         prefix = (name.group(1) or "") + ":" if name else "præfikset"
         if name:
-            column, before = name.start() + 1, before[:name.start()]
+            column, before = name.start() + 1, before[: name.start()]
         known = ", ".join(f"{p}:" for p in QUERY_PREFIXES)
         hint = f"præfikset {prefix} er ikke erklæret; skriv PREFIX {prefix} <…> øverst (kendte præfikser: {known})"
     elif "unbound" in rest:
@@ -273,13 +387,13 @@ def danish_error(detail: str, query: str | None, line_one_offset: int = 0) -> st
     elif (problem := bracket_problem(query or "")) is not None and (at_end or problem[0] >= line):
         line, column, hint = problem
         text = lines[line - 1]
-        before = text[:column - 1]
+        before = text[: column - 1]
     elif at_end and ("}" in words or ")" in words):
         hint = "forespørgslen slutter for tidligt (mangler der en '}' eller ')'?)"
     elif at_end:
         hint = "forespørgslen slutter for tidligt" + expecting
     else:
-        found = text[column - 1:].split()[0] if text[column - 1:].split() else ""
+        found = text[column - 1 :].split()[0] if text[column - 1 :].split() else ""
         hint = (f"uventet '{found[:30]}'" if found else "uventet tekst") + expecting
     where = f"Syntaksfejl på linje {line}, kolonne {column}: {hint}."
     if text.strip():
