@@ -24,7 +24,7 @@ from .ontology import ontology_graph, ontology_turtle, shapes_graph
 from .read import ReadError, check_size, display_path, document_key, read_bytes
 from .registry import Registry, load_registry
 from .resources import CHECKOUT_DATA, reference_dir
-from .store import META_GRAPH, GraphStore, build_lock, open_for_update, search, stored_state, to_quads
+from .store import META_GRAPH, GraphStore, build_lock, open_for_update, rdf_bytes, search, stored_state, to_quads
 from .store.summary import update_case_states, update_corpus_summary
 from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SG, document_graph, slug
 from .workers import Limits, TaskFailed, run_limited
@@ -85,8 +85,15 @@ def find_minutes(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MINUTE_SUFFIXES
-                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in MINUTE_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
         else:
             found.append(path)
     return found
@@ -116,8 +123,22 @@ def hash_file(path: Path) -> bytes:
 # What decides the content of a document's graph: the stages from reading to emitting, their data (lexicon,
 # layout profiles, ontology) and how a build lays the graphs out. A change elsewhere (maps, named questions,
 # serve, push, harvest, the command line) does not make the stored graphs stale.
-CONTENT_STAGES = ("read", "segment", "extract", "lexicon", "profiles", "link", "emit", "registry", "ontology",
-                  "vocab.py", "span.py", "pipeline.py", "build.py", "store/summary.py")
+CONTENT_STAGES = (
+    "read",
+    "segment",
+    "extract",
+    "lexicon",
+    "profiles",
+    "link",
+    "emit",
+    "registry",
+    "ontology",
+    "vocab.py",
+    "span.py",
+    "pipeline.py",
+    "build.py",
+    "store/summary.py",
+)
 
 
 def _code_fingerprint() -> bytes:
@@ -126,7 +147,9 @@ def _code_fingerprint() -> bytes:
     files: list[Path] = []
     for stage in CONTENT_STAGES:
         path = package / stage
-        files.extend([path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".py", ".ttl", ".toml")))
+        files.extend(
+            [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".py", ".ttl", ".toml"))
+        )
     return b"".join(p.relative_to(package).as_posix().encode() + p.read_bytes() for p in files)
 
 
@@ -142,11 +165,11 @@ class BuildContext:
     corrections: Corrections
 
 
-# The document pipeline: (path, raw bytes, document key, context) -> (triples, warnings).
-DocumentBuilder = Callable[[Path, bytes, str, BuildContext], tuple[list[tuple], list[str]]]
+# The document pipeline (graph.pipeline.build_document): (path, raw bytes, document key, context) -> (triples,
+# warnings, the descriptions of the shared nodes it names: node -> triples).
+DocumentOutput = tuple[list[tuple], list[str], dict[ox.NamedNode, list[tuple]]]
+DocumentBuilder = Callable[[Path, bytes, str, BuildContext], DocumentOutput]
 CORRECTIONS_FILE = "corrections.toml"
-
-
 
 
 def build(
@@ -172,7 +195,9 @@ def build(
 
     # without paths: the data folder's minutes (the checkout's samples), none when there are none (a wheel)
     minutes = find_minutes(paths if paths is not None else [p for p in [data_dir / "minutes"] if p.is_dir()])
-    fingerprint = _hash_texts(__version__.encode(), _code_fingerprint(), _registry_fingerprint(registry_dir), corrections.raw)
+    fingerprint = _hash_texts(
+        __version__.encode(), _code_fingerprint(), _registry_fingerprint(registry_dir), corrections.raw
+    )
 
     with build_lock(out_dir):  # one build at a time in a data folder
         exports = ExportFiles(out_dir / EXPORT_DIR)
@@ -189,8 +214,20 @@ def build(
                 store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
                 states: list[str] = []
                 if document_builder is not None:
-                    affected = _build_documents(store, exports, minutes, context, fingerprint, document_builder, report,
-                                                progress, jobs, hashes, out_dir if fresh else None, limits or Limits())
+                    affected = _build_documents(
+                        store,
+                        exports,
+                        minutes,
+                        context,
+                        fingerprint,
+                        document_builder,
+                        report,
+                        progress,
+                        jobs,
+                        hashes,
+                        out_dir if fresh else None,
+                        limits or Limits(),
+                    )
                     written, dropped = update_case_states(store, affected)  # where each touched case waits now
                     states = written + dropped
                     if affected or any(d.status in ("built", "removed") for d in report.documents) or fresh:
@@ -198,12 +235,24 @@ def build(
                 store.set_build_id(build_id)
                 report.total_quads = store.record_count()
                 report.type_counts = count_types(store)
-                removed = [d.graph for d in report.documents if d.status == "removed" and d.graph] + report.dropped_node_graphs
+                removed = [
+                    d.graph for d in report.documents if d.status == "removed" and d.graph
+                ] + report.dropped_node_graphs
                 reference = [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)]
                 report.files = _export(store, out_dir, exports, removed + reference + states, repair)
-                changed = [d.graph for d in report.documents if d.status == "built" and d.graph] + report.node_graphs + reference
-                index = search.prepare(out_dir, store, changed, removed, build_id,
-                                       rebuild=fresh or repair or search.index_build_id(out_dir) != stored_build)
+                changed = (
+                    [d.graph for d in report.documents if d.status == "built" and d.graph]
+                    + report.node_graphs
+                    + reference
+                )
+                index = search.prepare(
+                    out_dir,
+                    store,
+                    changed,
+                    removed,
+                    build_id,
+                    rebuild=fresh or repair or search.index_build_id(out_dir) != stored_build,
+                )
         except BaseException:
             exports.discard()
             search.discard(out_dir)
@@ -240,7 +289,7 @@ def _run_one(task: tuple[Path, str, str]):
     except Exception as exc:  # one bad file must not stop the batch, nor cost what is stored
         raise TaskFailed(str(exc) or type(exc).__name__) from exc
     triples, warnings = result[0], result[1]
-    shared = result[2] if len(result) > 2 else {}
+    shared = result[2] if len(result) > 2 else {}  # a builder that names no shared nodes may return two values
     graphs = [(graph_iri, triples)] + [(node_graph(_iri_value(s)), t) for s, t in shared.items()]
     return [_serialized(g, to_quads(t, g)) for g, t in graphs], warnings
 
@@ -251,8 +300,12 @@ def _iri_value(term) -> str:
 
 def _serialized(graph_iri: str, quads: list[ox.Quad]) -> tuple[str, bytes, bytes, int]:
     quads = list(dict.fromkeys(quads))  # a graph is a set: the emitter may state a fact twice
-    return (graph_iri, ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-            ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES), len(quads))
+    return (
+        graph_iri,
+        rdf_bytes(quads, ox.RdfFormat.N_QUADS),
+        rdf_bytes(quads, ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES),
+        len(quads),
+    )
 
 
 def node_graph(node_iri: str) -> str:
@@ -260,33 +313,25 @@ def node_graph(node_iri: str) -> str:
     return str(GRAPH["node/" + slug(node_iri.removeprefix(str(ID)), max_len=200)])
 
 
-def _build_documents(store, exports, minutes, context, fingerprint, document_builder, report, progress, jobs, hashes,
-                     carry_from: Path | None, limits: Limits) -> set[str]:
+def _build_documents(
+    store,
+    exports,
+    minutes,
+    context,
+    fingerprint,
+    document_builder,
+    report,
+    progress,
+    jobs,
+    hashes,
+    carry_from: Path | None,
+    limits: Limits,
+) -> set[str]:
     """`hashes`: what the stored graphs were built from; `carry_from`: the data folder whose store a fresh build
     replaces, from which a document that fails now keeps its previous graph. Returns the shared-node graphs whose
     documents changed."""
     previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
-    seen: dict[str, str] = {}
-    todo: list[tuple[DocumentResult, tuple[Path, str, str], str]] = []
-    for path in minutes:
-        key = document_key(path)
-        graph_iri = document_graph(key)
-        result = DocumentResult(path=display_path(path), graph=str(graph_iri))
-        report.documents.append(result)
-        if str(graph_iri) in seen:
-            result.status, result.error = "failed", f"samme dokumentnavn som {seen[str(graph_iri)]}; omdøb en af filerne"
-            continue
-        seen[str(graph_iri)] = str(path)  # also keeps the stored graph of a file that fails below
-        try:
-            file_hash = hash_file(path)
-        except ReadError as exc:
-            result.status, result.error = "failed", exc.reason
-            continue
-        content_hash = _hash_texts(fingerprint.encode(), file_hash)
-        if hashes.get(str(graph_iri)) == content_hash:
-            result.status = "unchanged"
-            continue
-        todo.append((result, (path, key, str(graph_iri)), content_hash))
+    seen, todo = _changed_documents(minutes, fingerprint, hashes, report)
 
     jobs = jobs or os.cpu_count() or 1
     _init_worker(document_builder, context)
@@ -294,10 +339,12 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
     gone = sorted(previous - set(seen))
     described_before = store.described_nodes() if todo or gone else {}
     described = dict(described_before)  # document graph -> the node graphs it describes, after this build
-    offers: dict[str, tuple[str, bytes, bytes, int]] = {}  # node graph -> the description of its first rebuilt describer
+    offers: dict[
+        str, tuple[str, bytes, bytes, int]
+    ] = {}  # node graph -> the description of its first rebuilt describer
     affected: set[str] = set()  # node graphs whose describer may have changed
     built_now: list[str] = []
-    for (result, (path, _key, graph_iri), content_hash), (ok, outcome) in zip(todo, outcomes):
+    for (result, (path, _key, graph_iri), content_hash), (ok, outcome) in zip(todo, outcomes, strict=True):
         if progress:
             progress(display_path(path))
         if not ok:
@@ -328,20 +375,75 @@ def _build_documents(store, exports, minutes, context, fingerprint, document_bui
         store.set_described_nodes(graph, described[graph])
     refetch = _settle_nodes(store, exports, report, affected, described, described_before, offers)
     if refetch:  # a node whose first describer is a document not rebuilt now: take its description from it
-        tasks = [(Path(seen[doc]), document_key(Path(seen[doc])), doc) for doc in refetch]
-        for (doc, wanted), (ok, outcome) in zip(refetch.items(), run_limited(_run_one, tasks, 1, limits)):
-            for node_graph_iri, node_nquads, node_trig, node_count in (outcome[0][1:] if ok else []):
-                if node_graph_iri in wanted:
-                    store.stage_nquads(node_graph_iri, node_nquads, node_count)
-                    exports.write(node_graph_iri, node_nquads, node_trig)
-                    report.node_graphs.append(node_graph_iri)
-        store.commit_staged()
+        _refetch_nodes(store, exports, report, refetch, seen, limits)
     return affected
 
 
-def _settle_nodes(store: GraphStore, exports: ExportFiles, report: BuildReport, affected: set[str],
-                  described: dict[str, set[str]], described_before: dict[str, set[str]],
-                  offers: dict[str, tuple[str, bytes, bytes, int]]) -> dict[str, set[str]]:
+def _changed_documents(
+    minutes: list[Path],
+    fingerprint: str,
+    hashes: dict[str, str],
+    report: BuildReport,
+) -> tuple[dict[str, str], list[tuple[DocumentResult, tuple[Path, str, str], str]]]:
+    """A result per file in `report`; returns the document graphs seen (graph -> file) and the files to build
+    (result, task, content hash): not the ones whose stored graph was built from the same content, nor the ones
+    that fail before (a name twice, a file that cannot be read)."""
+    seen: dict[str, str] = {}
+    todo: list[tuple[DocumentResult, tuple[Path, str, str], str]] = []
+    for path in minutes:
+        key = document_key(path)
+        graph_iri = document_graph(key)
+        result = DocumentResult(path=display_path(path), graph=str(graph_iri))
+        report.documents.append(result)
+        if str(graph_iri) in seen:
+            result.status, result.error = (
+                "failed",
+                f"samme dokumentnavn som {seen[str(graph_iri)]}; omdøb en af filerne",
+            )
+            continue
+        seen[str(graph_iri)] = str(path)  # also keeps the stored graph of a file that fails below
+        try:
+            file_hash = hash_file(path)
+        except ReadError as exc:
+            result.status, result.error = "failed", exc.reason
+            continue
+        content_hash = _hash_texts(fingerprint.encode(), file_hash)
+        if hashes.get(str(graph_iri)) == content_hash:
+            result.status = "unchanged"
+            continue
+        todo.append((result, (path, key, str(graph_iri)), content_hash))
+    return seen, todo
+
+
+def _refetch_nodes(
+    store: GraphStore,
+    exports: ExportFiles,
+    report: BuildReport,
+    refetch: dict[str, set[str]],
+    seen: dict[str, str],
+    limits: Limits,
+) -> None:
+    """Build the unchanged documents in `refetch` again for the descriptions of the shared nodes they are now the
+    first describer of (document -> node graphs), and store those."""
+    tasks = [(Path(seen[doc]), document_key(Path(seen[doc])), doc) for doc in refetch]
+    for wanted, (ok, outcome) in zip(refetch.values(), run_limited(_run_one, tasks, 1, limits), strict=True):
+        for node_graph_iri, node_nquads, node_trig, node_count in outcome[0][1:] if ok else []:
+            if node_graph_iri in wanted:
+                store.stage_nquads(node_graph_iri, node_nquads, node_count)
+                exports.write(node_graph_iri, node_nquads, node_trig)
+                report.node_graphs.append(node_graph_iri)
+    store.commit_staged()
+
+
+def _settle_nodes(
+    store: GraphStore,
+    exports: ExportFiles,
+    report: BuildReport,
+    affected: set[str],
+    described: dict[str, set[str]],
+    described_before: dict[str, set[str]],
+    offers: dict[str, tuple[str, bytes, bytes, int]],
+) -> dict[str, set[str]]:
     """A shared node (a person, a local forum, an initiative) is described once, in a graph of its own, by the
     first of the documents that describe it, in the order of their graphs' names: an order that does not depend
     on which documents a build happens to rebuild, so an incremental build writes what a clean one would. For
@@ -349,6 +451,7 @@ def _settle_nodes(store: GraphStore, exports: ExportFiles, report: BuildReport, 
     describer is the same unchanged document as before, drop it if no document describes it any more (a person
     who left every forum does not linger in the maps). Returns the unchanged documents whose description is
     needed (document -> node graphs)."""
+
     def first(index: dict[str, set[str]]) -> dict[str, str]:
         winners: dict[str, str] = {}
         for doc, nodes in index.items():
@@ -383,24 +486,24 @@ def _carry_over(store: GraphStore, data_dir: Path, graph_iri: str, content_hash:
         return set()
     previous = GraphStore.open_read_only(data_dir)
     quads = list(previous.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
-    store.stage_nquads(graph_iri, ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads), content_hash)
+    store.stage_nquads(graph_iri, rdf_bytes(quads, ox.RdfFormat.N_QUADS), len(quads), content_hash)
     nodes = previous.described_nodes().get(graph_iri, set())
     for node in nodes:
         if not store.ox.contains_named_graph(ox.NamedNode(node)):
             node_quads = list(previous.ox.quads_for_pattern(None, None, None, ox.NamedNode(node)))
-            store.stage_nquads(node, ox.serialize(node_quads, format=ox.RdfFormat.N_QUADS), len(node_quads))
+            store.stage_nquads(node, rdf_bytes(node_quads, ox.RdfFormat.N_QUADS), len(node_quads))
     store.commit_staged()
     store.set_described_nodes(graph_iri, nodes)
     return nodes
 
 
 def count_types(store: GraphStore) -> dict[str, int]:
-    query = """
-        SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
-          GRAPH ?g { ?s a ?type }
-          FILTER(?g != <%s>)
-        } GROUP BY ?type ORDER BY DESC(?n)
-    """ % ONTOLOGY_GRAPH
+    query = f"""
+        SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+          GRAPH ?g {{ ?s a ?type }}
+          FILTER(?g != <{ONTOLOGY_GRAPH}>)
+        }} GROUP BY ?type ORDER BY DESC(?n)
+    """
     return {row["type"].value: int(row["n"].value) for row in store.query(query)}
 
 

@@ -32,15 +32,34 @@ from pathlib import Path
 
 from .registry import Registry, normalise_name
 
-FACT_TYPES = ("meeting", "participants", "items", "recommendations", "decisions", "organisations", "amounts",
-              "allocations", "person_orgs")
+FACT_TYPES = (
+    "meeting",
+    "participants",
+    "items",
+    "recommendations",
+    "decisions",
+    "organisations",
+    "amounts",
+    "allocations",
+    "person_orgs",
+)
 # F1 targets; allocations and person-organisation links are held to a precision target instead (a wrong one is
 # worse than a missing one)
-TARGETS = {"meeting": 0.90, "participants": 0.90, "items": 0.90, "recommendations": 0.85,
-           "decisions": 0.90, "organisations": 0.85, "amounts": 0.85}
+TARGETS = {
+    "meeting": 0.90,
+    "participants": 0.90,
+    "items": 0.90,
+    "recommendations": 0.85,
+    "decisions": 0.90,
+    "organisations": 0.85,
+    "amounts": 0.85,
+}
 PRECISION_TARGETS = {"allocations": 0.95, "person_orgs": 0.95}
-COLLECTIONS = {"samples": "Eksempler (data/minutes)", "dev": "Rigtige referater, udvikling",
-               "test": "Rigtige referater, tilbageholdt"}
+COLLECTIONS = {
+    "samples": "Eksempler (data/minutes)",
+    "dev": "Rigtige referater, udvikling",
+    "test": "Rigtige referater, tilbageholdt",
+}
 
 
 @dataclass
@@ -89,8 +108,14 @@ class Evaluation:
     missing: list[str] = field(default_factory=list)  # gold whose document is not there (no ../shared/corpus)
 
     def where(self, collection: str | None = None, publisher: str | None = None) -> Evaluation:
-        return Evaluation([d for d in self.documents if (collection is None or d.collection == collection)
-                           and (publisher is None or d.publisher == publisher)])
+        return Evaluation(
+            [
+                d
+                for d in self.documents
+                if (collection is None or d.collection == collection)
+                and (publisher is None or d.publisher == publisher)
+            ]
+        )
 
     def publishers(self) -> list[str]:
         return sorted({d.publisher for d in self.documents})
@@ -161,39 +186,74 @@ def _match_within(doc: DocumentScore, score: Score, label, what: str, gold: list
 def compare(gold: dict, pred: dict) -> DocumentScore:
     """Score one document's extraction (`Extraction.to_json()`) against its gold annotation."""
     doc = DocumentScore(document=gold.get("document", "?"))
-    s = doc.scores
+    _compare_meeting(doc, gold, pred)
+    _compare_participants(doc, gold, pred)
+    for g_item, p_item in _pair_items(doc, gold, pred):
+        _compare_item(doc, g_item, p_item)
 
+    g_orgs = Counter({o["id"] for o in gold["organisations"] if o.get("id")})
+    p_orgs = Counter({o["id"] for o in pred["organisations"] if o.get("id")})
+    _compare_counts(doc, "organisations", "organisation", g_orgs, p_orgs)
+
+    _score_links(doc, gold, pred)
+
+    def amount_key(a):
+        return (round(float(a["dkk"]), 2), a.get("item"))
+
+    g_amounts = Counter(amount_key(a) for a in gold["amounts"])
+    p_amounts = Counter(amount_key(a) for a in pred["amounts"])
+    _compare_counts(doc, "amounts", "amount", g_amounts, p_amounts)
+    return doc
+
+
+def _compare_counts(doc: DocumentScore, fact_type: str, what: str, gold: Counter, pred: Counter) -> None:
+    doc.scores[fact_type] = _score_sets(gold, pred)
+    for missing in gold - pred:
+        doc.errors.append(f"{what} missing: {missing}")
+    for extra in pred - gold:
+        doc.errors.append(f"{what} extra: {extra}")
+
+
+def _compare_meeting(doc: DocumentScore, gold: dict, pred: dict) -> None:
+    score = doc.scores["meeting"]
     for name in ("forum", "body", "date", "start", "place"):
         g, p = gold["meeting"].get(name), pred["meeting"].get(name)
         same = (_norm(g) == _norm(p)) if name in ("forum", "body", "place") else g == p
         if g is not None and p is not None and same:
-            s["meeting"].tp += 1
+            score.tp += 1
         else:
             if g is not None:
-                s["meeting"].fn += 1
+                score.fn += 1
             if p is not None:
-                s["meeting"].fp += 1
+                score.fp += 1
             if g != p:
                 doc.errors.append(f"meeting.{name}: gold={g!r} pred={p!r}")
 
+
+def _compare_participants(doc: DocumentScore, gold: dict, pred: dict) -> None:
+    """Names with presence, scored as sets; the role of every gold participant that was found."""
     g_people = Counter((_norm(p["name"]), p["present"]) for p in gold["participants"])
     p_people = Counter((_norm(p["name"]), p["present"]) for p in pred["participants"])
-    s["participants"] = _score_sets(g_people, p_people)
-    for missing in (g_people - p_people):
-        doc.errors.append(f"participant missing: {missing}")
-    for extra in (p_people - g_people):
-        doc.errors.append(f"participant extra: {extra}")
+    _compare_counts(doc, "participants", "participant", g_people, p_people)
     pred_roles = {_norm(p["name"]): p.get("role") for p in pred["participants"]}
     for person in gold["participants"]:
         if _norm(person["name"]) in pred_roles:
             doc.role_total += 1
             doc.role_correct += int(person.get("role") == pred_roles[_norm(person["name"])])
 
-    # items
+
+def _pair_items(doc: DocumentScore, gold: dict, pred: dict) -> list[tuple[dict, dict | None]]:
+    """Each gold item with the predicted item of the same number and a similar title (or None), scored; a
+    predicted item no gold item matches counts its recommendations and decisions as false positives."""
+    s = doc.scores
     unmatched = list(range(len(pred["items"])))
     pairs: list[tuple[dict, dict | None]] = []
-    single = (len([i for i in gold["items"] if i["number"] is None]) == 1 and len(gold["items"]) == 1
-              and len(pred["items"]) == 1 and pred["items"][0]["number"] is None)
+    single = (
+        len([i for i in gold["items"] if i["number"] is None]) == 1
+        and len(gold["items"]) == 1
+        and len(pred["items"]) == 1
+        and pred["items"][0]["number"] is None
+    )
     for g_item in gold["items"]:
         match = None
         for index in unmatched:
@@ -212,58 +272,60 @@ def compare(gold: dict, pred: dict) -> DocumentScore:
         doc.errors.append(f"item extra: {pred['items'][index]['number']} {pred['items'][index]['title'][:50]!r}")
         s["recommendations"].fp += len(pred["items"][index]["recommendations"])
         s["decisions"].fp += len(pred["items"][index]["decisions"])
+    return pairs
 
-    for g_item, p_item in pairs:
-        label = g_item["number"] or g_item["title"][:30]
-        if p_item is None:
-            s["recommendations"].fn += len(g_item["recommendations"])
-            s["decisions"].fn += len(g_item["decisions"])
-            continue
-        doc.kind_total += 1
-        if g_item["kind"] == p_item["kind"]:
-            doc.kind_correct += 1
+
+def _compare_item(doc: DocumentScore, g_item: dict, p_item: dict | None) -> None:
+    """A gold item against its predicted item: kind, route, recommendations and decisions."""
+    s = doc.scores
+    label = g_item["number"] or g_item["title"][:30]
+    if p_item is None:
+        s["recommendations"].fn += len(g_item["recommendations"])
+        s["decisions"].fn += len(g_item["decisions"])
+        return
+    doc.kind_total += 1
+    if g_item["kind"] == p_item["kind"]:
+        doc.kind_correct += 1
+    else:
+        doc.errors.append(f"item {label} kind: gold={g_item['kind']} pred={p_item['kind']}")
+    if "route" in g_item:
+        doc.route_total += 1
+        if same_route(g_item["route"], p_item.get("route", [])):
+            doc.route_correct += 1
         else:
-            doc.errors.append(f"item {label} kind: gold={g_item['kind']} pred={p_item['kind']}")
-        if "route" in g_item:
-            doc.route_total += 1
-            if same_route(g_item["route"], p_item.get("route", [])):
-                doc.route_correct += 1
-            else:
-                doc.errors.append(f"item {label} route: gold={[(r['forum'], r['role']) for r in g_item['route']]} "
-                                  f"pred={[(r['forum'], r['role']) for r in p_item.get('route', [])]}")
-        _match_within(doc, s["recommendations"], label, "recommendation", g_item["recommendations"], p_item["recommendations"],
-                      lambda g, p: p["number"] == g["number"] and _similar(p["text"], g["text"]) >= 0.6,
-                      lambda r: f"{r['number']} {r['text'][:60]!r}")
-        _match_within(doc, s["decisions"], label, "decision", g_item["decisions"], p_item["decisions"],
-                      lambda g, p: p["outcome"] == g["outcome"] and p["recommendation"] == g["recommendation"],
-                      lambda d: f"{d['outcome']} -> {d['recommendation']} {d['text'][:50]!r}")
-
-    g_orgs = Counter({o["id"] for o in gold["organisations"] if o.get("id")})
-    p_orgs = Counter({o["id"] for o in pred["organisations"] if o.get("id")})
-    s["organisations"] = _score_sets(g_orgs, p_orgs)
-    for missing in g_orgs - p_orgs:
-        doc.errors.append(f"organisation missing: {missing}")
-    for extra in p_orgs - g_orgs:
-        doc.errors.append(f"organisation extra: {extra}")
-
-    _score_links(doc, gold, pred)
-
-    def amount_key(a):
-        return (round(float(a["dkk"]), 2), a.get("item"))
-
-    g_amounts = Counter(amount_key(a) for a in gold["amounts"])
-    p_amounts = Counter(amount_key(a) for a in pred["amounts"])
-    s["amounts"] = _score_sets(g_amounts, p_amounts)
-    for missing in g_amounts - p_amounts:
-        doc.errors.append(f"amount missing: {missing}")
-    for extra in p_amounts - g_amounts:
-        doc.errors.append(f"amount extra: {extra}")
-    return doc
+            doc.errors.append(
+                f"item {label} route: gold={[(r['forum'], r['role']) for r in g_item['route']]} "
+                f"pred={[(r['forum'], r['role']) for r in p_item.get('route', [])]}"
+            )
+    _match_within(
+        doc,
+        s["recommendations"],
+        label,
+        "recommendation",
+        g_item["recommendations"],
+        p_item["recommendations"],
+        lambda g, p: p["number"] == g["number"] and _similar(p["text"], g["text"]) >= 0.6,
+        lambda r: f"{r['number']} {r['text'][:60]!r}",
+    )
+    _match_within(
+        doc,
+        s["decisions"],
+        label,
+        "decision",
+        g_item["decisions"],
+        p_item["decisions"],
+        lambda g, p: p["outcome"] == g["outcome"] and p["recommendation"] == g["recommendation"],
+        lambda d: f"{d['outcome']} -> {d['recommendation']} {d['text'][:50]!r}",
+    )
 
 
 def _allocations(document: dict) -> Counter:
-    return Counter((round(float(a["dkk"]), 2), _norm(a.get("recipient")), item["number"])
-                   for item in document["items"] for d in item["decisions"] for a in d.get("allocations", []))
+    return Counter(
+        (round(float(a["dkk"]), 2), _norm(a.get("recipient")), item["number"])
+        for item in document["items"]
+        for d in item["decisions"]
+        for a in d.get("allocations", [])
+    )
 
 
 def _score_links(doc: DocumentScore, gold: dict, pred: dict) -> None:
@@ -274,8 +336,12 @@ def _score_links(doc: DocumentScore, gold: dict, pred: dict) -> None:
         doc.errors.extend(f"allocation extra: {x}" for x in p - g)
         doc.errors.extend(f"allocation missing: {x}" for x in g - p)
     if any("organisation" in person for person in gold["participants"]):
-        g = Counter({(_norm(x["name"]), _norm(x["organisation"])) for x in gold["participants"] if x.get("organisation")})
-        p = Counter({(_norm(x["name"]), _norm(x["organisation"])) for x in pred["participants"] if x.get("organisation")})
+        g = Counter(
+            {(_norm(x["name"]), _norm(x["organisation"])) for x in gold["participants"] if x.get("organisation")}
+        )
+        p = Counter(
+            {(_norm(x["name"]), _norm(x["organisation"])) for x in pred["participants"] if x.get("organisation")}
+        )
         doc.scores["person_orgs"] = _score_sets(g, p)
         doc.errors.extend(f"person-organisation extra: {x}" for x in p - g)
         doc.errors.extend(f"person-organisation missing: {x}" for x in g - p)
@@ -293,14 +359,18 @@ class GoldDocument:
     publisher: str
 
 
-def load_gold(gold_dir: str | Path, minutes_dir: str | Path, corpus_dir: str | Path | None = None) -> tuple[list[GoldDocument], list[str]]:
+def load_gold(
+    gold_dir: str | Path, minutes_dir: str | Path, corpus_dir: str | Path | None = None
+) -> tuple[list[GoldDocument], list[str]]:
     """The gold of the samples (`gold_dir/*.json`, documents in `minutes_dir`) and of the real minutes
     (`gold_dir/corpus/**/*.json`, documents in `corpus_dir`); and the gold files whose document is missing."""
     gold_dir, corpus_dir = Path(gold_dir), Path(corpus_dir) if corpus_dir is not None else CORPUS_DIR
     found, missing = [], []
     for path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
-        found.append(GoldDocument(gold, Path(minutes_dir) / gold["document"], "samples", gold.get("publisher", "eksempler")))
+        found.append(
+            GoldDocument(gold, Path(minutes_dir) / gold["document"], "samples", gold.get("publisher", "eksempler"))
+        )
     for path in sorted((gold_dir / "corpus").rglob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
         source = corpus_dir / gold["document"]
@@ -311,7 +381,9 @@ def load_gold(gold_dir: str | Path, minutes_dir: str | Path, corpus_dir: str | P
     return found, missing
 
 
-def evaluate(gold_dir: str | Path, minutes_dir: str | Path, registry: Registry, corpus_dir: str | Path | None = None) -> Evaluation:
+def evaluate(
+    gold_dir: str | Path, minutes_dir: str | Path, registry: Registry, corpus_dir: str | Path | None = None
+) -> Evaluation:
     """Extract every document that has a gold file and compare."""
     from .link import link
     from .pipeline import extract_document
@@ -325,4 +397,3 @@ def evaluate(gold_dir: str | Path, minutes_dir: str | Path, registry: Registry, 
         score.document, score.publisher, score.collection = item.gold["document"], item.publisher, item.collection
         results.append(score)
     return Evaluation(results, missing)
-

@@ -51,6 +51,7 @@ class HarvestError(Exception):
     def __init__(self, message: str, retry: bool = False):
         super().__init__(message)
         self.retry = retry
+        self.after: float | None = None  # seconds the server asked to wait (Retry-After)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class HarvestReport:
 
 
 # --------------------------------------------------------------------------- polite HTTP
+
 
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect to another host is not followed for data: the portal's address may be wrong or taken over."""
@@ -113,7 +115,7 @@ class Client:
             except HarvestError as exc:
                 if not exc.retry or attempt == self.retries:
                     raise
-                self.sleep(min(60.0, getattr(exc, "after", None) or self.backoff * 2 ** attempt))
+                self.sleep(min(60.0, getattr(exc, "after", None) or self.backoff * 2**attempt))
         raise AssertionError("unreachable")
 
     def _get_once(self, url: str) -> Any:
@@ -127,7 +129,7 @@ class Client:
             error = HarvestError(f"{url} svarede HTTP {exc.code}", retry=exc.code == 429 or exc.code >= 500)
             retry_after = exc.headers.get("Retry-After") if exc.headers else None
             if retry_after and retry_after.strip().isdigit():
-                error.after = float(retry_after)  # type: ignore[attr-defined]
+                error.after = float(retry_after)
             raise error from exc
         except HarvestError:
             raise
@@ -138,8 +140,10 @@ class Client:
             raise HarvestError(f"{url} svarede med mere end 64 MB; det er ikke et møde")
         text = body.decode("utf-8-sig", errors="replace")
         if "json" not in content_type.lower() and text.lstrip()[:1] not in ("{", "["):
-            raise HarvestError(f"{url} svarede med {content_type or 'ukendt indhold'} ({text.strip()[:60]!r}), "
-                               "ikke JSON: portalen har måske ikke dette endpoint")
+            raise HarvestError(
+                f"{url} svarede med {content_type or 'ukendt indhold'} ({text.strip()[:60]!r}), "
+                "ikke JSON: portalen har måske ikke dette endpoint"
+            )
         try:
             return json.loads(text)
         except ValueError as exc:
@@ -147,6 +151,7 @@ class Client:
 
 
 # --------------------------------------------------------------------------- portals and committees
+
 
 def portal_base(url: str) -> str:
     """https://dagsordener.greve.dk/?request.kriterie.udvalgId=... -> https://dagsordener.greve.dk"""
@@ -178,8 +183,11 @@ def list_committees(client: Client, portal: str) -> list[Committee]:
     data = client.get_json(url)
     found: dict[str, Committee] = {}
     for group, entry in _committee_dicts(data):
-        meetings = tuple((str(m["Id"]), str(m.get("Dato") or "")[:10] or None) for m in entry.get("Moeder") or []
-                         if isinstance(m, dict) and m.get("Id"))
+        meetings = tuple(
+            (str(m["Id"]), str(m.get("Dato") or "")[:10] or None)
+            for m in entry.get("Moeder") or []
+            if isinstance(m, dict) and m.get("Id")
+        )
         found.setdefault(str(entry["Id"]), Committee(str(entry["Id"]), str(entry["Navn"]).strip(), group, meetings))
     if not found:
         raise HarvestError(f"{url} svarede, men uden udvalg i det kendte format ({json.dumps(data)[:80]}...)")
@@ -190,7 +198,7 @@ def choose_committees(committees: list[Committee], wanted: list[str]) -> list[Co
     """By id or by name (case, spacing and dashes do not matter); an unknown one is an error listing the names."""
     if not wanted:
         return committees
-    chosen = []
+    chosen: list[Committee] = []
     for want in wanted:
         key = normalise_name(want)
         hits = [c for c in committees if c.id.lower() == want.strip().lower() or normalise_name(c.name) == key]
@@ -202,6 +210,7 @@ def choose_committees(committees: list[Committee], wanted: list[str]) -> list[Co
 
 
 # --------------------------------------------------------------------------- organisations -> portals
+
 
 @dataclass(frozen=True)
 class PortalEntry:
@@ -218,10 +227,18 @@ def load_portals(reference_dir: Path) -> list[PortalEntry]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             example = row.get("eksempel_udvalg_url") or ""
-            committee = urllib.parse.parse_qs(urllib.parse.urlsplit(example).query).get("request.kriterie.udvalgId", [None])[0]
-            entries.append(PortalEntry(row["organisation"].strip(), (row.get("portal") or "").strip() or None,
-                                       committee if normalise_name(row["organisation"]).startswith("sundhedsråd") else None,
-                                       row.get("kilde", ""), row.get("sikkerhed", "")))
+            committee = urllib.parse.parse_qs(urllib.parse.urlsplit(example).query).get(
+                "request.kriterie.udvalgId", [None]
+            )[0]
+            entries.append(
+                PortalEntry(
+                    row["organisation"].strip(),
+                    (row.get("portal") or "").strip() or None,
+                    committee if normalise_name(row["organisation"]).startswith("sundhedsråd") else None,
+                    row.get("kilde", ""),
+                    row.get("sikkerhed", ""),
+                )
+            )
     return entries
 
 
@@ -234,18 +251,27 @@ def resolve_organisation(name: str, registry: Registry, reference_dir: Path) -> 
     if key in by_name:
         return _usable(by_name[key])
     bare = re.sub(r"s?\s+kommune$", "", name.strip(), flags=re.I)
-    candidates = registry.lookup(name) or registry.lookup(bare) or ([registry.entities[f"kommune/{name.strip()}"]]
-                                                                  if f"kommune/{name.strip()}" in registry.entities else [])
+    candidates = (
+        registry.lookup(name)
+        or registry.lookup(bare)
+        or ([registry.entities[f"kommune/{name.strip()}"]] if f"kommune/{name.strip()}" in registry.entities else [])
+    )
     entity = next((e for e in candidates if e.kind in ("kommune", "region")), None)
     if entity is not None:
         for label in [entity.name, *entity.labels]:
-            hit = by_name.get(normalise_name(label)) or by_name.get(normalise_name(re.sub(r"\s+kommune$", "", label, flags=re.I)))
+            hit = by_name.get(normalise_name(label)) or by_name.get(
+                normalise_name(re.sub(r"\s+kommune$", "", label, flags=re.I))
+            )
             if hit:
                 return _usable(hit)
         if entity.kind == "kommune":
-            shown = next((label for label in entity.labels if label.lower().endswith("kommune")), f"{entity.name} Kommune")
-            raise HarvestError(f"{shown} har ingen kendt FirstAgenda-portal (den udgiver andetsteds, "
-                               f"eller adressen er ikke kendt); angiv --portal, hvis du kender den")
+            shown = next(
+                (label for label in entity.labels if label.lower().endswith("kommune")), f"{entity.name} Kommune"
+            )
+            raise HarvestError(
+                f"{shown} har ingen kendt FirstAgenda-portal (den udgiver andetsteds, "
+                f"eller adressen er ikke kendt); angiv --portal, hvis du kender den"
+            )
     raise HarvestError(f"'{name}' er ikke en kendt kommune, region eller et kendt sundhedsråd med portal")
 
 
@@ -253,12 +279,15 @@ def _usable(entry: PortalEntry) -> PortalEntry:
     if not entry.portal:
         raise HarvestError(f"{entry.organisation} har ingen kendt portaladresse ({entry.source})")
     if normalise_name(entry.organisation).startswith("sundhedsråd") and not entry.committee_id:
-        raise HarvestError(f"{entry.organisation}s udvalgsadresse på {entry.portal} er ikke kendt ({entry.source}); "
-                           f"brug --portal {entry.portal} --list og vælg udvalget med --committee")
+        raise HarvestError(
+            f"{entry.organisation}s udvalgsadresse på {entry.portal} er ikke kendt ({entry.source}); "
+            f"brug --portal {entry.portal} --list og vælg udvalget med --committee"
+        )
     return entry
 
 
 # --------------------------------------------------------------------------- fetching
+
 
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -290,15 +319,23 @@ class _State:
 
     def record(self, meeting_id: str, **values: Any) -> None:
         self.meetings[meeting_id] = values
-        _write_atomic(self.path, json.dumps({"format": 1, "meetings": self.meetings}, ensure_ascii=False, indent=1).encode())
+        _write_atomic(
+            self.path, json.dumps({"format": 1, "meetings": self.meetings}, ensure_ascii=False, indent=1).encode()
+        )
 
 
 def _since(meetings: tuple[tuple[str, str | None], ...], since: dt.date | None) -> list[tuple[str, str | None]]:
     return [(m, d) for m, d in meetings if since is None or not d or d >= since.isoformat()]
 
 
-def harvest(portal: str, minutes_dir: Path, committees: list[str] | None = None, since: dt.date | None = None,
-            client: Client | None = None, progress: Callable[[str], None] | None = None) -> HarvestReport:
+def harvest(
+    portal: str,
+    minutes_dir: Path,
+    committees: list[str] | None = None,
+    since: dt.date | None = None,
+    client: Client | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> HarvestReport:
     """Fetch the chosen committees' meetings (default: all) from `portal` into `minutes_dir`."""
     client = client or Client()
     base = portal_base(portal)
@@ -320,8 +357,16 @@ def harvest(portal: str, minutes_dir: Path, committees: list[str] | None = None,
     return report
 
 
-def _fetch_meeting(client: Client, base: str, folder: Path, committee: Committee, meeting_id: str, date: str | None,
-                   state: _State, report: HarvestReport) -> None:
+def _fetch_meeting(
+    client: Client,
+    base: str,
+    folder: Path,
+    committee: Committee,
+    meeting_id: str,
+    date: str | None,
+    state: _State,
+    report: HarvestReport,
+) -> None:
     url = base + MEETING_PATH.format(id=urllib.parse.quote(meeting_id, safe=""))
     data = client.get_json(url)
     if not is_portal_meeting(data):
@@ -337,5 +382,10 @@ def _fetch_meeting(client: Client, base: str, folder: Path, committee: Committee
     else:
         _write_atomic(target, body)
         report.fetched.append(target)
-    state.record(meeting_id, path=str(relative), final=moede.get("Afsluttet") is True, source=url,
-                 fetched=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    state.record(
+        meeting_id,
+        path=str(relative),
+        final=moede.get("Afsluttet") is True,
+        source=url,
+        fetched=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )

@@ -9,20 +9,26 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .emit.document import document_triples
 from .extract import Gazetteer, extract
-from .link import link
 from .extract.model import Extraction
+from .link import link
 from .read import Document, ReadError, read_document
 from .registry import Registry
 from .segment import segment
 from .workers import TaskFailed
 
+if TYPE_CHECKING:
+    from .build import BuildContext, DocumentOutput
+
 ORGANISATION_KINDS = ("region", "kommune", "organisation")
 # A bare place name ("Vejle", "Syddanmark") is a town or an area as often as an organisation:
 # only names with an organisation word, abbreviations and multi-word names are looked for.
-_ORG_WORD = re.compile(r"kommune|region|hospital|sygehus|psykiatri|universitet|styrelse|ministeri|regioner|forening|praksis", re.I)
+_ORG_WORD = re.compile(
+    r"kommune|region|hospital|sygehus|psykiatri|universitet|styrelse|ministeri|regioner|forening|praksis", re.I
+)
 
 
 def _detectable(label: str) -> bool:
@@ -42,7 +48,9 @@ def gazetteer(registry: Registry) -> Gazetteer:
     return Gazetteer(organisations=organisations, clusters=clusters)
 
 
-def extract_document(path: str | Path, registry: Registry, raw: bytes | None = None, key: str | None = None) -> tuple[Document, Extraction]:
+def extract_document(
+    path: str | Path, registry: Registry, raw: bytes | None = None, key: str | None = None
+) -> tuple[Document, Extraction]:
     document = read_document(path, raw=raw, key=key)
     extraction = extract(segment(document), gazetteer(registry))
     return document, extraction
@@ -60,7 +68,7 @@ def extract_linked(path: str | Path, registry: Registry) -> Extraction:
     return extraction
 
 
-def build_document(path: Path, raw: bytes, key: str, context) -> tuple[list[tuple], list[str], dict]:
+def build_document(path: Path, raw: bytes, key: str, context: BuildContext) -> DocumentOutput:
     """Run the whole pipeline on one file (context: registry and corrections); return its triples, its
     warnings, and the descriptions of the shared nodes it names (node -> triples)."""
     document, extraction = extract_document(path, context.registry, raw=raw, key=key)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import enum
 import hashlib
 import json
 import os
@@ -39,13 +40,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .store import META_GRAPH, GraphStore
+from .store import META_GRAPH, GraphStore, rdf_bytes
 from .vocab import GRAPH
 
 DATASET_GRAPHS = str(GRAPH)  # https://w3id.org/sundhedsgraf/graph/ - push deletes remote graphs only under this
 STATE_FILE = "push-state.json"  # in the data folder
 STATE_FORMAT = 1
-_DEFAULT = object()
+
+
+class _Default(enum.Enum):
+    """The default of an argument whose None means something else (push's state_file: None is no record)."""
+
+    DEFAULT = enum.auto()
+
+
+_DEFAULT = _Default.DEFAULT
 
 
 class PushError(Exception):
@@ -84,6 +93,7 @@ def _server_text(data: bytes) -> str:
 
 # ---- URLs and credentials
 
+
 def redact(url: str) -> str:
     """`url` without anything that may be credentials (everything before the last '@' of the authority); for
     messages about a URL that could not be parsed."""
@@ -93,6 +103,7 @@ def redact(url: str) -> str:
 @dataclass
 class _Digest:
     """The Digest challenge (RFC 7616) a server answered a request with; it signs the requests after it."""
+
     realm: str = ""
     nonce: str = ""
     opaque: str | None = None
@@ -101,7 +112,12 @@ class _Digest:
     count: int = 0  # nonce count: the requests signed with this nonce
 
     def take(self, challenge: _Digest) -> None:
-        self.realm, self.nonce, self.opaque, self.qop = challenge.realm, challenge.nonce, challenge.opaque, challenge.qop
+        self.realm, self.nonce, self.opaque, self.qop = (
+            challenge.realm,
+            challenge.nonce,
+            challenge.opaque,
+            challenge.qop,
+        )
         self.algorithm, self.count = challenge.algorithm, 0
 
 
@@ -124,8 +140,10 @@ def _target(url: str, user: str | None = None, password: str | None = None, what
         raise PushError(f"{what} skal være en http(s)-adresse, fik '{printable(redact(url))}'")
     credentials = (user, password or "") if user else None
     if credentials is None and (parts.username or parts.password):
-        credentials = (urllib.parse.unquote(parts.username or ""),
-                       urllib.parse.unquote(parts.password) if parts.password is not None else password or "")
+        credentials = (
+            urllib.parse.unquote(parts.username or ""),
+            urllib.parse.unquote(parts.password) if parts.password is not None else password or "",
+        )
     host = parts.netloc.rpartition("@")[2].lower()
     clean = urllib.parse.urlunsplit((parts.scheme.lower(), host, parts.path, parts.query, ""))
     headers = {}
@@ -141,7 +159,10 @@ class _KeepCredentialsOnTheHost(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None and urllib.parse.urlsplit(newurl).netloc.lower() != urllib.parse.urlsplit(req.full_url).netloc.lower():
+        if (
+            new is not None
+            and urllib.parse.urlsplit(newurl).netloc.lower() != urllib.parse.urlsplit(req.full_url).netloc.lower()
+        ):
             new.remove_header("Authorization")
         return new
 
@@ -162,7 +183,9 @@ def _digest_challenge(headers) -> _Digest | None:
         algorithm = params.get("algorithm", "MD5").upper()
         if "nonce" not in params or algorithm not in _DIGEST_HASHES or (qops and "auth" not in qops):
             continue
-        return _Digest(params.get("realm", ""), params["nonce"], params.get("opaque"), "auth" if qops else None, algorithm)
+        return _Digest(
+            params.get("realm", ""), params["nonce"], params.get("opaque"), "auth" if qops else None, algorithm
+        )
     return None
 
 
@@ -182,8 +205,14 @@ def _digest_authorization(target: _Target, request: urllib.request.Request) -> s
     uri, nc, cnonce = request.selector, f"{digest.count:08x}", secrets.token_hex(8)
     ha1, ha2 = h(f"{user}:{digest.realm}:{password}"), h(f"{request.get_method()}:{uri}")
     response = h(f"{ha1}:{digest.nonce}:{nc}:{cnonce}:auth:{ha2}") if digest.qop else h(f"{ha1}:{digest.nonce}:{ha2}")
-    fields = [f"username={_quoted(user)}", f"realm={_quoted(digest.realm)}", f"nonce={_quoted(digest.nonce)}",
-              f"uri={_quoted(uri)}", f"algorithm={digest.algorithm}", f'response="{response}"']
+    fields = [
+        f"username={_quoted(user)}",
+        f"realm={_quoted(digest.realm)}",
+        f"nonce={_quoted(digest.nonce)}",
+        f"uri={_quoted(uri)}",
+        f"algorithm={digest.algorithm}",
+        f'response="{response}"',
+    ]
     if digest.qop:
         fields += ["qop=auth", f"nc={nc}", f'cnonce="{cnonce}"']
     if digest.opaque is not None:
@@ -201,13 +230,19 @@ def _open(target: _Target, request: urllib.request.Request, timeout_s: float):
     try:
         return _opener.open(request, timeout=timeout_s)
     except urllib.error.HTTPError as exc:
-        same_host = urllib.parse.urlsplit(exc.url or request.full_url).netloc == urllib.parse.urlsplit(request.full_url).netloc
+        same_host = (
+            urllib.parse.urlsplit(exc.url or request.full_url).netloc == urllib.parse.urlsplit(request.full_url).netloc
+        )
         if exc.code != 401 or not target.credentials or not same_host:
             raise
         challenge = _digest_challenge(exc.headers)
         if challenge is None and not (exc.headers is not None and exc.headers.get("WWW-Authenticate")):
-            bare = urllib.request.Request(request.full_url, data=request.data, method=request.get_method(),
-                                          headers={k: v for k, v in request.header_items() if k.lower() != "authorization"})
+            bare = urllib.request.Request(
+                request.full_url,
+                data=request.data,
+                method=request.get_method(),
+                headers={k: v for k, v in request.header_items() if k.lower() != "authorization"},
+            )
             try:
                 return _opener.open(bare, timeout=timeout_s)  # a server that wants no credentials after all
             except urllib.error.HTTPError as again:
@@ -238,8 +273,10 @@ def query_endpoints_for(endpoint: str) -> list[str]:
     ]
     for pattern, replacements in rules:
         if re.match(pattern, path):
-            return [urllib.parse.urlunsplit((parts.scheme, parts.netloc, re.sub(pattern, r, path), "", ""))
-                    for r in replacements]
+            return [
+                urllib.parse.urlunsplit((parts.scheme, parts.netloc, re.sub(pattern, r, path), "", ""))
+                for r in replacements
+            ]
     return []
 
 
@@ -306,6 +343,7 @@ def _list_remote(target: _Target, timeout_s: float) -> set[str]:
 
 # ---- the record of what was pushed where
 
+
 class _State:
     """push-state.json: {"format": 1, "endpoints": {<endpoint without credentials>: {"graphs": [...], ...}}}."""
 
@@ -318,10 +356,14 @@ class _State:
         except FileNotFoundError:
             return {"format": STATE_FORMAT, "endpoints": {}}
         except (OSError, ValueError) as exc:
-            raise PushError(f"kan ikke læse {self.path} ({printable(str(exc))}); den fortæller, hvilke grafer der er sendt "
-                            "hvorhen - ret den, eller slet den og fjern forældede grafer på serveren selv") from exc
+            raise PushError(
+                f"kan ikke læse {self.path} ({printable(str(exc))}); den fortæller, hvilke grafer der er sendt "
+                "hvorhen - ret den, eller slet den og fjern forældede grafer på serveren selv"
+            ) from exc
         if not isinstance(state, dict) or not isinstance(state.get("endpoints"), dict):
-            raise PushError(f"{self.path} har et ukendt format; ret den, eller slet den og fjern forældede grafer på serveren selv")
+            raise PushError(
+                f"{self.path} har et ukendt format; ret den, eller slet den og fjern forældede grafer på serveren selv"
+            )
         return state
 
     def graphs(self, endpoint: str) -> set[str]:
@@ -335,7 +377,7 @@ class _State:
         state["endpoints"][endpoint] = {
             "graphs": sorted(graphs),
             "complete": complete,  # false: a push to it was under way or cut off; the graphs may be on it
-            "updated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -352,15 +394,18 @@ class _State:
                     os.unlink(temp)
                 raise
         except OSError as exc:
-            raise PushError(f"kan ikke skrive {self.path} ({printable(str(exc))})"
-                            + ("" if complete else "; intet er ændret på serveren")) from exc
+            raise PushError(
+                f"kan ikke skrive {self.path} ({printable(str(exc))})"
+                + ("" if complete else "; intet er ændret på serveren")
+            ) from exc
 
 
 # ---- push
 
+
 def _graph_bytes(store: GraphStore, graph: str) -> tuple[bytes, int]:
     quads = list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-    data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    data = rdf_bytes((ox.Triple(q.subject, q.predicate, q.object) for q in quads), ox.RdfFormat.N_TRIPLES)
     return data, len(quads)
 
 
@@ -374,9 +419,16 @@ def _send(target: _Target, request: urllib.request.Request, timeout_s: float, go
         raise
 
 
-def push(store: GraphStore, endpoint: str, user: str | None = None, password: str | None = None,
-         timeout_s: float = 120, progress: Callable[[str], None] | None = None,
-         query_endpoint: str | None = None, state_file: str | Path | None = _DEFAULT) -> PushReport:  # type: ignore[assignment]
+def push(
+    store: GraphStore,
+    endpoint: str,
+    user: str | None = None,
+    password: str | None = None,
+    timeout_s: float = 120,
+    progress: Callable[[str], None] | None = None,
+    query_endpoint: str | None = None,
+    state_file: str | Path | _Default | None = _DEFAULT,
+) -> PushReport:
     """Make the remote's graphs under DATASET_GRAPHS equal to the store's named graphs (the meta graph stays local).
     `query_endpoint`: where to list the remote's graphs (default: derived from `endpoint` for known servers);
     `state_file`: the record of what was pushed where (default: push-state.json in the store's data folder)."""
@@ -392,7 +444,9 @@ def push(store: GraphStore, endpoint: str, user: str | None = None, password: st
 
     listed = _listed_graphs(target, query_endpoint, user, password, timeout_s, report)
     if listed is None and state is None:
-        report.notes.append("kan hverken liste serverens grafer eller føre optegnelse over dem: forældede grafer fjernes ikke")
+        report.notes.append(
+            "kan hverken liste serverens grafer eller føre optegnelse over dem: forældede grafer fjernes ikke"
+        )
     stale = sorted(g for g in (listed or set()) | recorded if g.startswith(DATASET_GRAPHS) and g not in local_all)
 
     if state:  # before the remote changes: everything that may be on it when this push is done or cut off
@@ -403,11 +457,15 @@ def push(store: GraphStore, endpoint: str, user: str | None = None, password: st
         try:
             _send(target, request, timeout_s, gone_is_fine=True)
         except urllib.error.HTTPError as exc:
-            raise PushError(f"{target.url} afviste sletning af graf {number} af {len(stale)} ({graph}): "
-                            f"HTTP {exc.code} {_server_text(exc.read(500))}".rstrip()) from exc
+            raise PushError(
+                f"{target.url} afviste sletning af graf {number} af {len(stale)} ({graph}): "
+                f"HTTP {exc.code} {_server_text(exc.read(500))}".rstrip()
+            ) from exc
         except (urllib.error.URLError, OSError) as exc:
-            raise PushError(f"kan ikke nå {target.url} ved sletning af graf {number} af {len(stale)} "
-                            f"({printable(str(getattr(exc, 'reason', exc)))}); kør push igen, når serveren svarer") from exc
+            raise PushError(
+                f"kan ikke nå {target.url} ved sletning af graf {number} af {len(stale)} "
+                f"({printable(str(getattr(exc, 'reason', exc)))}); kør push igen, når serveren svarer"
+            ) from exc
         report.removed.append(graph)
 
     headers = {**target.headers, "Content-Type": "application/n-triples"}
@@ -419,12 +477,16 @@ def push(store: GraphStore, endpoint: str, user: str | None = None, password: st
         try:
             _send(target, request, timeout_s)
         except urllib.error.HTTPError as exc:
-            raise PushError(f"{target.url} afviste graf {number} af {len(graphs)} ({graph}): "
-                            f"HTTP {exc.code} {_server_text(exc.read(500))}".rstrip()) from exc
+            raise PushError(
+                f"{target.url} afviste graf {number} af {len(graphs)} ({graph}): "
+                f"HTTP {exc.code} {_server_text(exc.read(500))}".rstrip()
+            ) from exc
         except (urllib.error.URLError, OSError) as exc:
             reason = printable(str(getattr(exc, "reason", exc)))
-            raise PushError(f"kan ikke nå {target.url} ved graf {number} af {len(graphs)} ({reason}); "
-                            f"{len(report.graphs)} grafer nåede frem - kør push igen, når serveren svarer") from exc
+            raise PushError(
+                f"kan ikke nå {target.url} ved graf {number} af {len(graphs)} ({reason}); "
+                f"{len(report.graphs)} grafer nåede frem - kør push igen, når serveren svarer"
+            ) from exc
         report.graphs.append((graph, count))
 
     if state:
@@ -432,8 +494,14 @@ def push(store: GraphStore, endpoint: str, user: str | None = None, password: st
     return report
 
 
-def _listed_graphs(target: _Target, query_endpoint: str | None, user: str | None, password: str | None,
-                   timeout_s: float, report: PushReport) -> set[str] | None:
+def _listed_graphs(
+    target: _Target,
+    query_endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    timeout_s: float,
+    report: PushReport,
+) -> set[str] | None:
     """The dataset's graphs on the remote, from its query endpoint; None when there is none to ask.
     A query endpoint given explicitly must answer; a derived one that does not is noted and skipped."""
     if query_endpoint:
@@ -456,6 +524,8 @@ def _listed_graphs(target: _Target, query_endpoint: str | None, user: str | None
         report.query_endpoint = candidate
         return listed
     if failures:
-        report.notes.append(f"kunne ikke liste serverens grafer ({'; '.join(failures)}); fjerner kun grafer, som "
-                            f"{STATE_FILE} viser er sendt hertil - angiv --query-endpoint for at finde alle")
+        report.notes.append(
+            f"kunne ikke liste serverens grafer ({'; '.join(failures)}); fjerner kun grafer, som "
+            f"{STATE_FILE} viser er sendt hertil - angiv --query-endpoint for at finde alle"
+        )
     return None

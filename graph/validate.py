@@ -52,13 +52,15 @@ def validate_graph(data: Graph) -> list[Violation]:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         label = data.value(focus, SKOS.prefLabel) if focus is not None else None
-        violations.append(Violation(
-            focus=str(focus),
-            label=str(label or ""),
-            path=data.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else str(path or ""),
-            message=str(results.value(result, SH.resultMessage) or ""),
-            severity=str(results.value(result, SH.resultSeverity) or "").rsplit("#", 1)[-1],
-        ))
+        violations.append(
+            Violation(
+                focus=str(focus),
+                label=str(label or ""),
+                path=data.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else str(path or ""),
+                message=str(results.value(result, SH.resultMessage) or ""),
+                severity=str(results.value(result, SH.resultSeverity) or "").rsplit("#", 1)[-1],
+            )
+        )
     return sorted(violations, key=lambda v: (v.focus, v.path, v.message))
 
 
@@ -72,16 +74,25 @@ def check_exports(data_dir: str | Path, store: GraphStore) -> list[Violation]:
     exports = ExportFiles(folder, writing=False)
     problems = []
     if exports.build_id() != store.build_id():
-        problems.append(Violation(str(folder), "", "export/BUILD",
-                                  f"eksporten er ikke fra samme build som databasen ({exports.build_id()} mod "
-                                  f"{store.build_id()}); næste sundhedsgraf build skriver den igen", "Violation"))
+        problems.append(
+            Violation(
+                str(folder),
+                "",
+                "export/BUILD",
+                f"eksporten er ikke fra samme build som databasen ({exports.build_id()} mod "
+                f"{store.build_id()}); næste sundhedsgraf build skriver den igen",
+                "Violation",
+            )
+        )
     graphs = [g for g in store.named_graphs() if g != str(META_GRAPH)]
     expected = {exports.path(g, suffix) for g in graphs for suffix in (".nq", ".trig")}
     found = exports.files()
     for path in sorted(expected - found):
         problems.append(Violation(str(path), "", "export/", "eksportfilen mangler", "Violation"))
     for path in sorted(found - expected):
-        problems.append(Violation(str(path), "", "export/", "eksportfilen svarer ikke til nogen graf i databasen", "Violation"))
+        problems.append(
+            Violation(str(path), "", "export/", "eksportfilen svarer ikke til nogen graf i databasen", "Violation")
+        )
     return problems
 
 

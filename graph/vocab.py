@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 BASE = "https://w3id.org/sundhedsgraf/"
 SG = Namespace(BASE + "ont#")  # our own terms, only where no standard vocabulary fits
@@ -77,7 +77,7 @@ class OxNamespace:
     """The same namespace, giving pyoxigraph terms: the emit stage builds quads for the store directly,
     because making rdflib terms and converting them cost about a third of a build (see bench/)."""
 
-    def __init__(self, namespace: str):
+    def __init__(self, namespace: str | type[DefinedNamespace]):
         self.base = str(namespace)
 
     def __getattr__(self, name: str) -> ox.NamedNode:  # only called once per name: the term is then kept

@@ -140,13 +140,16 @@ class _Worker:
 def _death_message(process, limits: Limits) -> str:
     code = process.exitcode
     if code is not None and code < 0 and -code == signal.SIGKILL:
-        return ("arbejdsprocessen blev stoppet af systemet (SIGKILL), sandsynligvis for lidt hukommelse "
-                f"(grænsen er {limits.describe()} pr. dokument)")
+        return (
+            "arbejdsprocessen blev stoppet af systemet (SIGKILL), sandsynligvis for lidt hukommelse "
+            f"(grænsen er {limits.describe()} pr. dokument)"
+        )
     return f"arbejdsprocessen stoppede uventet (kode {code})"
 
 
-def run_limited(function: Callable[[Any], Any], tasks: Iterable[Any], jobs: int = 1,
-                limits: Limits = Limits()) -> Iterator[tuple[bool, Any]]:
+def run_limited(
+    function: Callable[[Any], Any], tasks: Iterable[Any], jobs: int = 1, limits: Limits = Limits()
+) -> Iterator[tuple[bool, Any]]:
     """Run `function` on every task in forked worker processes, at most `jobs` at a time, and yield
     (True, result) or (False, message) per task, in the order of `tasks`. `function` and everything it
     needs are inherited by the fork; tasks and results cross a pipe, so they must be picklable."""
@@ -184,8 +187,10 @@ def run_limited(function: Callable[[Any], Any], tasks: Iterable[Any], jobs: int 
                         workers[workers.index(worker)] = worker = _replace(worker, context, function, limits)
                 elif time.monotonic() >= worker.deadline:
                     worker.kill()
-                    results[index] = (False, f"udtrækket tog mere end {limits.seconds:.0f} s og blev stoppet; "
-                                             "dokumentet er sprunget over")
+                    results[index] = (
+                        False,
+                        f"udtrækket tog mere end {limits.seconds:.0f} s og blev stoppet; dokumentet er sprunget over",
+                    )
                     workers[workers.index(worker)] = worker = _replace(worker, context, function, limits)
                 else:
                     continue

@@ -14,8 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_quick_benchmark_writes_its_report(tmp_path):
     report = tmp_path / "BENCHMARKS.md"
-    done = subprocess.run([sys.executable, "bench/run.py", "--quick", "--docs", "12", "--out", str(report)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--docs", "12", "--out", str(report)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     text = report.read_text(encoding="utf-8")
     for heading in ("## Mål", "## Navngivne forespørgsler", "## Kort", "## Hvad begrænser"):

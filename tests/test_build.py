@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Literal
 from rdflib.namespace import RDF
 
-from graph.build import DEFAULT_DATA as DATA
-from graph.build import build
+from graph.build import DEFAULT_DATA as DATA, build
 from graph.pipeline import build_document
 from graph.registry import RegistryError
 from graph.store import GraphStore, open_for_update
@@ -28,7 +27,9 @@ def test_build_writes_dataset_ontology_and_shapes(built):
     assert str(REGISTRY_GRAPH) in graphs
     assert sum(1 for g in graphs if g.startswith(str(GRAPH["doc/"]))) == 5  # one named graph per document
     nq = [p.name for p in built.files["export"].glob("*.nq")]
-    assert len([n for n in nq if not n.startswith(("node-", "state-"))]) == 9  # registry, ontology, corrections, summary, 5 documents
+    assert (
+        len([n for n in nq if not n.startswith(("node-", "state-"))]) == 9
+    )  # registry, ontology, corrections, summary, 5 documents
     assert 0 < len([n for n in nq if n.startswith("state-case-")]) < len([n for n in nq if n.startswith("node-case-")])
     assert any(n.startswith("node-person-") for n in nq)  # shared nodes are described in graphs of their own
 
@@ -40,15 +41,26 @@ def test_nquads_and_trig_hold_the_same_quads_as_the_store(built):
     for path in built.files["export"].glob("*.nq"):
         nq.load(path=str(path), format=ox.RdfFormat.N_QUADS)
     store = GraphStore.open_read_only(built.out_dir)
-    assert len(trig) == len(nq) == len(store) - len(list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH["meta"]))))) > 3000
+    assert (
+        len(trig)
+        == len(nq)
+        == len(store) - len(list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH["meta"])))))
+        > 3000
+    )
 
 
 def test_a_shared_node_is_described_once(built):
     # Oxigraph's union default graph repeats a triple once per graph holding it: a shared node's label
     # must live in one graph, not in every document that names it
     store = GraphStore.open_read_only(built.out_dir)
-    rows = list(store.query("""SELECT ?s (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }
-                               GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)""", union=False))
+    rows = list(
+        store.query(
+            """SELECT ?s (COUNT(DISTINCT ?g) AS ?n)
+               WHERE { GRAPH ?g { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }
+               GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)""",
+            union=False,
+        )
+    )
     assert rows == []
 
 
@@ -66,13 +78,15 @@ def test_built_dataset_validates_clean(built):
 
 def test_registry_facts_carry_source_and_confidence_in_rdf(built):
     store = GraphStore.open_read_only(built.out_dir)
-    rows = list(store.query("""
+    rows = list(
+        store.query("""
         PREFIX sg: <https://w3id.org/sundhedsgraf/ont#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX dct: <http://purl.org/dc/terms/>
         SELECT ?name ?conf ?source WHERE {
           ?k a sg:Sundhedsklynge ; skos:prefLabel ?name ; sg:confidence ?c ; dct:source ?source .
-          ?c skos:notation ?conf }"""))
+          ?c skos:notation ?conf }""")
+    )
     assert len(rows) == 22
     assert {r["conf"].value for r in rows} == {"V", "P", "U"}
 
@@ -104,7 +118,9 @@ def test_the_quad_count_carried_between_builds_matches_the_store(tmp_path):
 def test_a_broken_registry_leaves_the_previous_store_intact(tmp_path, reference_copy):
     out = tmp_path / "out"
     good = build(out_dir=out, data_dir=reference_copy)
-    (reference_copy / "reference" / "regioner.csv").write_text("kode,id,navn,kilde,sikkerhed\n1081,,,x,V\n", encoding="utf-8")
+    (reference_copy / "reference" / "regioner.csv").write_text(
+        "kode,id,navn,kilde,sikkerhed\n1081,,,x,V\n", encoding="utf-8"
+    )
     with pytest.raises(RegistryError, match="regioner.csv:2: id og navn skal udfyldes"):
         build(out_dir=out, data_dir=reference_copy)
     assert len(GraphStore.open_read_only(out)) == good.total_quads
@@ -144,9 +160,13 @@ def test_validate_reports_a_violation_in_plain_words(tmp_path):
     build(out_dir=tmp_path)
     with open_for_update(tmp_path) as store:
         bad = ID["kommune/9999"]
-        store.replace_graph(GRAPH["doc/broken"], [
-            (bad, RDF.type, SG.Kommune), (bad, SG.code, Literal("99")),
-        ])
+        store.replace_graph(
+            GRAPH["doc/broken"],
+            [
+                (bad, RDF.type, SG.Kommune),
+                (bad, SG.code, Literal("99")),
+            ],
+        )
     violations = validate_graph(union_graph(GraphStore.open_read_only(tmp_path)))
     messages = {(v.focus, v.path, v.message) for v in violations}
     assert (str(bad), "sg:code", "En kommune skal have præcis én firecifret kommunekode.") in messages

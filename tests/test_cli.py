@@ -27,7 +27,9 @@ def test_validate_exits_non_zero_on_a_violation(tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["build", "--out", str(tmp_path)]).exit_code == 0
     with open_for_update(tmp_path) as store:
-        store.replace_graph(GRAPH["doc/x"], [(ID["kommune/x"], RDF.type, SG.Kommune), (ID["kommune/x"], SG.code, Literal("1"))])
+        store.replace_graph(
+            GRAPH["doc/x"], [(ID["kommune/x"], RDF.type, SG.Kommune), (ID["kommune/x"], SG.code, Literal("1"))]
+        )
     result = runner.invoke(main, ["validate", "--data", str(tmp_path)])
     assert result.exit_code == 1
     assert "firecifret kommunekode" in result.output
@@ -53,8 +55,24 @@ def test_broken_registry_fails_the_build_naming_file_and_line(tmp_path, referenc
 # --------------------------------------------------------------------------------------------- help, tables, path
 
 COMMANDS = ["build", "validate", "queries", "query", "serve", "push", "map", "path", "extract", "harvest", "evaluate"]
-ENGLISH = ["Usage:", "Options:", "Commands:", "Show this message", "Show the version", "[default", "required]",
-           " TEXT", " INTEGER", " DIRECTORY", " FLOAT", " PATH", " FILE", "[OPTIONS]", "COMMAND", "%Y-%m-%d"]
+ENGLISH = [
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Show this message",
+    "Show the version",
+    "[default",
+    "required]",
+    " TEXT",
+    " INTEGER",
+    " DIRECTORY",
+    " FLOAT",
+    " PATH",
+    " FILE",
+    "[OPTIONS]",
+    "COMMAND",
+    "%Y-%m-%d",
+]
 
 
 def test_help_is_entirely_danish():
@@ -75,7 +93,10 @@ def test_usage_errors_are_danish():
     result = CliRunner().invoke(main, ["query"], prog_name="sundhedsgraf")
     assert result.exit_code == 2
     assert "Brug: sundhedsgraf query [TILVALG] NAVN|FIL.rq" in result.output
-    assert "Prøv 'sundhedsgraf query --help' for hjælp." in result.output and "Fejl: argumentet NAVN|FIL.rq mangler." in result.output
+    assert (
+        "Prøv 'sundhedsgraf query --help' for hjælp." in result.output
+        and "Fejl: argumentet NAVN|FIL.rq mangler." in result.output
+    )
     result = CliRunner().invoke(main, ["bild"], prog_name="sundhedsgraf")
     assert result.exit_code == 2 and "ukendt kommando 'bild'. Mente du 'build'?" in result.output
 
@@ -83,14 +104,20 @@ def test_usage_errors_are_danish():
 def test_tables_fit_eighty_columns_without_cutting_dates(built):
     runner = CliRunner(env={"COLUMNS": "80"})
     data = ["--data", str(built.out_dir)]
-    for args in (["query", "beslutninger-i-forum", *data], ["query", "klynger-og-kommuner", *data], ["queries"],
-                 ["query", "moeder", *data]):
+    for args in (
+        ["query", "beslutninger-i-forum", *data],
+        ["query", "klynger-og-kommuner", *data],
+        ["queries"],
+        ["query", "moeder", *data],
+    ):
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
         lines = result.output.splitlines()
         assert max(len(line) for line in lines) <= 80, (args, max(lines, key=len))
         assert "…" not in result.output, args  # wrapped, never cut
-    csv_dates = set(re.findall(r"\d{4}-\d{2}-\d{2}", runner.invoke(main, ["query", "moeder", "--format", "csv", *data]).output))
+    csv_dates = set(
+        re.findall(r"\d{4}-\d{2}-\d{2}", runner.invoke(main, ["query", "moeder", "--format", "csv", *data]).output)
+    )
     table = runner.invoke(main, ["query", "moeder", *data]).output
     assert csv_dates and csv_dates <= set(re.findall(r"\d{4}-\d{2}-\d{2}", table))
     wide = CliRunner().invoke(main, ["query", "beslutninger-i-forum", *data]).output  # piped: 160 columns as before
@@ -98,8 +125,16 @@ def test_tables_fit_eighty_columns_without_cutting_dates(built):
 
 
 def test_path_names_the_relation_of_each_step(built):
-    result = CliRunner().invoke(main, ["path", "Implementeringsgruppen for forebyggelse og forløbsprogrammer",
-                                       "Region Midtjylland", "--data", str(built.out_dir)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "path",
+            "Implementeringsgruppen for forebyggelse og forløbsprogrammer",
+            "Region Midtjylland",
+            "--data",
+            str(built.out_dir),
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     steps = [line for line in lines if line.strip().startswith("→ ")]
@@ -110,11 +145,22 @@ def test_path_names_the_relation_of_each_step(built):
 
 
 def test_ambiguous_names_are_listed_with_names_and_regions(built):
-    result = CliRunner().invoke(main, ["query", "beslutninger-i-forum", "-p", "forum=SSU", "--data", str(built.out_dir)])
+    result = CliRunner().invoke(
+        main, ["query", "beslutninger-i-forum", "-p", "forum=SSU", "--data", str(built.out_dir)]
+    )
     assert result.exit_code == 2
     assert "'SSU' er flertydigt (5 knuder)" in result.output
     assert "Sundhedssamarbejdsudvalget i Region Syddanmark (Region Syddanmark): forum/ssu-1083" in result.output
-    result = CliRunner().invoke(main, ["query", "beslutninger-i-forum", "-p", "forum=Sundhedsklynge Nord - politisk niveau",
-                                       "--data", str(built.out_dir)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "beslutninger-i-forum",
+            "-p",
+            "forum=Sundhedsklynge Nord - politisk niveau",
+            "--data",
+            str(built.out_dir),
+        ],
+    )
     assert "(Region Nordjylland): forum/1081/nord/politisk-niveau" in result.output
     assert "(Region Hovedstaden): forum/1084/nord/politisk-niveau" in result.output

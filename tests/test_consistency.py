@@ -53,11 +53,21 @@ def test_a_build_killed_between_the_store_swap_and_the_exports_is_repaired_by_th
     paths = generate(6, corpus, seed=5)
     assert run_cli("build", str(corpus), "--out", str(out), "--no-maps").returncode == 0
     paths[0].unlink()  # one removed, one changed, more added
-    paths[1].write_text(paths[1].read_text(encoding="utf-8") + "\nPunkt 99: Eventuelt\nBeslutning\nDrøftet.\n", encoding="utf-8")
+    paths[1].write_text(
+        paths[1].read_text(encoding="utf-8") + "\nPunkt 99: Eventuelt\nBeslutning\nDrøftet.\n", encoding="utf-8"
+    )
     generate(9, corpus, seed=6)
-    killed = run_cli("build", str(corpus), "--out", str(out), "--no-maps", prelude=(
-        "import os, signal, graph.build\n"
-        "graph.build.ExportFiles.commit = lambda self, build_id: os.kill(os.getpid(), signal.SIGKILL)"))
+    killed = run_cli(
+        "build",
+        str(corpus),
+        "--out",
+        str(out),
+        "--no-maps",
+        prelude=(
+            "import os, signal, graph.build\n"
+            "graph.build.ExportFiles.commit = lambda self, build_id: os.kill(os.getpid(), signal.SIGKILL)"
+        ),
+    )
     assert killed.returncode == -signal.SIGKILL
     assert store_quads(out) != export_quads(out)  # the store is new, the exports are not
     assert any("ikke fra samme build" in v.message for v in check_exports(out, GraphStore.open_read_only(out)))
@@ -78,7 +88,9 @@ def test_a_failed_build_keeps_the_exports_of_removed_documents(tmp_path, monkeyp
     build([minutes], out_dir=out, document_builder=build_document)
     before = export_files(out)
     sorted(minutes.iterdir())[0].unlink()
-    monkeypatch.setattr(GraphStore, "set_build_id", lambda self, build_id: (_ for _ in ()).throw(OSError(28, "No space left")))
+    monkeypatch.setattr(
+        GraphStore, "set_build_id", lambda self, build_id: (_ for _ in ()).throw(OSError(28, "No space left"))
+    )
     with pytest.raises(OSError):
         build([minutes], out_dir=out, document_builder=build_document)
     assert export_files(out) == before
@@ -104,14 +116,19 @@ def _variants(folder: Path) -> list[Path]:
     """Minutes that name the same nodes in other words: one forum by three local names, one person spelled two
     ways. Which document describes a node then shows in its labels."""
     folder.mkdir()
-    headers = [("Direktørforum, Sundhedsklynge Lillebælt", "Anne-Marie Hansen, Bo Jensen"),
-               ("Faglig strategisk gruppe, Sundhedsklynge Lillebælt", "Bo Jensen"),
-               ("Fagligt strategisk niveau, Sundhedsklynge Lillebælt", "Anne-marie Hansen")]
+    headers = [
+        ("Direktørforum, Sundhedsklynge Lillebælt", "Anne-Marie Hansen, Bo Jensen"),
+        ("Faglig strategisk gruppe, Sundhedsklynge Lillebælt", "Bo Jensen"),
+        ("Fagligt strategisk niveau, Sundhedsklynge Lillebælt", "Anne-marie Hansen"),
+    ]
     paths = []
     for number, (forum, people) in enumerate(headers, start=1):
         path = folder / f"v{number}.txt"
-        path.write_text(f"Referat\n{forum}\nDato: 1. marts 2024\nDeltagere: {people}\n\n1. Godkendelse af dagsorden\n"
-                        "Beslutning\nGodkendt.\n", encoding="utf-8")
+        path.write_text(
+            f"Referat\n{forum}\nDato: 1. marts 2024\nDeltagere: {people}\n\n1. Godkendelse af dagsorden\n"
+            "Beslutning\nGodkendt.\n",
+            encoding="utf-8",
+        )
         paths.append(path)
     return paths
 
@@ -153,8 +170,11 @@ def test_a_full_disk_is_a_message_and_an_exit_code_not_a_traceback(tmp_path, mon
     out = tmp_path / "out"
     build(out_dir=out)
     before = store_quads(out)
-    monkeypatch.setattr(GraphStore, "set_build_id",
-                        lambda self, build_id: (_ for _ in ()).throw(OSError(28, "No space left on device", str(out))))
+    monkeypatch.setattr(
+        GraphStore,
+        "set_build_id",
+        lambda self, build_id: (_ for _ in ()).throw(OSError(28, "No space left on device", str(out))),
+    )
     result = CliRunner().invoke(main, ["build", "--out", str(out), "--no-maps"])
     assert result.exit_code == 3
     assert "disken er fuld" in result.output and "intet er ændret" in result.output and "Traceback" not in result.output
@@ -188,8 +208,13 @@ def test_a_killed_build_leaves_no_worker_processes(tmp_path):
     generate(60, corpus, seed=8)
     marker = f"SUNDHEDSGRAF_TEST_MARKER={os.getpid()}-{time.monotonic_ns()}"
     env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
-    process = subprocess.Popen([sys.executable, "-m", "graph.cli", "build", str(corpus), "--out", str(tmp_path / "out"),
-                                "--no-maps"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "build", str(corpus), "--out", str(tmp_path / "out"), "--no-maps"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while len(_processes_with(marker)) < 2 and time.monotonic() < deadline:  # the build and its workers
         time.sleep(0.05)

@@ -26,8 +26,14 @@ def test_command_is_documented(name):
 
 @pytest.mark.parametrize(
     "name,option",
-    [(name, opt) for name, cmd in _commands() for p in cmd.params if isinstance(p, click.Option)
-     for opt in p.opts if opt.startswith("--")],
+    [
+        (name, opt)
+        for name, cmd in _commands()
+        for p in cmd.params
+        if isinstance(p, click.Option)
+        for opt in p.opts
+        if opt.startswith("--")
+    ],
 )
 def test_option_is_documented(name, option):
     section = README.split(f"### `sundhedsgraf {name}`", 1)

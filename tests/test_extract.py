@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from graph.extract import classify_outcome, extract
 from graph.extract.parse import find_dates, find_money, parse_date, parse_number, parse_time
@@ -22,11 +21,22 @@ def run(text: str, registry):
     return extract(segment(doc), gazetteer(registry))
 
 
-@pytest.mark.parametrize("text,dkk", [
-    ("4,3 mio. kr.", 4_300_000), ("42.881,00 kr.", 42_881), ("91.494kr.", 91_494), ("8576,00 kr.", 8_576),
-    ("2.454.500 kr.", 2_454_500), ("2-3 mio. kr.", 2_000_000), ("1,3 mio. kr. årligt", 1_300_000), ("5 mia. kr.", 5e9),
-    ("Der afsættes kr. 500.000 til projektet.", 500_000), ("DKK 250.000,00", 250_000), ("kr. 1,2 mio.", 1_200_000),
-])
+@pytest.mark.parametrize(
+    "text,dkk",
+    [
+        ("4,3 mio. kr.", 4_300_000),
+        ("42.881,00 kr.", 42_881),
+        ("91.494kr.", 91_494),
+        ("8576,00 kr.", 8_576),
+        ("2.454.500 kr.", 2_454_500),
+        ("2-3 mio. kr.", 2_000_000),
+        ("1,3 mio. kr. årligt", 1_300_000),
+        ("5 mia. kr.", 5e9),
+        ("Der afsættes kr. 500.000 til projektet.", 500_000),
+        ("DKK 250.000,00", 250_000),
+        ("kr. 1,2 mio.", 1_200_000),
+    ],
+)
 def test_danish_money_notation(text, dkk):
     assert [m.dkk for m in find_money(text)] == [dkk]
 
@@ -46,25 +56,39 @@ def test_dates_and_times():
     assert parse_number("42.881,00") == 42881.0
 
 
-@pytest.mark.parametrize("text,outcome", [
-    ("Godkendt.", "approved"), ("Godkendes.", "approved"), ("Tiltrådt.", "approved"),
-    ("Godkendt (PLO har forbehold for arbejdsmængden).", "approved-with-remarks"),
-    ("Godkendt med den bemærkning, at tidsplanen forlænges.", "approved-with-remarks"),
-    ("Orienteringen blev taget til efterretning.", "noted"), ("Drøftet.", "discussed"),
-    ("Udsat til næste møde.", "postponed"), ("Ikke godkendt.", "rejected"), ("Anbefales.", "recommended"),
-    ("1-2 anbefales", "recommended"), ("Sekretariatet undersøger muligheder.", "other"),
-    # phrasings of other regions
-    ("Indstillingen anbefales godkendt.", "recommended"), ("Anbefalet over for Politisk niveau.", "recommended"),
-    ("Oversendt til Politisk niveau.", "recommended"), ("Godkendt med enkelte ændringer.", "approved-with-remarks"),
-    ("Godkendt, idet tidsplanen forlænges.", "approved-with-remarks"), ("Bifaldt.", "approved"),
-    ("Styregruppen kunne ikke godkende budgettet.", "rejected"), ("Godkendt. Det anbefales at følge op.", "approved"),
-])
+@pytest.mark.parametrize(
+    "text,outcome",
+    [
+        ("Godkendt.", "approved"),
+        ("Godkendes.", "approved"),
+        ("Tiltrådt.", "approved"),
+        ("Godkendt (PLO har forbehold for arbejdsmængden).", "approved-with-remarks"),
+        ("Godkendt med den bemærkning, at tidsplanen forlænges.", "approved-with-remarks"),
+        ("Orienteringen blev taget til efterretning.", "noted"),
+        ("Drøftet.", "discussed"),
+        ("Udsat til næste møde.", "postponed"),
+        ("Ikke godkendt.", "rejected"),
+        ("Anbefales.", "recommended"),
+        ("1-2 anbefales", "recommended"),
+        ("Sekretariatet undersøger muligheder.", "other"),
+        # phrasings of other regions
+        ("Indstillingen anbefales godkendt.", "recommended"),
+        ("Anbefalet over for Politisk niveau.", "recommended"),
+        ("Oversendt til Politisk niveau.", "recommended"),
+        ("Godkendt med enkelte ændringer.", "approved-with-remarks"),
+        ("Godkendt, idet tidsplanen forlænges.", "approved-with-remarks"),
+        ("Bifaldt.", "approved"),
+        ("Styregruppen kunne ikke godkende budgettet.", "rejected"),
+        ("Godkendt. Det anbefales at følge op.", "approved"),
+    ],
+)
 def test_outcomes_from_the_controlled_list(text, outcome):
     assert classify_outcome(text) == outcome
 
 
 def test_punkt_layout_with_numbered_recommendations_and_answers(registry):
-    ex = run("""REFERAT Sundhedsklynge Lillebælt - Politisk niveau d. 4. april 2025
+    ex = run(
+        """REFERAT Sundhedsklynge Lillebælt - Politisk niveau d. 4. april 2025
 
 Punkt 1: Beslutningspunkt: Klyngemidler (kl. 10:00 – 10:20)
 INDSTILLING
@@ -74,18 +98,28 @@ Det indstilles, at Politisk niveau
 Beslutning
 1. Godkendt.
 2. Taget til efterretning.
-""", registry)
-    assert (ex.meeting.forum, ex.meeting.body, ex.meeting.date) == ("Politisk niveau", "Sundhedsklynge Lillebælt", "2025-04-04")
+""",
+        registry,
+    )
+    assert (ex.meeting.forum, ex.meeting.body, ex.meeting.date) == (
+        "Politisk niveau",
+        "Sundhedsklynge Lillebælt",
+        "2025-04-04",
+    )
     item = ex.items[0]
     assert (item.number, item.title, item.kind, item.time_slot) == ("1", "Klyngemidler", "decision", "10:00-10:20")
-    assert [(r.number, r.addressed_to) for r in item.recommendations] == [(1, "Politisk niveau"), (2, "Politisk niveau")]
+    assert [(r.number, r.addressed_to) for r in item.recommendations] == [
+        (1, "Politisk niveau"),
+        (2, "Politisk niveau"),
+    ]
     assert [(d.outcome, d.recommendation) for d in item.decisions] == [("approved", 1), ("noted", 2)]
     assert item.decisions[0].allocations[0].dkk == 1_200_000
     assert "kommune/0630" in {o.id for o in ex.organisations} or "Vejle Kommune" in {o.name for o in ex.organisations}
 
 
 def test_prose_next_to_numbered_decisions_is_discussion_not_a_decision(registry):
-    ex = run("""Punkt 1: Sag et
+    ex = run(
+        """Punkt 1: Sag et
 INDSTILLING
 Det indstilles, at forummet
 1. Godkender planen
@@ -96,70 +130,120 @@ Beslutning
 Punkt 2: Sag to
 Beslutning
 Drøftet.
-""", registry)
+""",
+        registry,
+    )
     assert [(d.outcome, d.recommendation) for d in ex.items[0].decisions] == [("approved", 1)]
 
 
 def test_one_stray_punkt_heading_does_not_hide_numbered_items(registry):
     # Minutes in the "N. Title" layout with an item appended as "Punkt 9:" keep their numbered items.
-    items = "".join(f"{n}. Sag nummer {n}\n\nIndstilling: At gruppen drøfter sagen.\n\nReferat:\n\nDrøftet.\n\n" for n in (1, 2, 3))
-    ex = run("Referat af møde i arbejdsgruppen\n\n" + items + "Punkt 9: Eventuelt\nBeslutning\nTaget til efterretning.\n", registry)
+    items = "".join(
+        f"{n}. Sag nummer {n}\n\nIndstilling: At gruppen drøfter sagen.\n\nReferat:\n\nDrøftet.\n\n" for n in (1, 2, 3)
+    )
+    ex = run(
+        "Referat af møde i arbejdsgruppen\n\n" + items + "Punkt 9: Eventuelt\nBeslutning\nTaget til efterretning.\n",
+        registry,
+    )
     assert [i.number for i in ex.items] == ["1", "2", "3", "9"]
     assert [d.outcome for i in ex.items for d in i.decisions] == ["discussed"] * 3 + ["noted"]
 
 
-@pytest.mark.parametrize("heading,decision_heading", [
-    ("Punkt {n}: {title}", "Beslutning"), ("Pkt. {n} {title}", "Beslutning:"), ("Ad punkt {n}: {title}", "Konklusion"),
-    ("Ad pkt. {n} {title}", "Beslutning/referat:"), ("Ad {n}. {title}", "Referat og beslutning"),
-    ("Sag {n} - {title}", "Drøftelse og beslutning:"), ("{n}) {title}", "BESLUTNING"),
-])
+@pytest.mark.parametrize(
+    "heading,decision_heading",
+    [
+        ("Punkt {n}: {title}", "Beslutning"),
+        ("Pkt. {n} {title}", "Beslutning:"),
+        ("Ad punkt {n}: {title}", "Konklusion"),
+        ("Ad pkt. {n} {title}", "Beslutning/referat:"),
+        ("Ad {n}. {title}", "Referat og beslutning"),
+        ("Sag {n} - {title}", "Drøftelse og beslutning:"),
+        ("{n}) {title}", "BESLUTNING"),
+    ],
+)
 def test_heading_styles_of_other_regions(registry, heading, decision_heading):
-    body = "".join(f"{heading.format(n=n, title=title)}\n\nSagsfremstilling: Kort om sagen.\n\n{decision_heading}\n{outcome}\n\n"
-                   for n, title, outcome in [(1, "Godkendelse af dagsorden", "Godkendt."), (2, "Status på forløbsprogrammer", "Taget til efterretning."),
-                                             (3, "Budget for 2025", "Udsat til næste møde.")])
+    body = "".join(
+        f"{heading.format(n=n, title=title)}\n\nSagsfremstilling: Kort om sagen.\n\n{decision_heading}\n{outcome}\n\n"
+        for n, title, outcome in [
+            (1, "Godkendelse af dagsorden", "Godkendt."),
+            (2, "Status på forløbsprogrammer", "Taget til efterretning."),
+            (3, "Budget for 2025", "Udsat til næste møde."),
+        ]
+    )
     ex = run("Referat af møde i styregruppen\n\nMødedeltagere:\nAnne Hansen, Ole Berg\n\n" + body, registry)
-    assert [(i.number, i.title) for i in ex.items] == [("1", "Godkendelse af dagsorden"), ("2", "Status på forløbsprogrammer"), ("3", "Budget for 2025")]
+    assert [(i.number, i.title) for i in ex.items] == [
+        ("1", "Godkendelse af dagsorden"),
+        ("2", "Status på forløbsprogrammer"),
+        ("3", "Budget for 2025"),
+    ]
     assert [d.outcome for i in ex.items for d in i.decisions] == ["approved", "noted", "postponed"]
     assert {p.name for p in ex.participants} == {"Anne Hansen", "Ole Berg"}
 
 
 def test_a_numbered_attachment_name_is_not_an_item(registry):
-    ex = run("Punkt 1: Budget\nBeslutning\nGodkendt.\nPunkt 2 Bilag Budgetnotat 2025.pdf\nPunkt 2: Status\nBeslutning\nDrøftet.\n"
-             "Punkt 3 blev udsat.\n", registry)
+    ex = run(
+        "Punkt 1: Budget\nBeslutning\nGodkendt.\nPunkt 2 Bilag Budgetnotat 2025.pdf\nPunkt 2: Status\nBeslutning\n"
+        "Drøftet.\n"
+        "Punkt 3 blev udsat.\n",
+        registry,
+    )
     assert [(i.number, i.title) for i in ex.items] == [("1", "Budget"), ("2", "Status")]
 
 
-@pytest.mark.parametrize("header,expected", [
-    ("Referat af møde i Styregruppen for Sundhedsklynge Nord den 3. marts 2025 kl. 13.00-15.00 i Aalborg",
-     ("Styregruppen", "Sundhedsklynge Nord", "2025-03-03", "13:00")),
-    ("Referat fra møde i Sundhedssamarbejdsudvalget\n\nTirsdag den 4. juni 2024, kl. 10.00 – 12.00\nRegionsgården, Hillerød",
-     ("Sundhedssamarbejdsudvalget", None, "2024-06-04", "10:00")),
-    ("Sundhedsklynge Byen\nFagligt strategisk niveau\n\nMøde: 12. dec. 2024 kl. 14-16",
-     ("Fagligt strategisk niveau", None, "2024-12-12", "14:00")),
-])
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        (
+            "Referat af møde i Styregruppen for Sundhedsklynge Nord den 3. marts 2025 kl. 13.00-15.00 i Aalborg",
+            ("Styregruppen", "Sundhedsklynge Nord", "2025-03-03", "13:00"),
+        ),
+        (
+            "Referat fra møde i Sundhedssamarbejdsudvalget\n\nTirsdag den 4. juni 2024, kl. 10.00 – 12.00\n"
+            "Regionsgården, Hillerød",
+            ("Sundhedssamarbejdsudvalget", None, "2024-06-04", "10:00"),
+        ),
+        (
+            "Sundhedsklynge Byen\nFagligt strategisk niveau\n\nMøde: 12. dec. 2024 kl. 14-16",
+            ("Fagligt strategisk niveau", None, "2024-12-12", "14:00"),
+        ),
+    ],
+)
 def test_meeting_headers_of_other_regions(registry, header, expected):
     text = header + "\n\nPunkt 1: Godkendelse af dagsorden\nBeslutning\nGodkendt.\n"
     m = run(text, registry).meeting
     assert (m.forum, m.body, m.date, m.start) == expected
     # provenance: the quoted spans say what was read
-    assert parse_date(text[m.spans["date"].start:m.spans["date"].end]) == m.date
-    assert m.forum in text[m.spans["forum"].start:m.spans["forum"].end]
+    assert parse_date(text[m.spans["date"].start : m.spans["date"].end]) == m.date
+    assert m.forum in text[m.spans["forum"].start : m.spans["forum"].end]
 
 
 def test_inline_participants_with_their_organisation_in_brackets(registry):
-    ex = run("REFERAT\nDirektørforum\nDato: 26/2-2025 kl. 9-11\n"
-             "Deltagere: Anne Hansen (Region Midtjylland), Ole Berg (Randers Kommune, Sundhed og Omsorg) og Per Lund\n"
-             "Afbud: Lise Mikkelsen\n\nPunkt 1: Status\nBeslutning\nDrøftet.\n", registry)
+    ex = run(
+        "REFERAT\nDirektørforum\nDato: 26/2-2025 kl. 9-11\n"
+        "Deltagere: Anne Hansen (Region Midtjylland), Ole Berg (Randers Kommune, Sundhed og Omsorg) og Per Lund\n"
+        "Afbud: Lise Mikkelsen\n\nPunkt 1: Status\nBeslutning\nDrøftet.\n",
+        registry,
+    )
     people = {(p.name, p.present, p.organisation) for p in ex.participants}
-    assert people == {("Anne Hansen", True, "Region Midtjylland"), ("Ole Berg", True, "Randers Kommune, Sundhed og Omsorg"),
-                      ("Per Lund", True, None), ("Lise Mikkelsen", False, None)}
+    assert people == {
+        ("Anne Hansen", True, "Region Midtjylland"),
+        ("Ole Berg", True, "Randers Kommune, Sundhed og Omsorg"),
+        ("Per Lund", True, None),
+        ("Lise Mikkelsen", False, None),
+    }
 
 
-@pytest.mark.parametrize("recommendations,decisions", [
-    ("- at budgettet godkendes\n- at status tages til efterretning", "- Godkendt\n- Taget til efterretning"),
-    ("a) at budgettet godkendes\nb) at status tages til efterretning", "Ad a) Godkendt.\nAd b) Taget til efterretning."),
-    ("a) at budgettet godkendes\nb) at status tages til efterretning", "a) Godkendt.\nb) Taget til efterretning."),
-])
+@pytest.mark.parametrize(
+    "recommendations,decisions",
+    [
+        ("- at budgettet godkendes\n- at status tages til efterretning", "- Godkendt\n- Taget til efterretning"),
+        (
+            "a) at budgettet godkendes\nb) at status tages til efterretning",
+            "Ad a) Godkendt.\nAd b) Taget til efterretning.",
+        ),
+        ("a) at budgettet godkendes\nb) at status tages til efterretning", "a) Godkendt.\nb) Taget til efterretning."),
+    ],
+)
 def test_bulleted_and_lettered_verdicts_answer_their_recommendations(registry, recommendations, decisions):
     ex = run(f"Referat\n\nPunkt 1: Budget\nIndstilling:\n{recommendations}\nBeslutning:\n{decisions}\n", registry)
     (item,) = ex.items
@@ -168,7 +252,10 @@ def test_bulleted_and_lettered_verdicts_answer_their_recommendations(registry, r
 
 
 def test_bullets_that_do_not_match_the_recommendations_answer_none_in_particular(registry):
-    ex = run("Referat\n\nPunkt 1: Budget\nIndstilling:\nAt budgettet godkendes.\nBeslutning:\n- Godkendt\n- Drøftet\n", registry)
+    ex = run(
+        "Referat\n\nPunkt 1: Budget\nIndstilling:\nAt budgettet godkendes.\nBeslutning:\n- Godkendt\n- Drøftet\n",
+        registry,
+    )
     assert [d.recommendation for d in ex.items[0].decisions] != [1, 2]
 
 
@@ -179,7 +266,8 @@ def test_table_cells_exported_with_tabs(registry):
 
 
 def test_executive_team_indstilling_without_items(registry):
-    ex = run("""Chefteamindstilling: Ny træningsindsats
+    ex = run(
+        """Chefteamindstilling: Ny træningsindsats
 
 Baggrund:
 Der foreslås en ny indsats.
@@ -193,42 +281,63 @@ Referat
 Chefteamet besluttede:
 - At godkende indsatsen
 - At der nedsættes en styregruppe for indsatsen
-""", registry)
+""",
+        registry,
+    )
     assert ex.meeting.forum == "Chefteamet"
     (item,) = ex.items
     assert item.title == "Ny træningsindsats" and item.number is None
-    assert [r.text for r in item.recommendations] == ["At godkende indsatsen", "At der nedsættes en styregruppe for indsatsen"]
+    assert [r.text for r in item.recommendations] == [
+        "At godkende indsatsen",
+        "At der nedsættes en styregruppe for indsatsen",
+    ]
     assert [(d.outcome, d.recommendation) for d in item.decisions] == [("approved", 1), ("approved", 2)]
     assert item.decisions[1].establishes == ["styregruppe"]
 
 
 def test_klynge_alone_is_not_a_health_cluster(registry):
-    ex = run("Referat\nChefteamet besluttede at oprette Træningsklyngen. Træningsklyngen og Træningsklyngen.\n", registry)
+    ex = run(
+        "Referat\nChefteamet besluttede at oprette Træningsklyngen. Træningsklyngen og Træningsklyngen.\n", registry
+    )
     assert ex.meeting.body is None
 
 
 def test_municipal_committee_layout(registry):
     _, ex = extract_document(FIXTURES / "udvalg_referat.txt", registry)
     m = ex.meeting
-    assert (m.forum, m.body, m.date, m.start) == ("Sundheds- og Omsorgsudvalget", "Kolding Kommune", "2024-03-12", "16:00")
+    assert (m.forum, m.body, m.date, m.start) == (
+        "Sundheds- og Omsorgsudvalget",
+        "Kolding Kommune",
+        "2024-03-12",
+        "16:00",
+    )
     people = {(p.name, p.title, p.role, p.present) for p in ex.participants}
     assert ("Søren Hansen", "Rådmand", "formand", True) in people
     assert ("Anne Mortensen", "Sundhedschef", "referent", True) in people
     assert ("Karsten Bang", "Byrådsmedlem", None, False) in people
     by_number = {i.number: i for i in ex.items}
-    assert [(d.outcome, d.recommendation) for d in by_number["2"].decisions] == [("approved", 1), ("approved", 2), ("recommended", 3)]
+    assert [(d.outcome, d.recommendation) for d in by_number["2"].decisions] == [
+        ("approved", 1),
+        ("approved", 2),
+        ("recommended", 3),
+    ]
     assert by_number["2"].recommendations[0].proposed_by == "Administrationen"
     assert [(d.outcome, d.recommendation) for d in by_number["4"].decisions] == [("postponed", 1)]
     assert sorted(a.dkk for a in ex.amounts) == [1_000_000, 1_500_000, 2_500_000]
 
 
-@pytest.mark.parametrize("path", [FIXTURES / "udvalg_referat.txt", *sorted((FIXTURES.parent.parent / "data" / "minutes").glob("*.txt"))],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [FIXTURES / "udvalg_referat.txt", *sorted((FIXTURES.parent.parent / "data" / "minutes").glob("*.txt"))],
+    ids=lambda p: p.name,
+)
 def test_double_spaced_text_keeps_its_participants(registry, path):
     # PDF-to-text conversion often leaves a blank line after every line: a list then has blank lines inside it
     text = path.read_text(encoding="utf-8")
     single, double = run(text, registry), run(text.replace("\n", "\n\n"), registry)
-    assert [(p.name, p.present, p.role) for p in double.participants] == [(p.name, p.present, p.role) for p in single.participants]
+    assert [(p.name, p.present, p.role) for p in double.participants] == [
+        (p.name, p.present, p.role) for p in single.participants
+    ]
     assert [len(i.decisions) for i in double.items] == [len(i.decisions) for i in single.items]
 
 
@@ -237,9 +346,16 @@ def test_headings_in_capitals_and_a_date_with_time_field(registry):
     m = ex.meeting
     assert (m.forum, m.date, m.start) == ("Sundhedssamarbejdsudvalget", "2024-05-14", "13:00")
     assert [(p.name, p.organisation, p.role, p.present) for p in ex.participants] == [
-        ("Anne Hansen", "Region Hovedstaden", "formand", True), ("Ole Berg", "Gribskov Kommune", "naestformand", True),
-        ("Per Lund", "PLO-Hovedstaden", "plo", True), ("Lise Mikkelsen", "Halsnæs Kommune", None, False)]
-    assert [i.title for i in ex.items] == ["Godkendelse af dagsorden", "Sundhedsaftalen 2024-2027: status", "Fælles akutfunktion - økonomi"]
+        ("Anne Hansen", "Region Hovedstaden", "formand", True),
+        ("Ole Berg", "Gribskov Kommune", "naestformand", True),
+        ("Per Lund", "PLO-Hovedstaden", "plo", True),
+        ("Lise Mikkelsen", "Halsnæs Kommune", None, False),
+    ]
+    assert [i.title for i in ex.items] == [
+        "Godkendelse af dagsorden",
+        "Sundhedsaftalen 2024-2027: status",
+        "Fælles akutfunktion - økonomi",
+    ]
     assert [(d.outcome, d.recommendation) for d in ex.items[2].decisions] == [("approved", 1), ("recommended", 2)]
     assert [(s.forum, s.role) for s in ex.items[2].route][-1] == ("Regionsrådet", "decides")
 
@@ -262,15 +378,17 @@ def test_html_and_docx_minutes(registry):
 
 
 def test_every_fact_has_a_span_that_quotes_the_source(registry):
-    document, ex = extract_document(sorted((Path(__file__).parent.parent / "data" / "minutes").glob("002*"))[0], registry)
+    document, ex = extract_document(
+        sorted((Path(__file__).parent.parent / "data" / "minutes").glob("002*"))[0], registry
+    )
     facts = [*ex.participants, *ex.organisations, *ex.amounts, *ex.initiatives]
     for item in ex.items:
         facts += [item, *item.recommendations, *item.decisions, *item.attachments]
     assert facts and all(f.span is not None for f in facts)
     for rec in (r for i in ex.items for r in i.recommendations):
-        assert document.text[rec.span.start:rec.span.end].strip().startswith(rec.text[:20])
+        assert document.text[rec.span.start : rec.span.end].strip().startswith(rec.text[:20])
     for amount in ex.amounts:
-        assert document.text[amount.span.start:amount.span.end] == amount.text
+        assert document.text[amount.span.start : amount.span.end] == amount.text
 
 
 @settings(max_examples=150, deadline=None)
@@ -288,6 +406,10 @@ def test_parsers_never_raise(text):
 
 
 def test_a_second_title_line_is_not_the_forum(registry):
-    ex = run("REFERAT\n\nReferat fra møde\nArbejdsgruppen for demens\nMødedato\n3. april 2024\n\n1. Godkendelse af dagsorden\n"
-             "Dagsorden godkendt.\n\n2. Status\nReferat: Drøftet.\n", registry)
+    ex = run(
+        "REFERAT\n\nReferat fra møde\nArbejdsgruppen for demens\nMødedato\n3. april 2024\n\n"
+        "1. Godkendelse af dagsorden\n"
+        "Dagsorden godkendt.\n\n2. Status\nReferat: Drøftet.\n",
+        registry,
+    )
     assert ex.meeting.forum == "Arbejdsgruppen for demens" and ex.meeting.date == "2024-04-03"

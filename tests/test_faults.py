@@ -47,7 +47,9 @@ def test_truncated_pdf_is_named_with_its_reason(tmp_path):
 
 def test_text_without_structure_is_a_warning_not_an_error(tmp_path):
     path = tmp_path / "notat.txt"
-    path.write_text("Dette er et notat uden overskrifter.\nDet nævner Vejle Kommune og 2,5 mio. kr.\n", encoding="utf-8")
+    path.write_text(
+        "Dette er et notat uden overskrifter.\nDet nævner Vejle Kommune og 2,5 mio. kr.\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert result.exit_code == 0
     assert "ingen dagsordenspunkter genkendt" in result.output
@@ -55,7 +57,9 @@ def test_text_without_structure_is_a_warning_not_an_error(tmp_path):
 
 def test_broken_html_still_yields_text(tmp_path):
     path = tmp_path / "brudt.html"
-    path.write_text("<html><body><p>Punkt 1: Godkendelse<div><p>Beslutning<p>Godkendt.<table><tr><td>", encoding="utf-8")
+    path.write_text(
+        "<html><body><p>Punkt 1: Godkendelse<div><p>Beslutning<p>Godkendt.<table><tr><td>", encoding="utf-8"
+    )
     assert "Godkendt" in read_document(path).text
     result = CliRunner().invoke(main, ["extract", "--json", str(path)])
     assert result.exit_code == 0 and '"outcome": "approved"' in result.output
@@ -66,12 +70,19 @@ def test_a_build_killed_midway_leaves_the_previous_store_and_a_rerun_completes(t
     corpus = tmp_path / "corpus"
     generate(10, corpus, seed=3)
     out = tmp_path / "out"
-    first = subprocess.run([sys.executable, "-m", "graph.cli", "build", str(corpus), "--out", str(out)], cwd=ROOT, capture_output=True)
+    first = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "build", str(corpus), "--out", str(out)], cwd=ROOT, capture_output=True
+    )
     assert first.returncode == 0, first.stderr.decode()
     before = len(GraphStore.open_read_only(out))
     generate(150, corpus, seed=4)  # a bigger batch, so the next build takes a while
-    process = subprocess.Popen([sys.executable, "-m", "graph.cli", "build", str(corpus), "--out", str(out)], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "build", str(corpus), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while not list(out.glob("store.building-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -80,7 +91,9 @@ def test_a_build_killed_midway_leaves_the_previous_store_and_a_rerun_completes(t
     process.wait()
     assert process.returncode == -signal.SIGKILL
     assert len(GraphStore.open_read_only(out)) == before  # the previous store, readable and unchanged
-    rerun = subprocess.run([sys.executable, "-m", "graph.cli", "build", str(corpus), "--out", str(out)], cwd=ROOT, capture_output=True)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "build", str(corpus), "--out", str(out)], cwd=ROOT, capture_output=True
+    )
     assert rerun.returncode == 0, rerun.stderr.decode()
     assert len(GraphStore.open_read_only(out)) > before
     assert not list(out.glob("store.building-*")) and not list(out.glob("store.old"))

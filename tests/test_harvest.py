@@ -86,8 +86,10 @@ class Portal:
         if path == "/api/agenda/udvalgsliste":
             committees: dict[str, dict] = {}
             for meeting in self.meetings.values():
-                entry = committees.setdefault(meeting["Udvalg"]["Id"], {"Navn": meeting["Udvalg"]["Navn"],
-                                                                        "Id": meeting["Udvalg"]["Id"], "Moeder": []})
+                entry = committees.setdefault(
+                    meeting["Udvalg"]["Id"],
+                    {"Navn": meeting["Udvalg"]["Navn"], "Id": meeting["Udvalg"]["Id"], "Moeder": []},
+                )
                 entry["Moeder"].append({"Id": meeting["Id"], "Dato": meeting["Moede"]["Dato"]})
             return json.dumps({"Udvalg": {"Aktuelle politiske udvalg": list(committees.values())}}).encode()
         meeting_id = path.rsplit("/", 1)[-1]
@@ -158,10 +160,12 @@ def test_an_agenda_is_fetched_again_until_it_is_final(portal, tmp_path):
 
 def test_transient_failures_are_retried(portal, tmp_path):
     ids = list(portal.meetings)
-    portal.faults = {"/api/agenda/udvalgsliste": ["500", "429"],
-                     f"/api/agenda/dagsorden/{ids[0]}": ["500", "500"],
-                     f"/api/agenda/dagsorden/{ids[1]}": ["timeout"],
-                     f"/api/agenda/dagsorden/{ids[2]}": ["truncated"]}
+    portal.faults = {
+        "/api/agenda/udvalgsliste": ["500", "429"],
+        f"/api/agenda/dagsorden/{ids[0]}": ["500", "500"],
+        f"/api/agenda/dagsorden/{ids[1]}": ["timeout"],
+        f"/api/agenda/dagsorden/{ids[2]}": ["truncated"],
+    }
     report = harvest(portal.url, tmp_path / "referater", client=fast())
     assert report.ok and len(report.fetched) == len(MEETINGS)
 
@@ -170,9 +174,11 @@ def test_what_is_not_a_meeting_is_said_plainly_and_the_rest_is_fetched(portal, t
     other = Portal([])  # another host: a redirect there must not be followed
     portal.redirect_to = other.url
     ids = list(portal.meetings)
-    portal.faults = {f"/api/agenda/dagsorden/{ids[0]}": ["html"] * 5,
-                     f"/api/agenda/dagsorden/{ids[1]}": ["redirect"] * 5,
-                     f"/api/agenda/dagsorden/{ids[2]}": ["truncated"] * 5}
+    portal.faults = {
+        f"/api/agenda/dagsorden/{ids[0]}": ["html"] * 5,
+        f"/api/agenda/dagsorden/{ids[1]}": ["redirect"] * 5,
+        f"/api/agenda/dagsorden/{ids[2]}": ["truncated"] * 5,
+    }
     try:
         report = harvest(portal.url, tmp_path / "referater", client=fast())
     finally:
@@ -201,8 +207,18 @@ def test_a_portal_that_is_down_costs_no_local_minutes(portal, tmp_path):
 @pytest.mark.slow
 def test_a_killed_harvest_resumes_where_it_stopped(portal, tmp_path):
     minutes = tmp_path / "referater"
-    command = [sys.executable, "-m", "graph.cli", "harvest", "--portal", portal.url, "--minutes", str(minutes),
-               "--delay", "0.4"]
+    command = [
+        sys.executable,
+        "-m",
+        "graph.cli",
+        "harvest",
+        "--portal",
+        portal.url,
+        "--minutes",
+        str(minutes),
+        "--delay",
+        "0.4",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while len(list(minutes.glob("*/*/*.json"))) < 3 and time.monotonic() < deadline:
@@ -215,19 +231,47 @@ def test_a_killed_harvest_resumes_where_it_stopped(portal, tmp_path):
     result = subprocess.run(command[:-2] + ["--delay", "0"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert len(list(minutes.glob("*/*/*.json"))) == len(MEETINGS) and not list(minutes.rglob("*.tmp"))
-    assert len(meeting_requests(portal)) - served_before <= len(MEETINGS) - partial + 1  # what it had is not fetched again
+    assert (
+        len(meeting_requests(portal)) - served_before <= len(MEETINGS) - partial + 1
+    )  # what it had is not fetched again
 
 
 def test_list_and_committee_choice(portal, tmp_path):
     committees = list_committees(fast(), portal.url)
-    assert {c.name for c in committees} == {json.loads(p.read_text(encoding="utf-8"))["Udvalg"]["Navn"] for p in MEETINGS}
+    assert {c.name for c in committees} == {
+        json.loads(p.read_text(encoding="utf-8"))["Udvalg"]["Navn"] for p in MEETINGS
+    }
     result = CliRunner().invoke(main, ["harvest", "--portal", portal.url, "--list", "--delay", "0"])
     assert result.exit_code == 0 and "Kultur- og Fritidsudvalget" in result.output
-    result = CliRunner().invoke(main, ["harvest", "--portal", portal.url, "--committee", "plan- og tryghedsudvalget",
-                                       "--minutes", str(tmp_path / "r"), "--delay", "0"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "harvest",
+            "--portal",
+            portal.url,
+            "--committee",
+            "plan- og tryghedsudvalget",
+            "--minutes",
+            str(tmp_path / "r"),
+            "--delay",
+            "0",
+        ],
+    )
     assert result.exit_code == 0 and len(list((tmp_path / "r").glob("*/*/*.json"))) == 2
-    result = CliRunner().invoke(main, ["harvest", "--portal", portal.url, "--committee", "Findes ikke", "--delay", "0",
-                                       "--minutes", str(tmp_path / "r")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "harvest",
+            "--portal",
+            portal.url,
+            "--committee",
+            "Findes ikke",
+            "--delay",
+            "0",
+            "--minutes",
+            str(tmp_path / "r"),
+        ],
+    )
     assert result.exit_code == 1 and "intet udvalg 'Findes ikke'" in result.output
 
 
@@ -258,4 +302,7 @@ def test_every_municipality_and_the_known_councils_resolve(registry):
         assert entry.committee_id and entry.confidence in ("V", "P", "U")
     with pytest.raises(HarvestError, match="udvalgsadresse .* er ikke kendt"):
         resolve_organisation("Sundhedsråd Lillebælt", registry, reference)
-    assert resolve_organisation("Vejle Kommune", load_registry(reference), reference).portal == "https://dagsordener.vejle.dk"
+    assert (
+        resolve_organisation("Vejle Kommune", load_registry(reference), reference).portal
+        == "https://dagsordener.vejle.dk"
+    )

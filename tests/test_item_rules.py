@@ -26,7 +26,8 @@ def decisions_of(item):
 
 
 def test_agenda_list_with_one_body_and_the_rest_cut_off(registry):
-    ex = run("""Sundhedsudvalget - Referat - 3. maj 2016
+    ex = run(
+        """Sundhedsudvalget - Referat - 3. maj 2016
 
 Deltagere
  • Anne Hansen, A
@@ -47,9 +48,14 @@ Deltagere
 
 
   Sagsnr. 16/2345
-  2. Orientering om sta""", registry)
-    assert items_of(ex) == [("1", "Godkendelse af dagsorden"), ("2", "Orientering om status for planen"),
-                            ("3", "Salg af arealer")]
+  2. Orientering om sta""",
+        registry,
+    )
+    assert items_of(ex) == [
+        ("1", "Godkendelse af dagsorden"),
+        ("2", "Orientering om status for planen"),
+        ("3", "Salg af arealer"),
+    ]
     first, second, third = ex.items
     assert first.case_number == "16/1234" and second.case_number == "16/2345"
     assert decisions_of(first) == [("approved", None)]
@@ -58,7 +64,8 @@ Deltagere
 
 
 def test_running_numbers_and_a_stray_punkt_reference_in_a_decision(registry):
-    ex = run("""PUNKTER
+    ex = run(
+        """PUNKTER
 
 24. Godkendelse af dagsorden
 25. Orientering om rundvisning
@@ -79,9 +86,14 @@ Dagsordenen blev herefter godkendt.
 Indstilling
 Direktøren indstiller, at udvalget:
   1. tager orienteringen til efterretning
-""", registry)
-    assert items_of(ex) == [("24", "Godkendelse af dagsorden"), ("25", "Orientering om rundvisning"),
-                            ("26", "Beslutning af beredskabsplan")]
+""",
+        registry,
+    )
+    assert items_of(ex) == [
+        ("24", "Godkendelse af dagsorden"),
+        ("25", "Orientering om rundvisning"),
+        ("26", "Beslutning af beredskabsplan"),
+    ]
     assert decisions_of(ex.items[0]) == [("approved-with-remarks", 1)]
     assert [r.text for r in ex.items[1].recommendations] == ["tager orienteringen til efterretning"]
 
@@ -89,14 +101,21 @@ Direktøren indstiller, at udvalget:
 @pytest.mark.parametrize("heading", ["38{t}", "38.{t}", "38   {t}"])
 def test_numbers_glued_to_the_title(registry, heading):
     body = "\n\nBeslutning\n\nGodkendt\n\n"
-    ex = run("Referat\n\n" + heading.format(t="Godkendelse af dagsorden") + body
-             + heading.format(t="Beslutning om flytning af klinikken").replace("38", "39") + body, registry)
+    ex = run(
+        "Referat\n\n"
+        + heading.format(t="Godkendelse af dagsorden")
+        + body
+        + heading.format(t="Beslutning om flytning af klinikken").replace("38", "39")
+        + body,
+        registry,
+    )
     assert items_of(ex) == [("38", "Godkendelse af dagsorden"), ("39", "Beslutning om flytning af klinikken")]
     assert [d.outcome for i in ex.items for d in i.decisions] == ["approved", "approved"]
 
 
 def test_decision_first_with_case_number_history_and_absence(registry):
-    ex = run("""Dagsorden
+    ex = run(
+        """Dagsorden
 Udvalg: Kultur- og Fritidsudvalget
 Mødedato: mandag den 12. september 2022 kl. 16.30
 
@@ -124,7 +143,9 @@ Sagens forløb
 Fraværende: Ole Berg
 
 Punkt 2: Underskriftsark
-""", registry)
+""",
+        registry,
+    )
     item = ex.items[0]
     assert (item.number, item.case_number) == ("1", "22-011409")
     assert [r.number for r in item.recommendations] == [1, 2, 3]
@@ -133,14 +154,18 @@ Punkt 2: Underskriftsark
 
 
 def test_a_decision_of_only_an_absence_line_is_no_verdict(registry):
-    ex = run("Referat\n\nPunkt 1: Godkendelse af dagsorden\nBeslutning\nGodkendt.\nAfbud: Anne Hansen\n\n"
-             "Punkt 2: Underskriftsark\nBeslutning\nAfbud: Anne Hansen\n", registry)
+    ex = run(
+        "Referat\n\nPunkt 1: Godkendelse af dagsorden\nBeslutning\nGodkendt.\nAfbud: Anne Hansen\n\n"
+        "Punkt 2: Underskriftsark\nBeslutning\nAfbud: Anne Hansen\n",
+        registry,
+    )
     assert decisions_of(ex.items[0]) == [("approved", None)]
     assert ex.items[1].decisions == []
 
 
 def test_lead_ins_that_continue_the_numbering_and_a_nested_list(registry):
-    ex = run("""Punkt 1: Handicappris
+    ex = run(
+        """Punkt 1: Handicappris
 Indstilling
 Administrationen indstiller,
 1. at rammerne drøftes
@@ -156,56 +181,88 @@ Beslutning
 1.-2. Godkendt.
 3. Godkendt med bemærkning om, at beløbet deles ligeligt.
 4. Kan ikke godkendes.
-""", registry)
+""",
+        registry,
+    )
     item = ex.items[0]
     assert [r.number for r in item.recommendations] == [1, 2, 3, 4]
     assert decisions_of(item) == [("approved", 1), ("approved", 2), ("approved-with-remarks", 3), ("rejected", 4)]
 
 
-@pytest.mark.parametrize("indstilling,texts", [
-    ("Direktionen indstiller,\n\nat orienteringen tages til efterretning, og\n\n\nat regionen genoptager sagen.",
-     ["at orienteringen tages til efterretning, og", "at regionen genoptager sagen."]),
-    ("Det indstilles,\nat | udvalget godkender dagsorden. |", ["at udvalget godkender dagsorden."]),
-    ("Det indstilles:\nAt 1) cykelstien etableres.\nAt 2) der afsættes midler.", ["cykelstien etableres.", "der afsættes midler."]),
-    ("Forslag til beslutning:\nUdvalget godkender\nafrapporteringen om ældrelivet.", ["Udvalget godkender afrapporteringen om ældrelivet."]),
-])
+@pytest.mark.parametrize(
+    "indstilling,texts",
+    [
+        (
+            "Direktionen indstiller,\n\nat orienteringen tages til efterretning, og\n\n\nat regionen genoptager sagen.",
+            ["at orienteringen tages til efterretning, og", "at regionen genoptager sagen."],
+        ),
+        ("Det indstilles,\nat | udvalget godkender dagsorden. |", ["at udvalget godkender dagsorden."]),
+        (
+            "Det indstilles:\nAt 1) cykelstien etableres.\nAt 2) der afsættes midler.",
+            ["cykelstien etableres.", "der afsættes midler."],
+        ),
+        (
+            "Forslag til beslutning:\nUdvalget godkender\nafrapporteringen om ældrelivet.",
+            ["Udvalget godkender afrapporteringen om ældrelivet."],
+        ),
+    ],
+)
 def test_recommendation_forms(registry, indstilling, texts):
-    ex = run(f"Referat\n\n1. Sagen om planen\n\nIndstilling\n\n{indstilling}\n\nBeslutning\n\nGodkendt.\n\n"
-             "2. Eventuelt\n\nBeslutning\n\nIntet.\n", registry)
+    ex = run(
+        f"Referat\n\n1. Sagen om planen\n\nIndstilling\n\n{indstilling}\n\nBeslutning\n\nGodkendt.\n\n"
+        "2. Eventuelt\n\nBeslutning\n\nIntet.\n",
+        registry,
+    )
     assert [r.text for r in ex.items[0].recommendations] == texts
 
 
-@pytest.mark.parametrize("heading", [
-    "Behandling i Udvalget for sundhed onsdag den 28. august 2019, pkt. 1",
-    "Sundheds- og Omsorgsudvalget, 03-03-2016, pkt. 1",
-    "Sundheds- og Omsorgsudvalgets beslutning den 03.03.2016 Punkt 1",
-    "Beslutning i Sundheds- og Omsorgsudvalget den 3. marts 2016:",
-    "fold dette punkt ind Beslutning i Sundheds- og Omsorgsudvalget den 03-03-2016",
-])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Behandling i Udvalget for sundhed onsdag den 28. august 2019, pkt. 1",
+        "Sundheds- og Omsorgsudvalget, 03-03-2016, pkt. 1",
+        "Sundheds- og Omsorgsudvalgets beslutning den 03.03.2016 Punkt 1",
+        "Beslutning i Sundheds- og Omsorgsudvalget den 3. marts 2016:",
+        "fold dette punkt ind Beslutning i Sundheds- og Omsorgsudvalget den 03-03-2016",
+    ],
+)
 def test_decision_headings_that_name_the_forum(registry, heading):
-    ex = run(f"Referat\n\n1. Godkendelse af dagsorden\n\nÅbent\n\n{heading}\n\nGodkendt.\n\nFraværende: Ingen\n\n"
-             "2. Status på planen\n\nResume\n\nKort om planen.\n\nBeslutning\n\nDrøftet.\n", registry)
+    ex = run(
+        f"Referat\n\n1. Godkendelse af dagsorden\n\nÅbent\n\n{heading}\n\nGodkendt.\n\nFraværende: Ingen\n\n"
+        "2. Status på planen\n\nResume\n\nKort om planen.\n\nBeslutning\n\nDrøftet.\n",
+        registry,
+    )
     assert decisions_of(ex.items[0]) == [("approved", None)]
 
 
-@pytest.mark.parametrize("text,outcome", [
-    ("Kan ikke anbefales med bemærkning om, at der ønskes flere pladser.", "rejected"),
-    ("Udvalget anbefaler ikke indstillingspunkt 2b.", "rejected"),
-    ("Godkendt med de faldne bemærkninger.", "approved-with-remarks"),
-    ("Godkendt med den ændring, at punkt 7 udsættes til næste møde.", "approved-with-remarks"),
-    ("Punkt 4 udsat. Dagsordenen blev herefter godkendt.", "approved-with-remarks"),
-    ("Fremsendes til Teknisk Udvalg til behandling.", "other"),
-    ("Indstillingen anbefales.", "recommended"),
-    ("Social- og Handicapudvalget anbefaler overfor Økonomiudvalget, at indstillingen godkendes med bemærkninger.", "recommended"),
-    ("Tages til efterretning og anbefales.", "recommended"),
-    ("Drøftedes.", "discussed"), ("Til orientering", "noted"), ("Taget til efterretning", "noted"),
-])
+@pytest.mark.parametrize(
+    "text,outcome",
+    [
+        ("Kan ikke anbefales med bemærkning om, at der ønskes flere pladser.", "rejected"),
+        ("Udvalget anbefaler ikke indstillingspunkt 2b.", "rejected"),
+        ("Godkendt med de faldne bemærkninger.", "approved-with-remarks"),
+        ("Godkendt med den ændring, at punkt 7 udsættes til næste møde.", "approved-with-remarks"),
+        ("Punkt 4 udsat. Dagsordenen blev herefter godkendt.", "approved-with-remarks"),
+        ("Fremsendes til Teknisk Udvalg til behandling.", "other"),
+        ("Indstillingen anbefales.", "recommended"),
+        (
+            "Social- og Handicapudvalget anbefaler overfor Økonomiudvalget, at indstillingen godkendes med "
+            "bemærkninger.",
+            "recommended",
+        ),
+        ("Tages til efterretning og anbefales.", "recommended"),
+        ("Drøftedes.", "discussed"),
+        ("Til orientering", "noted"),
+        ("Taget til efterretning", "noted"),
+    ],
+)
 def test_verdicts(text, outcome):
     assert classify_outcome(text) == outcome
 
 
 def test_an_earlier_meetings_entry_in_a_decision_section_is_not_this_meetings(registry):
-    ex = run("""FORRETNINGSUDVALGET
+    ex = run(
+        """FORRETNINGSUDVALGET
 25-09-2012 15:30:00
 
 1. Ny styrelsesvedtægt
@@ -223,22 +280,28 @@ ADMINISTRATIONENS INDSTILLING
 at budgettet godkendes.
 FORRETNINGSUDVALGETS BESLUTNING
 Tomt indhold
-""", registry)
+""",
+        registry,
+    )
     assert [i.title for i in ex.items] == ["Ny styrelsesvedtægt", "Budget"]
     assert [len(i.recommendations) for i in ex.items] == [1, 1]
     assert [i.decisions for i in ex.items] == [[], []]
 
 
 def test_recommendation_lead_ins_each_followed_by_its_verdict(registry):
-    ex = run("Administrationen indstiller overfor udvalget for sundhed:\nGodkendt, idet punkt 6 behandles først.\n"
-             "Anne Hansen (A) deltog ikke i sagens behandling.\n24077452\nDet indstilles til udvalget for sundhed:\n"
-             "Godkendt.\nUdvalget har mulighed for at igangsætte indsatser.\n", registry)
+    ex = run(
+        "Administrationen indstiller overfor udvalget for sundhed:\nGodkendt, idet punkt 6 behandles først.\n"
+        "Anne Hansen (A) deltog ikke i sagens behandling.\n24077452\nDet indstilles til udvalget for sundhed:\n"
+        "Godkendt.\nUdvalget har mulighed for at igangsætte indsatser.\n",
+        registry,
+    )
     assert [(i.number, i.title) for i in ex.items] == [(None, ""), (None, "")]
     assert [decisions_of(i) for i in ex.items] == [[("approved-with-remarks", None)], [("approved", None)]]
 
 
 def test_decision_first_cases_without_numbers_are_titled_by_the_line_above(registry):
-    ex = run("""Vælg
+    ex = run(
+        """Vælg
 Referat Byrådet 11-09-2019
 
     Forslag om ny cykelsti
@@ -273,13 +336,20 @@ Referat Byrådet 11-09-2019
     Beslutning
 
     Drøftet.
-""", registry)
-    assert items_of(ex) == [(None, "Forslag om ny cykelsti"), (None, "Budget for kulturhuset"), (None, "Plan for ældreområdet")]
+""",
+        registry,
+    )
+    assert items_of(ex) == [
+        (None, "Forslag om ny cykelsti"),
+        (None, "Budget for kulturhuset"),
+        (None, "Plan for ældreområdet"),
+    ]
     assert [decisions_of(i) for i in ex.items] == [[("other", 1)], [("approved", None)], [("discussed", None)]]
 
 
 def test_cases_that_open_with_their_case_number(registry):
-    ex = run("""Referat
+    ex = run(
+        """Referat
 torsdag den 19. september 2019 kl. 15:00
 
 Sagsid.: 19/1234
@@ -303,13 +373,16 @@ Direktøren indstiller til udvalget,
 
 Beslutning i Social- og Sundhedsudvalget den 19-09-2019
 Udvalget godkendte planen.
-""", registry)
+""",
+        registry,
+    )
     assert [i.case_number for i in ex.items] == ["19/1234", "19/2345"]
     assert [decisions_of(i) for i in ex.items] == [[("noted", 1)], [("approved", 1)]]
 
 
 def test_markdown_minutes_with_an_agenda_and_ad_items(registry):
-    ex = run("""# Referat : Projektmøde nr. 2
+    ex = run(
+        """# Referat : Projektmøde nr. 2
 
 ### Dagsorden
 
@@ -331,38 +404,62 @@ Ingen bemærkninger.
 #### 1) Datafundamentet
 
 Der laves en plan.
-""", registry)
+""",
+        registry,
+    )
     assert items_of(ex) == [("1", "Bemærkninger til seneste referat"), ("2", "Plan for dialog med markedet")]
 
 
 def test_a_title_and_a_number_on_separate_lines(registry):
-    ex = run("Sager 11 - 12\n\nMeddelelser\nSag nr. 11\n\nIndstilling\n\nMeddelelsespunktet forelægges til orientering.\n\n"
-             "Beslutning\n\nTaget til efterretning.\n\nGodkendelse af kvalitetsstandarder\nSag nr. 12\n\nBeslutning\n\nAnbefales.\n",
-             registry)
+    ex = run(
+        "Sager 11 - 12\n\nMeddelelser\nSag nr. 11\n\nIndstilling\n\nMeddelelsespunktet forelægges til orientering.\n\n"
+        "Beslutning\n\nTaget til efterretning.\n\nGodkendelse af kvalitetsstandarder\nSag nr. 12\n\nBeslutning\n\n"
+        "Anbefales.\n",
+        registry,
+    )
     assert items_of(ex) == [("11", "Meddelelser"), ("12", "Godkendelse af kvalitetsstandarder")]
     assert [i.case_number for i in ex.items] == [None, None]
     assert [decisions_of(i) for i in ex.items] == [[("noted", 1)], [("recommended", None)]]
 
 
 def test_a_wrapped_agenda_entry_and_group_labels(registry):
-    ex = run("Indholdsfortegnelse:\nÅbne\n10 Godkendelse af dagsorden\n11 Orientering om status på handleplanen for\n"
-             "bostederne i kommunen\nLukkede\n12 Salg af grund\n\n10. Godkendelse af dagsorden\n29.09G00 - 2015/41657\n"
-             "Beslutning\nGodkendt\n", registry)
-    assert items_of(ex) == [("10", "Godkendelse af dagsorden"),
-                            ("11", "Orientering om status på handleplanen for bostederne i kommunen"), ("12", "Salg af grund")]
+    ex = run(
+        "Indholdsfortegnelse:\nÅbne\n10 Godkendelse af dagsorden\n11 Orientering om status på handleplanen for\n"
+        "bostederne i kommunen\nLukkede\n12 Salg af grund\n\n10. Godkendelse af dagsorden\n29.09G00 - 2015/41657\n"
+        "Beslutning\nGodkendt\n",
+        registry,
+    )
+    assert items_of(ex) == [
+        ("10", "Godkendelse af dagsorden"),
+        ("11", "Orientering om status på handleplanen for bostederne i kommunen"),
+        ("12", "Salg af grund"),
+    ]
     assert ex.items[0].case_number == "29.09G00 - 2015/41657"
 
 
 def test_an_agenda_list_flattened_onto_one_line(registry):
-    ex = run("1 DAGSORDEN Udvalget for forebyggelse MØDESTED Regionsgården\n\n2 INDHOLDSLISTE 1. Beslutning: Valg af formand "
-             "2. Beslutning: Mødeplan 3. Drøftelse: Prioritering af opgaver 4. Orientering: Overenskomst Side 2 af 21\n\n"
-             "3 1. BESLUTNING: VALG AF FORMAND BAGGRUND Partierne har indgået en aftale.\n", registry)
-    assert items_of(ex) == [("1", "Valg af formand"), ("2", "Mødeplan"), ("3", "Prioritering af opgaver"), ("4", "Overenskomst")]
+    ex = run(
+        "1 DAGSORDEN Udvalget for forebyggelse MØDESTED Regionsgården\n\n"
+        "2 INDHOLDSLISTE 1. Beslutning: Valg af formand "
+        "2. Beslutning: Mødeplan 3. Drøftelse: Prioritering af opgaver 4. Orientering: Overenskomst Side 2 af 21\n\n"
+        "3 1. BESLUTNING: VALG AF FORMAND BAGGRUND Partierne har indgået en aftale.\n",
+        registry,
+    )
+    assert items_of(ex) == [
+        ("1", "Valg af formand"),
+        ("2", "Mødeplan"),
+        ("3", "Prioritering af opgaver"),
+        ("4", "Overenskomst"),
+    ]
     assert [i.kind for i in ex.items] == ["decision", "decision", "discussion", "information"]
 
 
 def test_numbered_prose_without_recommendations_is_not_an_answer(registry):
-    ex = run("2. Godkendelse af dagsordnen\n\nMødet sluttede kl.21.33\n\nBeslutning\n\n1. Formanden havde modtaget en anmodning "
-             "om at tage punkt 9, hvilket der dog ikke var enighed om.\n\nDagsorden blev godkendt som udsendt.\n", registry)
+    ex = run(
+        "2. Godkendelse af dagsordnen\n\nMødet sluttede kl.21.33\n\nBeslutning\n\n"
+        "1. Formanden havde modtaget en anmodning "
+        "om at tage punkt 9, hvilket der dog ikke var enighed om.\n\nDagsorden blev godkendt som udsendt.\n",
+        registry,
+    )
     assert [(i.number, i.title) for i in ex.items] == [("2", "Godkendelse af dagsordnen")]
     assert decisions_of(ex.items[0]) == [("approved", None)]

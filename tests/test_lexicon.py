@@ -11,8 +11,34 @@ from graph.lexicon import Entry, LexiconError, lexicon, load
 from graph.profiles import GENERIC, load as load_profiles, profile_for, profiles
 
 ENTRIES = lexicon().all()
-HOSTILE = [".", "…", "a", "A", "Æ", "Aa-", "a ", " ", "\n", "\n ", "\t", "1", "1.", "(", "[", "a, ", "A og ", "-", ":",
-           "kl. ", "den ", "at ", "Godkendt. ", "Punkt 1: ", "- ", "•"]
+HOSTILE = [
+    ".",
+    "…",
+    "a",
+    "A",
+    "Æ",
+    "Aa-",
+    "a ",
+    " ",
+    "\n",
+    "\n ",
+    "\t",
+    "1",
+    "1.",
+    "(",
+    "[",
+    "a, ",
+    "A og ",
+    "-",
+    ":",
+    "kl. ",
+    "den ",
+    "at ",
+    "Godkendt. ",
+    "Punkt 1: ",
+    "- ",
+    "•",
+]
 
 
 def _time(entry: Entry, text: str) -> float:
@@ -46,7 +72,9 @@ def test_every_entry_is_linear_on_long_hostile_input():
 
 
 def test_broken_entries_are_refused_with_file_and_name(tmp_path):
-    (tmp_path / "a.toml").write_text("[x]\npattern = '(unclosed'\nexamples = ['x']\ncounter = ['y']\n", encoding="utf-8")
+    (tmp_path / "a.toml").write_text(
+        "[x]\npattern = '(unclosed'\nexamples = ['x']\ncounter = ['y']\n", encoding="utf-8"
+    )
     with pytest.raises(LexiconError, match=r"a\.toml: x: ugyldigt mønster"):
         load(tmp_path)
     (tmp_path / "a.toml").write_text("[x]\npattern = '{=y}'\n", encoding="utf-8")
@@ -56,7 +84,8 @@ def test_broken_entries_are_refused_with_file_and_name(tmp_path):
 
 def test_references_put_a_shared_part_in_once(tmp_path):
     (tmp_path / "a.toml").write_text(
-        "[weekday]\npattern = 'mandag|tirsdag'\n\n[dated]\npattern = '^{=weekday} den \\d'\n", encoding="utf-8")
+        "[weekday]\npattern = 'mandag|tirsdag'\n\n[dated]\npattern = '^{=weekday} den \\d'\n", encoding="utf-8"
+    )
     assert load(tmp_path)["dated"].regex.match("tirsdag den 4")
 
 
@@ -74,8 +103,10 @@ def test_profile_recognises_its_examples_and_not_its_counter_examples(profile):
 
 def test_a_profile_is_a_file_of_detection_and_settings(tmp_path):
     (tmp_path / "x.toml").write_text(
-        'name = "x"\n[detect]\nall = ["^Udvalg:"]\nexamples = ["Udvalg: A"]\ncounter = ["B"]\n[settings]\ndecision_first = true\n',
-        encoding="utf-8")
+        'name = "x"\n[detect]\nall = ["^Udvalg:"]\nexamples = ["Udvalg: A"]\ncounter = ["B"]\n'
+        "[settings]\ndecision_first = true\n",
+        encoding="utf-8",
+    )
     [profile] = load_profiles(tmp_path)
     assert profile.detects("Referat\nUdvalg: Socialudvalget") and not profile.detects("Udvalg i teksten")
     assert profile.setting("decision_first") is True and GENERIC.setting("decision_first", False) is False

@@ -17,8 +17,34 @@ from graph.workers import Limits, run_limited
 
 # Runs that made patterns backtrack over a whole line before they were bounded: a line of dots (a table of
 # contents' leader), one long word, capitals, brackets, separators, whitespace, markup, list-like text.
-HOSTILE_UNITS = [".", "…", "a", "A", "Æ", "Aa-", "a-a ", "A og ", "A, ", "a,", " ", "  \n", "\n ", "\t", "(", "[",
-                 "*a ", "1.", "1 ", "- a\n", "møde ", "Afbud: A, ", "1. A\n", "kr. ", "Godkendt. ", ".\t1\n"]
+HOSTILE_UNITS = [
+    ".",
+    "…",
+    "a",
+    "A",
+    "Æ",
+    "Aa-",
+    "a-a ",
+    "A og ",
+    "A, ",
+    "a,",
+    " ",
+    "  \n",
+    "\n ",
+    "\t",
+    "(",
+    "[",
+    "*a ",
+    "1.",
+    "1 ",
+    "- a\n",
+    "møde ",
+    "Afbud: A, ",
+    "1. A\n",
+    "kr. ",
+    "Godkendt. ",
+    ".\t1\n",
+]
 
 
 def _extract_seconds(registry, body: str) -> float:
@@ -53,6 +79,7 @@ def test_a_64k_line_of_dots_is_read_in_a_second(registry):
 
 # ----------------------------------------------------------------------------- workers with limits
 
+
 def _sleep_or_echo(task):
     if task == "sleep":
         time.sleep(30)
@@ -74,8 +101,11 @@ def test_a_task_over_its_time_is_stopped_and_the_others_go_on():
 
 
 def test_memory_killed_and_failing_tasks_are_named_not_fatal():
-    results = list(run_limited(_sleep_or_echo, ["memory", "kill", "raise", "d"], jobs=1,
-                               limits=Limits(seconds=20, memory=512 * 1024**2)))
+    results = list(
+        run_limited(
+            _sleep_or_echo, ["memory", "kill", "raise", "d"], jobs=1, limits=Limits(seconds=20, memory=512 * 1024**2)
+        )
+    )
     assert results[0][0] is False and "hukommelse" in results[0][1]
     assert results[1][0] is False and "SIGKILL" in results[1][1]
     assert results[2] == (False, "ValueError: ødelagt")
@@ -92,8 +122,9 @@ def test_build_stops_a_stalling_document_and_builds_the_rest(tmp_path, reference
     minutes = reference_copy / "minutes"
     (minutes / "ok.txt").write_text("Referat\n\n1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n", encoding="utf-8")
     (minutes / "stall.txt").write_text("Referat\n\nSTALL\n", encoding="utf-8")
-    report = build(out_dir=tmp_path / "out", data_dir=reference_copy, document_builder=_stalling_builder,
-                   limits=Limits(seconds=2))
+    report = build(
+        out_dir=tmp_path / "out", data_dir=reference_copy, document_builder=_stalling_builder, limits=Limits(seconds=2)
+    )
     status = {Path(d.path).name: d for d in report.documents}
     assert status["ok.txt"].status == "built"
     assert status["stall.txt"].status == "failed" and "tog mere end 2 s" in status["stall.txt"].error
@@ -131,8 +162,10 @@ def test_a_file_name_that_is_not_utf8_is_read(tmp_path):
 
 # ----------------------------------------------------------------------------- Word files
 
-_DOCX_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?>'
-              b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>')
+_DOCX_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+)
 
 
 def _docx(path: Path, body_chunks, repeat: int = 1) -> Path:
@@ -172,10 +205,15 @@ def test_a_large_docx_is_read_as_a_stream_within_a_small_memory_limit(tmp_path):
 
 
 def test_a_docx_with_comments_and_processing_instructions_is_read(tmp_path):
-    path = _docx(tmp_path / "c.docx", [b"<!-- en kommentar --><?pi data?>",
-                                       b"<w:p><w:r><w:t>Referat</w:t></w:r></w:p><!-- mere -->",
-                                       b"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Dato</w:t></w:r></w:p></w:tc><!-- c -->"
-                                       b"<w:tc><w:p><w:r><w:t>1. maj 2024</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"])
+    path = _docx(
+        tmp_path / "c.docx",
+        [
+            b"<!-- en kommentar --><?pi data?>",
+            b"<w:p><w:r><w:t>Referat</w:t></w:r></w:p><!-- mere -->",
+            b"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Dato</w:t></w:r></w:p></w:tc><!-- c -->"
+            b"<w:tc><w:p><w:r><w:t>1. maj 2024</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+        ],
+    )
     assert read_document(path).text == "Referat\nDato\t1. maj 2024\n"
 
 

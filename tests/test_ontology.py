@@ -10,7 +10,7 @@ from graph.vocab import SG
 
 
 def _labels(graph, term, prop):
-    return {getattr(l, "language", None) for l in graph.objects(term, prop)}
+    return {getattr(label, "language", None) for label in graph.objects(term, prop)}
 
 
 def test_every_own_term_has_danish_and_english_label_and_comment():
@@ -36,13 +36,23 @@ def test_every_concept_has_labels_definitions_and_a_scheme():
 
 def test_outcomes_are_the_controlled_list():
     assert set(concept_keys("OutcomeScheme")) == {
-        "approved", "approved-with-remarks", "noted", "discussed", "rejected", "postponed", "recommended", "other"}
+        "approved",
+        "approved-with-remarks",
+        "noted",
+        "discussed",
+        "rejected",
+        "postponed",
+        "recommended",
+        "other",
+    }
     assert concept_iri("ItemKindScheme", "decision").endswith("/item-kind/decision")
 
 
 def test_reuses_standard_vocabularies():
     graph = ontology_graph()
-    parents = {str(o) for o in graph.objects(None, RDFS.subClassOf)} | {str(o) for o in graph.objects(None, RDFS.subPropertyOf)}
+    parents = {str(o) for o in graph.objects(None, RDFS.subClassOf)} | {
+        str(o) for o in graph.objects(None, RDFS.subPropertyOf)
+    }
     assert "http://www.w3.org/ns/org#FormalOrganization" in parents
     assert "http://data.vlaanderen.be/ns/besluit#Bestuursorgaan" in parents
     assert "http://data.vlaanderen.be/ns/besluit#isGehoudenDoor" in parents

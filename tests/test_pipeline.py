@@ -32,8 +32,15 @@ def rows(store, query):
 
 def test_meetings_are_held_by_the_registry_forum_of_the_right_cluster(built):
     store = GraphStore.open_read_only(built.out_dir)
-    held = {r["file"].value[:3]: r["forum"].value.rsplit("/id/", 1)[1] for r in rows(store, """
-        SELECT ?file ?forum WHERE { ?m a besluit:Zitting ; sg:heldBy ?forum ; prov:wasDerivedFrom ?d . ?d sg:fileName ?file }""")}
+    held = {
+        r["file"].value[:3]: r["forum"].value.rsplit("/id/", 1)[1]
+        for r in rows(
+            store,
+            """
+        SELECT ?file ?forum
+        WHERE { ?m a besluit:Zitting ; sg:heldBy ?forum ; prov:wasDerivedFrom ?d . ?d sg:fileName ?file }""",
+        )
+    }
     assert held["002"] == "forum/1083/lillebaelt/fagligt-strategisk-niveau"
     assert held["003"] == "forum/1081/midt/fagligt-strategisk-niveau"  # Klynge Midt in Nordjylland, not Region H's
     assert held["004"] == "forum/1082/goedstrup/implementeringsgruppe-for-forebyggelse-og-forloebsprogrammer"
@@ -43,10 +50,13 @@ def test_meetings_are_held_by_the_registry_forum_of_the_right_cluster(built):
 def test_every_decision_quotes_its_source_span(built):
     store = GraphStore.open_read_only(built.out_dir)
     texts = {p.name: read_document(p).text for p in MINUTES.iterdir()}
-    found = rows(store, """
+    found = rows(
+        store,
+        """
         SELECT ?d ?q ?doc ?file ?text WHERE {
           ?d a besluit:Besluit ; prov:qualifiedDerivation ?q ; prov:wasDerivedFrom ?doc .
-          ?doc sg:fileName ?file ; sg:text ?text }""")
+          ?doc sg:fileName ?file ; sg:text ?text }""",
+    )
     assert len(found) == 43
     quoted = quotes(store, [r["d"].value for r in found])
     for r in found:
@@ -59,15 +69,25 @@ def test_decisions_answer_recommendations_and_allocate_money(built):
     store = GraphStore.open_read_only(built.out_dir)
     answered = rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?d sg:answers ?r . ?r a sg:Indstilling }")
     assert int(answered[0]["n"].value) >= 35
-    money = {(float(r["dkk"].value), r["who"].value) for r in rows(store, """
-        SELECT ?dkk ?who WHERE { ?d sg:allocates ?a . ?a sg:amountDKK ?dkk ; sg:recipientName ?who }""")}
+    money = {
+        (float(r["dkk"].value), r["who"].value)
+        for r in rows(
+            store,
+            """
+        SELECT ?dkk ?who WHERE { ?d sg:allocates ?a . ?a sg:amountDKK ?dkk ; sg:recipientName ?who }""",
+        )
+    }
     assert (1_200_000, "Træningsklyngen") in money
     assert (5_000_000, "Sundhedsstaben") in money
 
 
 def test_initiatives_are_merged_across_documents(built):
     store = GraphStore.open_read_only(built.out_dir)
-    docs = rows(store, """SELECT (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?doc sg:mentions <https://w3id.org/sundhedsgraf/id/initiative/traening-og-rehabilitering> }""")
+    docs = rows(
+        store,
+        """SELECT (COUNT(DISTINCT ?doc) AS ?n)
+           WHERE { ?doc sg:mentions <https://w3id.org/sundhedsgraf/id/initiative/traening-og-rehabilitering> }""",
+    )
     assert int(docs[0]["n"].value) == 2
 
 
@@ -86,7 +106,9 @@ def test_changed_and_removed_documents_touch_only_their_own_graph(tmp_path):
     build([corpus], out_dir=out, document_builder=build_document)
     before = GraphStore.open_read_only(out).graph_hashes()
     changed = sorted(corpus.glob("004*"))[0]
-    changed.write_text(changed.read_text(encoding="utf-8").replace("Dagsorden godkendt.", "Dagsorden ikke godkendt."), encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("Dagsorden godkendt.", "Dagsorden ikke godkendt."), encoding="utf-8"
+    )
     sorted(corpus.glob("000*"))[0].unlink()
     report = build([corpus], out_dir=out, document_builder=build_document)
     status = {d.path.rsplit("/", 1)[-1][:3]: d.status for d in report.documents}
@@ -108,9 +130,12 @@ def test_a_shared_node_no_document_names_any_more_is_removed(tmp_path):
     build([corpus], out_dir=out, document_builder=build_document)
     store = GraphStore.open_read_only(out)
     named_by = {}  # person node graph -> the documents that name the person
-    for row in rows(store, """SELECT ?g (GROUP_CONCAT(DISTINCT STR(?d)) AS ?docs) WHERE {
+    for row in rows(
+        store,
+        """SELECT ?g (GROUP_CONCAT(DISTINCT STR(?d)) AS ?docs) WHERE {
             GRAPH ?g { ?p a foaf:Person } GRAPH ?d { ?m sg:participant|sg:absent ?p }
-            FILTER(STRSTARTS(STR(?d), "https://w3id.org/sundhedsgraf/graph/doc/")) } GROUP BY ?g"""):
+            FILTER(STRSTARTS(STR(?d), "https://w3id.org/sundhedsgraf/graph/doc/")) } GROUP BY ?g""",
+    ):
         named_by[row["g"].value] = row["docs"].value.split()
     only_in_000 = [g for g, docs in named_by.items() if all("doc/000" in d for d in docs)]
     also_elsewhere = [g for g, docs in named_by.items() if any("doc/000" in d for d in docs) and len(docs) > 1]
@@ -166,7 +191,8 @@ def test_a_bad_file_keeps_what_was_stored_when_everything_else_is_rebuilt(tmp_pa
 def test_corrections_are_applied_and_marked_curated(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(REFERENCE, data / "reference")
-    (data / "corrections.toml").write_text("""
+    (data / "corrections.toml").write_text(
+        """
 [[alias]]
 name = "Nord-KAP"
 id = "organisation/plo"
@@ -178,16 +204,33 @@ into = "initiative/plan-traening-aktive-seniorer"
 [[reject]]
 id = "decision/002-818f88c87e4c8c19-txt/5/2"
 reason = "ikke en beslutning"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     build([MINUTES], out_dir=tmp_path / "out", data_dir=data, document_builder=build_document)
     store = GraphStore.open_read_only(tmp_path / "out")
-    assert not store.query(PREFIXES + "ASK { <https://w3id.org/sundhedsgraf/id/decision/002-818f88c87e4c8c19-txt/5/2> a ?t }")
-    assert store.query(PREFIXES + "ASK { <https://w3id.org/sundhedsgraf/id/decision/002-818f88c87e4c8c19-txt/5/1> a besluit:Besluit }")
-    assert not store.query(PREFIXES + "ASK { ?doc sg:mentions <https://w3id.org/sundhedsgraf/id/initiative/plan-traening> }")
-    assert store.query(PREFIXES + "ASK { ?doc sg:mentions <https://w3id.org/sundhedsgraf/id/initiative/plan-traening-aktive-seniorer> }")
-    assert store.query(PREFIXES + """ASK { ?doc sg:mentions <https://w3id.org/sundhedsgraf/id/organisation/plo> .
-                                         <https://w3id.org/sundhedsgraf/id/organisation/plo> prov:qualifiedDerivation ?q . ?q sg:curated true }""")
-    assert store.query(PREFIXES + "ASK { GRAPH <https://w3id.org/sundhedsgraf/graph/corrections> { ?s sg:curated true } }")
+    assert not store.query(
+        PREFIXES + "ASK { <https://w3id.org/sundhedsgraf/id/decision/002-818f88c87e4c8c19-txt/5/2> a ?t }"
+    )
+    assert store.query(
+        PREFIXES + "ASK { <https://w3id.org/sundhedsgraf/id/decision/002-818f88c87e4c8c19-txt/5/1> a besluit:Besluit }"
+    )
+    assert not store.query(
+        PREFIXES + "ASK { ?doc sg:mentions <https://w3id.org/sundhedsgraf/id/initiative/plan-traening> }"
+    )
+    assert store.query(
+        PREFIXES
+        + "ASK { ?doc sg:mentions <https://w3id.org/sundhedsgraf/id/initiative/plan-traening-aktive-seniorer> }"
+    )
+    assert store.query(
+        PREFIXES
+        + """ASK { ?doc sg:mentions <https://w3id.org/sundhedsgraf/id/organisation/plo> .
+                 <https://w3id.org/sundhedsgraf/id/organisation/plo> prov:qualifiedDerivation ?q .
+                 ?q sg:curated true }"""
+    )
+    assert store.query(
+        PREFIXES + "ASK { GRAPH <https://w3id.org/sundhedsgraf/graph/corrections> { ?s sg:curated true } }"
+    )
 
 
 def test_extraction_meets_the_quality_targets_on_the_samples(registry):

@@ -19,10 +19,15 @@ FIRSTAGENDA = CORPUS_DIR / "firstagenda"
 GOLD = Path(__file__).resolve().parent.parent / "data" / "gold" / "corpus"
 MEETINGS = sorted(FIRSTAGENDA.glob("*.json")) if FIRSTAGENDA.is_dir() else []
 # the same meeting as JSON and as the text the portal renders (corpus/text)
-PAIRS = {"greve-social-og-handicapudvalget_2022-02-07": "01", "greve-social-og-handicapudvalget_2023-04-24": "05",
-         "greve-social-og-handicapudvalget_2025-10-20": "08", "greve-kultur-og-fritidsudvalget_2022-09-14": "26",
-         "greve-kultur-og-fritidsudvalget_2025-09-10": "28", "greve-plan-og-tryghedsudvalget_2022-05-23": "29",
-         "greve-plan-og-tryghedsudvalget_2023-09-12": "30"}
+PAIRS = {
+    "greve-social-og-handicapudvalget_2022-02-07": "01",
+    "greve-social-og-handicapudvalget_2023-04-24": "05",
+    "greve-social-og-handicapudvalget_2025-10-20": "08",
+    "greve-kultur-og-fritidsudvalget_2022-09-14": "26",
+    "greve-kultur-og-fritidsudvalget_2025-09-10": "28",
+    "greve-plan-og-tryghedsudvalget_2022-05-23": "29",
+    "greve-plan-og-tryghedsudvalget_2023-09-12": "30",
+}
 needs_corpus = pytest.mark.skipif(not MEETINGS, reason="../shared/corpus/firstagenda is not beside the project")
 
 
@@ -34,15 +39,17 @@ def test_a_meeting_is_read_with_its_facts_at_their_spans(path):
     meeting = document.portal
     assert document.format == "firstagenda" and normalise_text(document.text) == document.text
     assert meeting.forum == data["Udvalg"]["Navn"] and meeting.date == data["Moede"]["Dato"][:10]
-    assert document.text[meeting.spans["forum"].start:meeting.spans["forum"].end] == meeting.forum
+    assert document.text[meeting.spans["forum"].start : meeting.spans["forum"].end] == meeting.forum
     assert len(meeting.participants) == len(data["Moede"]["Moededeltagere"])
     for person in meeting.participants:
-        assert document.text[person.span.start:person.span.end] == person.name
-    assert [i.number for i in meeting.items] == [i["Number"] for i in sorted(data["Dagsordenpunkter"], key=lambda i: i["Sorting"])]
+        assert document.text[person.span.start : person.span.end] == person.name
+    assert [i.number for i in meeting.items] == [
+        i["Number"] for i in sorted(data["Dagsordenpunkter"], key=lambda i: i["Sorting"])
+    ]
     for item in meeting.items:
-        assert document.text[item.caption_span.start:item.caption_span.end] == item.caption
+        assert document.text[item.caption_span.start : item.caption_span.end] == item.caption
         if item.case_span:
-            assert document.text[item.case_span.start:item.case_span.end] == item.case_number
+            assert document.text[item.case_span.start : item.case_span.end] == item.case_number
         for attachment in item.attachments:
             assert attachment.url.startswith("https://") and "/Vis/Pdf/bilag/" in attachment.url
 
@@ -80,8 +87,11 @@ def test_the_seven_meetings_give_the_same_share_of_facts_from_json_as_from_text_
                 totals[kind][fact].add(scores[fact])
         from_json = _scores(registry, FIRSTAGENDA / f"{stem}.json", gold)
         assert all(from_json[k].f1 == 1.0 for k in ("meeting", "participants", "items")), stem  # stated as data
-    worse = {k: (round(totals["text"][k].f1, 3), round(totals["json"][k].f1, 3)) for k in FACTS
-             if totals["json"][k].f1 < totals["text"][k].f1 - 0.01}
+    worse = {
+        k: (round(totals["text"][k].f1, 3), round(totals["json"][k].f1, 3))
+        for k in FACTS
+        if totals["json"][k].f1 < totals["text"][k].f1 - 0.01
+    }
     assert not worse, worse
 
 

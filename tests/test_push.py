@@ -33,15 +33,20 @@ from .conftest import MINUTES
 
 def remote_count(url: str) -> int:
     query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"})
-    with urllib.request.urlopen(urllib.request.Request(f"{url}/query?{query}", headers={"Accept": "text/csv"}), timeout=30) as r:
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{url}/query?{query}", headers={"Accept": "text/csv"}), timeout=30
+    ) as r:
         return int(r.read().decode().splitlines()[1])
 
 
 @pytest.fixture
 def oxigraph_server(tmp_path):
     port = free_port()
-    process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -82,8 +87,11 @@ def test_a_push_cut_off_midway_completes_when_run_again_without_duplicates(built
     url = f"http://127.0.0.1:{port}"
 
     def start():
-        process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(100):
             try:
                 urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1).read()
@@ -123,16 +131,22 @@ OUTSIDE = {  # graphs of others on the same server: push must never touch them
 
 
 def put_graph(url: str, graph: str, triples: int = 1) -> None:
-    body = "".join(f"<http://example.org/s{n}> <http://example.org/p> \"{graph}\" .\n" for n in range(triples)).encode()
-    request = urllib.request.Request(f"{url}/store?graph={urllib.parse.quote(graph, safe='')}", data=body, method="PUT",
-                                     headers={"Content-Type": "application/n-triples"})
+    body = "".join(f'<http://example.org/s{n}> <http://example.org/p> "{graph}" .\n' for n in range(triples)).encode()
+    request = urllib.request.Request(
+        f"{url}/store?graph={urllib.parse.quote(graph, safe='')}",
+        data=body,
+        method="PUT",
+        headers={"Content-Type": "application/n-triples"},
+    )
     urllib.request.urlopen(request, timeout=30).read()
 
 
 def remote_graphs(url: str) -> dict[str, int]:
     """Every named graph on the server -> its number of triples."""
     query = urllib.parse.urlencode({"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"})
-    with urllib.request.urlopen(urllib.request.Request(f"{url}/query?{query}", headers={"Accept": "text/csv"}), timeout=30) as r:
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{url}/query?{query}", headers={"Accept": "text/csv"}), timeout=30
+    ) as r:
         rows = r.read().decode().splitlines()[1:]
     return {g: int(n) for g, n in (row.rsplit(",", 1) for row in rows)}
 
@@ -161,7 +175,9 @@ def no_query_endpoint(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("listing", ["derived", "explicit", "record"])
-def test_push_removes_the_graphs_of_removed_documents_and_touches_nothing_else(tmp_path, oxigraph_server, monkeypatch, listing):
+def test_push_removes_the_graphs_of_removed_documents_and_touches_nothing_else(
+    tmp_path, oxigraph_server, monkeypatch, listing
+):
     """derived: the query endpoint is found from the Graph Store address (Oxigraph /store -> /query);
     explicit: given with --query-endpoint; record: neither, only push-state.json says what was pushed."""
     url, _ = oxigraph_server
@@ -173,7 +189,9 @@ def test_push_removes_the_graphs_of_removed_documents_and_touches_nothing_else(t
         no_query_endpoint(monkeypatch)
     if listing == "explicit":
         options = ["--query-endpoint", f"{url}/query"]
-    first = push(GraphStore.open_read_only(out), f"{url}/store", **({"query_endpoint": f"{url}/query"} if options else {}))
+    first = push(
+        GraphStore.open_read_only(out), f"{url}/store", **({"query_endpoint": f"{url}/query"} if options else {})
+    )
     assert dataset_graphs(url) == local_graphs(out) == {g for g, _ in first.graphs}
     if listing != "record":  # a graph of the dataset pushed from another copy: only a listing can find it
         put_graph(url, DATASET + "doc/pushed-from-another-data-folder")
@@ -182,7 +200,9 @@ def test_push_removes_the_graphs_of_removed_documents_and_touches_nothing_else(t
     gone = sorted(minutes.iterdir())[:2]
     for path in gone:
         path.unlink()
-    assert [d.status for d in build([minutes], out_dir=out, document_builder=build_document).documents].count("removed") == 2
+    assert [d.status for d in build([minutes], out_dir=out, document_builder=build_document).documents].count(
+        "removed"
+    ) == 2
     local = local_graphs(out)
     assert {str(document_graph(document_key(p))) for p in gone} <= before - local
 
@@ -199,7 +219,9 @@ def test_push_removes_the_graphs_of_removed_documents_and_touches_nothing_else(t
         assert again.exit_code == 0 and "fjernede" not in again.output and dataset_graphs(url) == local
 
 
-def test_a_push_cut_off_midway_still_removes_what_it_had_sent_once_the_document_is_gone(tmp_path, oxigraph_server, monkeypatch):
+def test_a_push_cut_off_midway_still_removes_what_it_had_sent_once_the_document_is_gone(
+    tmp_path, oxigraph_server, monkeypatch
+):
     """Ctrl-C after two graphs reached a Graph-Store-only server; the first document is then removed and rebuilt:
     the next push must remove its graph, though no push ever completed."""
     url, _ = oxigraph_server
@@ -226,6 +248,7 @@ def test_a_push_cut_off_midway_still_removes_what_it_had_sent_once_the_document_
 
 
 # ---- what push prints: server text is plain text, credentials never
+
 
 @pytest.fixture
 def small_data(tmp_path) -> Path:
@@ -302,10 +325,21 @@ def test_credentials_in_the_url_go_in_the_authorization_header_and_are_never_sho
     with fake_server({"PUT": (401, b"wrong password")}) as (url, _):
         endpoint = secret_url.format(host=url.removeprefix("http://"))
         failed = CliRunner().invoke(main, ["push", "--endpoint", endpoint, "--data", str(small_data)])
-        assert failed.exit_code == 1 and f"{url}/store afviste graf 1 af 2" in failed.output and "HTTP 401" in failed.output
-    unreachable = CliRunner().invoke(main, ["push", "--endpoint", "http://anna:hemmelig@127.0.0.1:9/store", "--data", str(small_data)])
+        assert (
+            failed.exit_code == 1
+            and f"{url}/store afviste graf 1 af 2" in failed.output
+            and "HTTP 401" in failed.output
+        )
+    unreachable = CliRunner().invoke(
+        main, ["push", "--endpoint", "http://anna:hemmelig@127.0.0.1:9/store", "--data", str(small_data)]
+    )
     assert unreachable.exit_code == 1 and "kan ikke nå http://127.0.0.1:9/store" in unreachable.output
-    for output in (result.output, failed.output, unreachable.output, (small_data / "push-state.json").read_text(encoding="utf-8")):
+    for output in (
+        result.output,
+        failed.output,
+        unreachable.output,
+        (small_data / "push-state.json").read_text(encoding="utf-8"),
+    ):
         assert "anna" not in output and "kret" not in output and "hemmelig" not in output
 
 

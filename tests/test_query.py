@@ -33,8 +33,11 @@ def test_every_named_query_runs_on_the_sample_data(built, name):
 
 def test_what_a_forum_decided(built):
     store = GraphStore.open_read_only(built.out_dir)
-    result = run(store, ALL["beslutninger-i-forum"], {"forum": "Sundhedsklynge Lillebælt, fagligt strategisk niveau",
-                                                     "fra": "2025-01-01", "til": "2025-12-31"})
+    result = run(
+        store,
+        ALL["beslutninger-i-forum"],
+        {"forum": "Sundhedsklynge Lillebælt, fagligt strategisk niveau", "fra": "2025-01-01", "til": "2025-12-31"},
+    )
     outcomes = [str(row[result.variables.index("udfald")].value) for row in result.rows]
     assert len(outcomes) == 18 and outcomes.count("Godkendt") == 9  # as in data/gold for 002
     none = run(store, ALL["beslutninger-i-forum"], {"fra": "2026-01-01"})
@@ -67,7 +70,11 @@ def test_clear_messages_for_unknown_names_parameters_and_syntax(built, tmp_path)
     runner = CliRunner()
     data = ["--data", str(built.out_dir)]
     result = runner.invoke(main, ["query", "beslutninger", *data])
-    assert result.exit_code == 2 and "ukendt forespørgsel 'beslutninger'" in result.output and "beslutninger-i-forum" in result.output
+    assert (
+        result.exit_code == 2
+        and "ukendt forespørgsel 'beslutninger'" in result.output
+        and "beslutninger-i-forum" in result.output
+    )
     result = runner.invoke(main, ["query", "moeder", "-p", "forum=x", *data])
     assert result.exit_code == 2 and "ukendt parameter forum" in result.output
     bad = tmp_path / "bad.rq"

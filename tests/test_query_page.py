@@ -27,8 +27,15 @@ from graph.store import GraphStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 FORUM = "Sundhedsklynge Lillebælt, fagligt strategisk niveau"
 ID = "https://w3id.org/sundhedsgraf/id/"
 
@@ -82,28 +89,55 @@ def cli(*args: str) -> str:
 
 # --------------------------------------------------------------------------------------------- named queries
 
+
 def test_a_named_query_downloads_as_the_cli_writes_it(site, built):
     params = {"forum": FORUM, "fra": "2025-01-01"}
     for fmt in ("csv", "tsv"):
-        status, headers, body = get(f"{site}/named/beslutninger-i-forum?" + urllib.parse.urlencode({**params, "format": fmt}))
+        status, headers, body = get(
+            f"{site}/named/beslutninger-i-forum?" + urllib.parse.urlencode({**params, "format": fmt})
+        )
         assert status == 200, body
         assert headers["Content-Disposition"] == f'attachment; filename="beslutninger-i-forum.{fmt}"'
         assert headers["Content-Type"].startswith("text/csv" if fmt == "csv" else "text/tab-separated-values")
-        expected = cli("query", "beslutninger-i-forum", "-p", f"forum={FORUM}", "-p", "fra=2025-01-01",
-                       "--format", fmt, "--data", str(built.out_dir))
+        expected = cli(
+            "query",
+            "beslutninger-i-forum",
+            "-p",
+            f"forum={FORUM}",
+            "-p",
+            "fra=2025-01-01",
+            "--format",
+            fmt,
+            "--data",
+            str(built.out_dir),
+        )
         assert body == expected and len(body.splitlines()) > 5
     status, headers, body = get(f"{site}/named/beslutninger-i-forum?" + urllib.parse.urlencode(params))
     assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+json")
     assert "Content-Disposition" not in headers
-    cli_json = json.loads(cli("query", "beslutninger-i-forum", "-p", f"forum={FORUM}", "-p", "fra=2025-01-01",
-                              "--format", "json", "--data", str(built.out_dir)))
+    cli_json = json.loads(
+        cli(
+            "query",
+            "beslutninger-i-forum",
+            "-p",
+            f"forum={FORUM}",
+            "-p",
+            "fra=2025-01-01",
+            "--format",
+            "json",
+            "--data",
+            str(built.out_dir),
+        )
+    )
     assert json.loads(body)["results"]["bindings"] == cli_json["results"]["bindings"]
 
 
 def test_text_parameters_use_the_index_through_the_backend(site, built):
     status, _, body = get(f"{site}/named/soeg-beslutninger?tekst=klyngemidler&format=csv")
     assert status == 200, body
-    assert body == cli("query", "soeg-beslutninger", "-p", "tekst=klyngemidler", "--format", "csv", "--data", str(built.out_dir))
+    assert body == cli(
+        "query", "soeg-beslutninger", "-p", "tekst=klyngemidler", "--format", "csv", "--data", str(built.out_dir)
+    )
     assert len(body.splitlines()) > 1
 
 
@@ -111,7 +145,11 @@ def test_an_empty_field_means_the_default_and_an_edited_query_keeps_its_paramete
     _, _, default = get(f"{site}/named/beslutninger-i-forum?forum=&fra=")
     _, _, plain = get(f"{site}/named/beslutninger-i-forum")
     assert json.loads(default) == json.loads(plain)
-    edited = open(QUERIES_DIR / "beslutninger-i-forum.rq", encoding="utf-8").read().replace("SELECT DISTINCT", "SELECT DISTINCT ?forum", 1)
+    edited = (
+        open(QUERIES_DIR / "beslutninger-i-forum.rq", encoding="utf-8")
+        .read()
+        .replace("SELECT DISTINCT", "SELECT DISTINCT ?forum", 1)
+    )
     body = urllib.parse.urlencode({"sparql": edited, "forum": FORUM, "format": "json"}).encode()
     status, _, answer = get(f"{site}/named/beslutninger-i-forum", body, "application/x-www-form-urlencoded")
     assert status == 200, answer
@@ -140,6 +178,7 @@ def test_named_query_errors_say_what_is_wrong_in_danish(site):
 
 # --------------------------------------------------------------------------------------------- own SPARQL
 
+
 def test_the_page_may_leave_out_the_known_prefixes_and_sparql_stays_plain(site):
     query = "SELECT (COUNT(?k) AS ?n) WHERE {\n  ?k a sg:Kommune ; skos:prefLabel ?navn }"
     status, _, body = get(f"{site}/sparql?prefixes=known&format=json", query.encode(), "application/sparql-query")
@@ -150,19 +189,26 @@ def test_the_page_may_leave_out_the_known_prefixes_and_sparql_stays_plain(site):
     assert "  ?k a sg:Kommune ; skos:prefLabel ?navn }\n         ^" in body
 
 
-@pytest.mark.parametrize("query,message", [
-    ("SELECT * WHERE {\n  ?s a sg:Kommune } LIMT 2", "linje 2, kolonne 21: ukendt ord 'LIMT' (mente du LIMIT?)"),
-    ("SELECT * WHERE {\n  ?s a ?o . FILTER(?o = 1 }", "linje 2, kolonne 27: '}' kommer, før '(' fra linje 2, kolonne 19"),
-    ("SELECT * WHERE {\n  ?s a ?o .\n", "linje 1, kolonne 16: '{' her lukkes aldrig (mangler der en '}'?)"),
-    ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", "SELECT nævner en variabel, der hverken står i GROUP BY"),
-    ("SELECT * WHERE { ?s nope:x ?o }", "linje 1, kolonne 21: præfikset nope: er ikke erklæret"),
-])
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("SELECT * WHERE {\n  ?s a sg:Kommune } LIMT 2", "linje 2, kolonne 21: ukendt ord 'LIMT' (mente du LIMIT?)"),
+        (
+            "SELECT * WHERE {\n  ?s a ?o . FILTER(?o = 1 }",
+            "linje 2, kolonne 27: '}' kommer, før '(' fra linje 2, kolonne 19",
+        ),
+        ("SELECT * WHERE {\n  ?s a ?o .\n", "linje 1, kolonne 16: '{' her lukkes aldrig (mangler der en '}'?)"),
+        ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", "SELECT nævner en variabel, der hverken står i GROUP BY"),
+        ("SELECT * WHERE { ?s nope:x ?o }", "linje 1, kolonne 21: præfikset nope: er ikke erklæret"),
+    ],
+)
 def test_syntax_errors_point_at_line_and_column_in_danish(site, query, message):
     status, _, body = get(f"{site}/sparql?prefixes=known", query.encode(), "application/sparql-query")
     assert status == 400 and body.startswith("Syntaksfejl på ") and message in body
 
 
 # --------------------------------------------------------------------------------------------- pages and files
+
 
 def test_the_page_and_its_files_come_from_this_machine(site):
     status, headers, body = get(f"{site}/")
@@ -172,8 +218,13 @@ def test_the_page_and_its_files_come_from_this_machine(site):
     references = re.findall(r'(?:src|href)="([^"]*)"', body)
     assert references and all(ref.startswith(("/", "data:")) for ref in references), references
     assert "<script>" not in body and "style=" not in body  # nothing inline: the policy forbids it
-    for name, kind in (("yasqe.min.js", "text/javascript"), ("yasqe.min.css", "text/css"), ("page.js", "text/javascript"),
-                       ("page.css", "text/css"), ("LICENSES.txt", "text/plain")):
+    for name, kind in (
+        ("yasqe.min.js", "text/javascript"),
+        ("yasqe.min.css", "text/css"),
+        ("page.js", "text/javascript"),
+        ("page.css", "text/css"),
+        ("LICENSES.txt", "text/plain"),
+    ):
         status, headers, text = get(f"{site}/static/{name}")
         assert status == 200 and headers["Content-Type"].startswith(kind), name
         assert "sourceMappingURL" not in text and "//cdn" not in text
@@ -182,8 +233,11 @@ def test_the_page_and_its_files_come_from_this_machine(site):
     queries = json.loads(get(f"{site}/queries.json")[2])
     named = {q["name"]: q for q in queries}
     assert named["beslutninger-i-forum"]["params"][0] == {
-        "name": "forum", "type": "node", "default": "forum/1083/lillebaelt/fagligt-strategisk-niveau",
-        "description": "forummet (navn, id eller IRI)"}
+        "name": "forum",
+        "type": "node",
+        "default": "forum/1083/lillebaelt/fagligt-strategisk-niveau",
+        "description": "forummet (navn, id eller IRI)",
+    }
     assert named["beslutninger-i-forum"]["sparql"].startswith("# title:")
     terms = json.loads(get(f"{site}/terms.json")[2])
     assert "https://w3id.org/sundhedsgraf/ont#Kommune" in terms["classes"]
@@ -218,7 +272,9 @@ def test_a_node_page_lists_names_and_triples(site):
     assert "<h1>" in body and "Egenskaber" in body and "Henvisninger hertil" in body
     assert "sgid:forum/1083/lillebaelt/fagligt-strategisk-niveau" in body
     assert 'href="/node?iri=https%3A%2F%2Fw3id.org%2Fsundhedsgraf%2Fid%2F' in body
-    quote = re.search(r'/node\?iri=(https%3A%2F%2Fw3id\.org%2Fsundhedsgraf%2Fid%2Fdoc%2F[^"]*%23char%3D\d+%2C\d+)"', body)
+    quote = re.search(
+        r'/node\?iri=(https%3A%2F%2Fw3id\.org%2Fsundhedsgraf%2Fid%2Fdoc%2F[^"]*%23char%3D\d+%2C\d+)"', body
+    )
     if quote:  # a fact quoted in a document: its page shows the sentence
         _, _, page = get(f"{site}/node?iri={quote.group(1)}")
         assert "Citat" in page
@@ -237,12 +293,16 @@ def hostile_site(tmp_path_factory):
     endpoint.close()
 
 
-HOSTILE = ("SELECT ?s ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), \"__pwned\") && "
-           "STRLEN(STR(?o)) < 500) } ORDER BY ?s")
+HOSTILE = (
+    'SELECT ?s ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), "__pwned") && '
+    "STRLEN(STR(?o)) < 500) } ORDER BY ?s"
+)
 
 
 def test_hostile_text_on_a_node_page_is_text(hostile_site):
-    status, _, body = get(f"{hostile_site}/sparql?prefixes=known&format=json", HOSTILE.encode(), "application/sparql-query")
+    status, _, body = get(
+        f"{hostile_site}/sparql?prefixes=known&format=json", HOSTILE.encode(), "application/sparql-query"
+    )
     rows = json.loads(body)["results"]["bindings"]
     assert rows
     for row in rows[:5]:
@@ -253,15 +313,20 @@ def test_hostile_text_on_a_node_page_is_text(hostile_site):
 
 # --------------------------------------------------------------------------------------------- in a real browser
 
-browser = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                             reason="Debian's chromium is not installed (CI installs it)")
+browser = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (CI installs it)",
+)
 
 
 @pytest.fixture(scope="module")
 def screenshots(tmp_path_factory) -> Path:
     """Where the browser test saves a screenshot of each page ($SUNDHEDSGRAF_SCREENSHOTS to choose)."""
-    folder = Path(os.environ["SUNDHEDSGRAF_SCREENSHOTS"]) if os.environ.get("SUNDHEDSGRAF_SCREENSHOTS") else \
-        tmp_path_factory.mktemp("screenshots")
+    folder = (
+        Path(os.environ["SUNDHEDSGRAF_SCREENSHOTS"])
+        if os.environ.get("SUNDHEDSGRAF_SCREENSHOTS")
+        else tmp_path_factory.mktemp("screenshots")
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -319,8 +384,24 @@ def test_the_query_page_runs_a_named_query_from_its_form_and_downloads_csv(site,
         page.fill("#p-fra", "2025-01-01")
         page.press("#p-forum", "Control+Enter")
         page.wait_for_selector("table.resultater")
-        expected = list(csv.reader(io.StringIO(cli("query", "beslutninger-i-forum", "-p", f"forum={FORUM}", "-p",
-                                                    "fra=2025-01-01", "--format", "csv", "--data", str(built.out_dir)))))
+        expected = list(
+            csv.reader(
+                io.StringIO(
+                    cli(
+                        "query",
+                        "beslutninger-i-forum",
+                        "-p",
+                        f"forum={FORUM}",
+                        "-p",
+                        "fra=2025-01-01",
+                        "--format",
+                        "csv",
+                        "--data",
+                        str(built.out_dir),
+                    )
+                )
+            )
+        )
         assert rows_shown(page) == min(50, len(expected) - 1) > 5
         assert "forum=" in page.url and "q=beslutninger-i-forum" in page.url and "fra=2025-01-01" in page.url
 
@@ -356,8 +437,10 @@ def test_the_query_page_runs_a_named_query_from_its_form_and_downloads_csv(site,
         page.click(".CodeMirror")
         page.keyboard.press("Control+a")
         page.keyboard.press("Delete")
-        page.evaluate("document.querySelector('.CodeMirror').CodeMirror.setValue("
-                      "'SELECT ?kommune ?navn WHERE {\\n  ?kommune a sg:Kommune ; skos:prefLabel ?navn\\n}')")
+        page.evaluate(
+            "document.querySelector('.CodeMirror').CodeMirror.setValue("
+            "'SELECT ?kommune ?navn WHERE {\\n  ?kommune a sg:Kommune ; skos:prefLabel ?navn\\n}')"
+        )
         page.keyboard.press("Control+Enter")
         page.wait_for_selector("text=Række 1–50 af 98")
         assert rows_shown(page) == 50
@@ -369,14 +452,20 @@ def test_the_query_page_runs_a_named_query_from_its_form_and_downloads_csv(site,
         page.screenshot(path=str(screenshots / "3-egen-sparql.png"))
 
         # a syntax error names line and column, in Danish
-        page.evaluate("document.querySelector('.CodeMirror').CodeMirror.setValue('SELECT * WHERE {\\n  ?s a sg:Kommune } LIMT 2')")
+        page.evaluate(
+            "document.querySelector('.CodeMirror').CodeMirror.setValue('SELECT * WHERE {\\n  ?s a sg:Kommune } LIMT 2')"
+        )
         page.click("#koer")
         page.wait_for_selector("#fejl:not([hidden])")
         assert "linje 2, kolonne 21: ukendt ord 'LIMT' (mente du LIMIT?)" in page.inner_text("#fejl")
         page.screenshot(path=str(screenshots / "4-syntaksfejl.png"))
 
         # a node's page, from a link in the results
-        page.goto(site + "/?" + urllib.parse.urlencode({"query": "SELECT ?forum WHERE { ?forum a sg:Forum } ORDER BY ?forum LIMIT 3"}))
+        page.goto(
+            site
+            + "/?"
+            + urllib.parse.urlencode({"query": "SELECT ?forum WHERE { ?forum a sg:Forum } ORDER BY ?forum LIMIT 3"})
+        )
         page.wait_for_selector("table.resultater tbody a")
         page.locator("table.resultater tbody a").first.click()
         page.wait_for_selector("h2:has-text('Egenskaber')")
@@ -395,8 +484,15 @@ def test_the_query_page_runs_a_named_query_from_its_form_and_downloads_csv(site,
     assert not [e for e in b.errors if "Content Security Policy" in e or "Refused" in e], b.errors
     assert [e for e in b.errors if "status of 400" not in e] == [], b.errors  # the syntax error's 400 is expected
     assert b.dialogs == []
-    for name in ("1-forespoergselsside", "2-navngivet-spoergsmaal", "3-egen-sparql", "4-syntaksfejl", "5-knude",
-                 "6-kort-liste", "7-kort"):
+    for name in (
+        "1-forespoergselsside",
+        "2-navngivet-spoergsmaal",
+        "3-egen-sparql",
+        "4-syntaksfejl",
+        "5-knude",
+        "6-kort-liste",
+        "7-kort",
+    ):
         assert (screenshots / f"{name}.png").stat().st_size > 10_000, name
 
 
@@ -410,7 +506,9 @@ def test_hostile_text_in_results_and_node_pages_executes_nothing(hostile_site, s
         page = b.page
         page.goto(hostile_site + "/?" + urllib.parse.urlencode({"query": HOSTILE}))
         page.wait_for_selector("table.resultater tbody tr")
-        assert "<script>window.__pwned" in page.inner_text("table.resultater") or "onerror" in page.inner_text("table.resultater")
+        assert "<script>window.__pwned" in page.inner_text("table.resultater") or "onerror" in page.inner_text(
+            "table.resultater"
+        )
         page.hover("table.resultater tbody tr td:nth-child(2)")
         page.screenshot(path=str(screenshots / "8-fjendtlig-tekst.png"), full_page=True)
         page.locator("table.resultater tbody a").first.click()

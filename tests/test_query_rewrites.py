@@ -22,14 +22,19 @@ def _rows(result) -> list[tuple[str, ...]]:
 def test_the_fast_question_answers_as_the_plain_one(built, name):
     store = GraphStore.open_read_only(built.out_dir)
     fast, plain = load_queries()[name], parse_named_query(REFERENCE / f"{name}.rq")
-    for given in ({}, *({p.name: word} for p in fast.params if p.type == "text" for word in ("godkend", "plo", "zebra"))):
+    for given in (
+        {},
+        *({p.name: word} for p in fast.params if p.type == "text" for word in ("godkend", "plo", "zebra")),
+    ):
         a, b = run(store, fast, given), run(store, plain, given)
         assert a.variables == b.variables
         assert _rows(a) == _rows(b), (name, given)
         assert a.rows or name in ("hvor-afgoeres-sagen",) or given, f"{name} answered nothing on the samples"
 
 
-@pytest.mark.parametrize("hostile", ['") } } SELECT * WHERE { ?s ?p ?o } #', "x\\\" || true || \\\"", "'\n} LIMIT 1 #", "?tekst"])
+@pytest.mark.parametrize(
+    "hostile", ['") } } SELECT * WHERE { ?s ?p ?o } #', 'x\\" || true || \\"', "'\n} LIMIT 1 #", "?tekst"]
+)
 def test_an_inlined_value_is_a_literal_and_cannot_change_the_query(built, hostile):
     store = GraphStore.open_read_only(built.out_dir)
     query = load_queries()["hvor-afgoeres-sagen"]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from graph.read import ReadError, decode_bytes, html_to_text, read_document
 
@@ -22,8 +21,11 @@ def test_danish_text_survives_every_common_encoding(tmp_path, encoding):
 
 def test_html_fragments_in_text_become_lines_and_scripts_are_dropped(tmp_path):
     path = tmp_path / "x.html"
-    path.write_text("<html><head><script>alert(1)</script></head><body><p>Beslutning:</p><ul><li>At godkende</li></ul>"
-                    "<table><tr><td>2019</td><td>4,3 mio. kr.</td></tr></table></body></html>", encoding="utf-8")
+    path.write_text(
+        "<html><head><script>alert(1)</script></head><body><p>Beslutning:</p><ul><li>At godkende</li></ul>"
+        "<table><tr><td>2019</td><td>4,3 mio. kr.</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
     text = read_document(path).text
     assert "alert" not in text
     assert "- At godkende" in text
@@ -50,13 +52,20 @@ def test_docx_paragraphs_and_tables(tmp_path):
 
 def test_pdf_text_layer_is_read(tmp_path):
     from pypdf import PdfWriter
-    from pypdf.generic import NameObject, StreamObject, DictionaryObject
+    from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
     writer = PdfWriter()
     page = writer.add_blank_page(width=300, height=200)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica")})
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
     stream = StreamObject()
     stream.set_data(b"BT /F1 12 Tf 20 150 Td (Punkt 1: Godkendelse af dagsorden) Tj ET")
     page[NameObject("/Contents")] = writer._add_object(stream)
@@ -65,13 +74,16 @@ def test_pdf_text_layer_is_read(tmp_path):
     assert "Punkt 1: Godkendelse af dagsorden" in read_document(tmp_path / "x.pdf").text
 
 
-@pytest.mark.parametrize("content,reason", [
-    (b"", "tom"),
-    (b"   \n\n", "tom"),
-    (bytes(range(256)) * 40, "binære data"),
-    (b"%PDF-1.4\n%broken", "PDF"),
-    (b"PK\x03\x04garbage", "Word"),
-])
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        (b"", "tom"),
+        (b"   \n\n", "tom"),
+        (bytes(range(256)) * 40, "binære data"),
+        (b"%PDF-1.4\n%broken", "PDF"),
+        (b"PK\x03\x04garbage", "Word"),
+    ],
+)
 def test_bad_input_is_refused_with_file_and_reason(tmp_path, content, reason):
     suffix = ".docx" if content.startswith(b"PK") else ".pdf" if content.startswith(b"%PDF") else ".txt"
     path = tmp_path / f"bad{suffix}"

@@ -29,11 +29,17 @@ def council(registry, name):
 
 # --------------------------------------------------------------------------- the registry
 
+
 def test_seventeen_councils_in_four_regions(registry):
     councils = registry.by_kind("sundhedsraad")
     assert len(councils) == 17
     per_region = Counter(registry.get(c.region).name for c in councils)
-    assert per_region == {"Region Østdanmark": 6, "Region Midtjylland": 5, "Region Syddanmark": 4, "Region Nordjylland": 2}
+    assert per_region == {
+        "Region Østdanmark": 6,
+        "Region Midtjylland": 5,
+        "Region Syddanmark": 4,
+        "Region Nordjylland": 2,
+    }
     assert registry.get("region/oestdanmark").succeeds == ("region/1084", "region/1085")
 
 
@@ -52,9 +58,13 @@ def test_all_98_kommuner_exactly_once_under_each_reading(registry):
 def test_a_disputed_kommune_keeps_both_readings_with_confidence_and_alternatives(registry):
     middelfart = sorted(registry.councils_of("kommune/0410"), key=lambda a: a.reading)
     assert [(registry.get(a.council).name, a.reading, a.primary) for a in middelfart] == [
-        ("Sundhedsråd Fyn", "kommunelister", False), ("Sundhedsråd Lillebælt", "medlemslister", True)]
+        ("Sundhedsråd Fyn", "kommunelister", False),
+        ("Sundhedsråd Lillebælt", "medlemslister", True),
+    ]
     assert all(a.disputed and a.confidence == "U" and a.source and a.note for a in middelfart)
-    assert middelfart[0].alternatives == (middelfart[1].council,) and middelfart[1].alternatives == (middelfart[0].council,)
+    assert middelfart[0].alternatives == (middelfart[1].council,) and middelfart[1].alternatives == (
+        middelfart[0].council,
+    )
     billund = {registry.get(a.council).name: a.reading for a in registry.councils_of("kommune/0530")}
     assert billund == {"Sundhedsråd Sydvestjylland": "medlemslister", "Sundhedsråd Lillebælt": "kommunelister"}
     vejen = registry.councils_of("kommune/0575")
@@ -70,7 +80,11 @@ def test_dates_preparatory_from_the_first_meeting_formal_from_2027(registry):
     assert fyn.first_meeting is None and fyn.valid_from == date(2026, 1, 1) and fyn.phases[0].confidence == "U"
     for c in registry.by_kind("sundhedsraad"):
         preparatory, formal = c.phases
-        assert preparatory.valid_to == date(2026, 12, 31) and formal.valid_from == date(2027, 1, 1) and formal.confidence == "V"
+        assert (
+            preparatory.valid_to == date(2026, 12, 31)
+            and formal.valid_from == date(2027, 1, 1)
+            and formal.confidence == "V"
+        )
     prep = registry.get("forum/forberedende-regionsraad-oestdanmark")
     assert (prep.valid_from, prep.valid_to) == (date(2026, 1, 1), date(2026, 12, 31))
     assert av.reports_to == prep.id and av.also_reports_to == ("forum/regionsraad-oestdanmark",)
@@ -79,8 +93,14 @@ def test_dates_preparatory_from_the_first_meeting_formal_from_2027(registry):
 
 def test_region_midtjylland_publishes_each_council_as_two_committees(registry):
     forms = sorted(f.name for f in registry.by_kind("forum") if f.level == "sundhedsraad")
-    assert len(forms) == 10 and "Sundhedsråd Aarhus (forberedende)" in forms and "Sundhedsråd Aarhus (særligt udvalg)" in forms
-    assert all(registry.get(f.part_of).region == "region/1082" for f in registry.by_kind("forum") if f.level == "sundhedsraad")
+    assert (
+        len(forms) == 10
+        and "Sundhedsråd Aarhus (forberedende)" in forms
+        and "Sundhedsråd Aarhus (særligt udvalg)" in forms
+    )
+    assert all(
+        registry.get(f.part_of).region == "region/1082" for f in registry.by_kind("forum") if f.level == "sundhedsraad"
+    )
 
 
 def test_members_with_role_seat_and_the_kommune_a_seat_represents(registry):
@@ -89,11 +109,18 @@ def test_members_with_role_seat_and_the_kommune_a_seat_represents(registry):
     assert len(seats) == 19
     assert Counter(s.seat for s in seats) == {"regionalt": 10, "kommunalt": 9}
     chair = next(s for s in seats if s.role == "formand")
-    assert (chair.name, chair.party, chair.confidence, chair.represents) == ("Tormod Olsen", "Ø", "V", "region/oestdanmark")
+    assert (chair.name, chair.party, chair.confidence, chair.represents) == (
+        "Tormod Olsen",
+        "Ø",
+        "V",
+        "region/oestdanmark",
+    )
     assert next(s for s in seats if s.name == "Pia Mols").represents == "kommune/0167"  # Hvidovre
     for c in registry.by_kind("sundhedsraad"):  # one chair, one vice-chair, one more regional than municipal seat
         seats = registry.seats_in(c.id)
-        assert Counter(s.role for s in seats)["formand"] == 1 and Counter(s.role for s in seats)["naestformand"] == 1, c.name
+        assert Counter(s.role for s in seats)["formand"] == 1 and Counter(s.role for s in seats)["naestformand"] == 1, (
+            c.name
+        )
         count = Counter(s.seat for s in seats)
         if c.name != "Sundhedsråd Limfjorden":  # the source lists a deputy among Limfjorden's regional members
             assert count["regionalt"] == count["kommunalt"] + 1, c.name
@@ -102,9 +129,14 @@ def test_members_with_role_seat_and_the_kommune_a_seat_represents(registry):
 def test_persons_are_the_ids_the_extractor_mints_and_homonyms_are_told_apart(registry):
     assert registry.get("person/stinus-lindgreen").kind == "person"
     assert {s.organisation for s in registry.seats if s.person == "person/stinus-lindgreen"} == {
-        "sundhedsraad/oestdanmark/koebenhavns-omegn-nord", "sundhedsraad/oestdanmark/nordsjaelland"}
+        "sundhedsraad/oestdanmark/koebenhavns-omegn-nord",
+        "sundhedsraad/oestdanmark/nordsjaelland",
+    }
     assert "person/peter-larsen" not in registry.entities  # two different people in Limfjorden
-    assert {registry.get(s.represents).name for s in registry.seats if s.name == "Peter Larsen"} == {"Aalborg", "Thisted"}
+    assert {registry.get(s.represents).name for s in registry.seats if s.name == "Peter Larsen"} == {
+        "Aalborg",
+        "Thisted",
+    }
     assert [e.id for e in registry.lookup("Torben Hollmann")] == ["person/torben-klitmoeller-hollmann"]
 
 
@@ -113,6 +145,7 @@ def test_the_transition_from_sundhedsklynge_lillebaelt(registry):
 
     def names(ids):
         return sorted(registry.get(k).name for k in ids)
+
     assert set(moves) == {"Sundhedsråd Lillebælt", "Sundhedsråd Sydvestjylland", "Sundhedsråd Fyn"}
     assert names(moves["Sundhedsråd Lillebælt"].certain) == ["Fredericia", "Kolding", "Vejle"]
     assert names(moves["Sundhedsråd Lillebælt"].disputed) == ["Billund", "Middelfart"]
@@ -124,7 +157,9 @@ def test_the_transition_from_sundhedsklynge_lillebaelt(registry):
         moved = {k for t in registry.transitions if t.predecessor == cluster.id for k in t.municipalities}
         assert moved == set(cluster.members), cluster.name
     assert {t.council for t in registry.transitions if t.predecessor == "forum/ssu-1085"} == {
-        "sundhedsraad/oestdanmark/oestsjaelland-og-oeerne", "sundhedsraad/oestdanmark/midt-og-vestsjaelland"}
+        "sundhedsraad/oestdanmark/oestsjaelland-og-oeerne",
+        "sundhedsraad/oestdanmark/midt-og-vestsjaelland",
+    }
 
 
 def _rewrite(path, mutate):
@@ -147,19 +182,30 @@ def test_a_kommune_in_two_councils_or_none_is_refused_with_file_and_line(referen
     with pytest.raises(RegistryError) as caught:
         load_registry(reference_copy / "reference")
     message = str(caught.value)
-    assert "kommunen Vejle står i flere sundhedsråd" in message and "kommunen Vejen (kommune/0575) er ikke i noget sundhedsråd" in message
+    assert (
+        "kommunen Vejle står i flere sundhedsråd" in message
+        and "kommunen Vejen (kommune/0575) er ikke i noget sundhedsråd" in message
+    )
     assert f"{path}:" in message
 
 
 def test_a_dispute_must_name_the_council_the_council_file_lists(reference_copy):
     path = reference_copy / "reference" / "sundhedsraad-omstridte.csv"
     _rewrite(path, lambda rows: rows[1].__setitem__(2, "vendsyssel"))  # Middelfart's member-list reading
-    with pytest.raises(RegistryError, match=r"sundhedsraad-omstridte.csv:2: kommunen Middelfart ligger ikke i Sundhedsråd Vendsyssels region"):
+    with pytest.raises(
+        RegistryError,
+        match=r"sundhedsraad-omstridte.csv:2: kommunen Middelfart ligger ikke i Sundhedsråd Vendsyssels region",
+    ):
         load_registry(reference_copy / "reference")
 
 
 def test_a_registry_without_councils_still_loads(reference_copy):
-    for name in ("sundhedsraad.csv", "sundhedsraad-medlemmer.csv", "sundhedsraad-omstridte.csv", "sundhedsraad-kompetencer.csv"):
+    for name in (
+        "sundhedsraad.csv",
+        "sundhedsraad-medlemmer.csv",
+        "sundhedsraad-omstridte.csv",
+        "sundhedsraad-kompetencer.csv",
+    ):
         (reference_copy / "reference" / name).unlink()
     path = reference_copy / "reference" / "reform.csv"
     _rewrite(path, lambda rows: rows.__delitem__(slice(4, None)))  # the councils' own reform events
@@ -204,8 +250,13 @@ def _linked(tmp_path, registry, forum, day="2026-03-10", decider="Regionsrådet"
 def test_council_names_link_to_the_registry(registry):
     linker = Linker(registry)
     assert linker.council_forum("Sundhedsråd Aarhus (forberedende)").id == "forum/sundhedsraad/1082/aarhus/forberedende"
-    assert linker.council_forum("Sundhedsråd Aarhus (særligt udvalg)").id == "forum/sundhedsraad/1082/aarhus/saerligt-udvalg"
-    assert linker.council_forum("Sundhedsråd Fyn (forberedende)").id == "sundhedsraad/1083/fyn"  # no such committee: the council
+    assert (
+        linker.council_forum("Sundhedsråd Aarhus (særligt udvalg)").id
+        == "forum/sundhedsraad/1082/aarhus/saerligt-udvalg"
+    )
+    assert (
+        linker.council_forum("Sundhedsråd Fyn (forberedende)").id == "sundhedsraad/1083/fyn"
+    )  # no such committee: the council
     assert linker.council_forum("Sundhedsrådet for Fyn").id == "sundhedsraad/1083/fyn"
     assert linker.council_forum("Sundhedsklynge Lillebælt") is None
     prep, _ = linker.lookup("Det forberedende regionsråd i Region Østdanmark", ("forum",))
@@ -217,14 +268,25 @@ def test_a_council_recommends_and_the_regional_council_decides(tmp_path, registr
     assert linked.forum.id == "sundhedsraad/1083/lillebaelt" and linked.body_id == "sundhedsraad/1083/lillebaelt"
     route = {step.role: linked.route_forums[(0, k)] for k, step in enumerate(extraction.items[0].route)}
     assert route["recommends"] == "sundhedsraad/1083/lillebaelt" and route["decides"] == "forum/regionsraad-1083"
-    assert linked.cases[0].startswith("case/sundhedsraad/1083/lillebaelt/")  # never the cluster's case of the same title
+    assert linked.cases[0].startswith(
+        "case/sundhedsraad/1083/lillebaelt/"
+    )  # never the cluster's case of the same title
     # the registry's persons: an alias is the same node; a homonym is the one with a seat in this council (none here)
-    assert linked.persons[:3] == ["person/joachim-hoffmann", "person/karin-riishede", "person/torben-klitmoeller-hollmann"]
+    assert linked.persons[:3] == [
+        "person/joachim-hoffmann",
+        "person/karin-riishede",
+        "person/torben-klitmoeller-hollmann",
+    ]
     assert linked.persons[3] == "person/peter-larsen"
 
 
-def test_regionsraadet_in_the_east_is_the_preparatory_council_in_2026_and_region_oestdanmark_from_2027(tmp_path, registry):
-    for day, expected in (("2026-03-02", "forum/forberedende-regionsraad-oestdanmark"), ("2027-03-02", "forum/regionsraad-oestdanmark")):
+def test_regionsraadet_in_the_east_is_the_preparatory_council_in_2026_and_region_oestdanmark_from_2027(
+    tmp_path, registry
+):
+    for day, expected in (
+        ("2026-03-02", "forum/forberedende-regionsraad-oestdanmark"),
+        ("2027-03-02", "forum/regionsraad-oestdanmark"),
+    ):
         extraction, linked = _linked(tmp_path, registry, "Sundhedsråd Østsjælland og Øerne", day=day)
         decides = [linked.route_forums[(0, k)] for k, s in enumerate(extraction.items[0].route) if s.role == "decides"]
         assert decides == [expected], day
@@ -238,16 +300,22 @@ def test_a_decision_naming_the_regional_council_in_lower_case_still_gives_its_ro
 
 # --------------------------------------------------------------------------- the named questions (issue 14, done when)
 
+
 def _rows(result):
-    return [{v: (row[i].value if row[i] is not None else "") for i, v in enumerate(result.variables)} for row in result.rows]
+    return [
+        {v: (row[i].value if row[i] is not None else "") for i, v in enumerate(result.variables)} for row in result.rows
+    ]
 
 
-@pytest.mark.parametrize("kommune,expected", [
-    ("Vejen", {("Sundhedsråd Sydvestjylland", "nej")}),
-    ("Middelfart", {("Sundhedsråd Lillebælt", "ja"), ("Sundhedsråd Fyn", "ja")}),
-    ("Billund", {("Sundhedsråd Sydvestjylland", "ja"), ("Sundhedsråd Lillebælt", "ja")}),
-    ("København", {("Sundhedsråd Hovedstaden", "nej")}),
-])
+@pytest.mark.parametrize(
+    "kommune,expected",
+    [
+        ("Vejen", {("Sundhedsråd Sydvestjylland", "nej")}),
+        ("Middelfart", {("Sundhedsråd Lillebælt", "ja"), ("Sundhedsråd Fyn", "ja")}),
+        ("Billund", {("Sundhedsråd Sydvestjylland", "ja"), ("Sundhedsråd Lillebælt", "ja")}),
+        ("København", {("Sundhedsråd Hovedstaden", "nej")}),
+    ],
+)
 def test_which_council_a_kommune_belongs_to(built, kommune, expected):
     store = GraphStore.open_read_only(built.out_dir)
     rows = _rows(run(store, ALL["sundhedsraad-for-kommune"], {"kommune": kommune, "dato": "2026-06-01"}))
@@ -255,7 +323,9 @@ def test_which_council_a_kommune_belongs_to(built, kommune, expected):
     assert all(r["sikkerhed"] in ("V", "P", "U") and r["kilde"] and r["pr_dato"] == "2026-06-01" for r in rows)
     assert all(r["fase"] == "Forberedende" for r in rows)
     if len(rows) == 2:  # both readings, the reference notes' one first, neither chosen silently
-        assert rows[0]["laesning"] == "medlemslister (referencenoternes valg)" and rows[1]["laesning"] == "kommunelister"
+        assert (
+            rows[0]["laesning"] == "medlemslister (referencenoternes valg)" and rows[1]["laesning"] == "kommunelister"
+        )
 
 
 def test_the_date_of_a_question_is_the_day_it_is_asked(built):
@@ -274,20 +344,39 @@ def test_the_date_of_a_question_is_the_day_it_is_asked(built):
 
 def test_who_sits_in_sundhedsraad_amager_og_vestegnen(built):
     store = GraphStore.open_read_only(built.out_dir)
-    rows = _rows(run(store, ALL["medlemmer-af-sundhedsraad"], {"raad": "Sundhedsråd Amager og Vestegnen", "dato": "2026-06-01"}))
+    rows = _rows(
+        run(store, ALL["medlemmer-af-sundhedsraad"], {"raad": "Sundhedsråd Amager og Vestegnen", "dato": "2026-06-01"})
+    )
     assert len(rows) == 19
     assert (rows[0]["navn"], rows[0]["rolle"], rows[0]["sikkerhed"]) == ("Tormod Olsen", "Formand", "V")
     assert rows[1]["rolle"] == "Næstformand"
     assert {r["repraesenterer"] for r in rows if r["mandat"] == "Kommunalt mandat"} == {
-        "Albertslund", "Brøndby", "Dragør", "Glostrup", "Hvidovre", "Høje-Taastrup", "Ishøj", "Tårnby", "Vallensbæk"}
+        "Albertslund",
+        "Brøndby",
+        "Dragør",
+        "Glostrup",
+        "Hvidovre",
+        "Høje-Taastrup",
+        "Ishøj",
+        "Tårnby",
+        "Vallensbæk",
+    }
     assert all(r["kilde"] and r["pr_dato"] == "2026-06-01" for r in rows)
-    assert run(store, ALL["medlemmer-af-sundhedsraad"], {"raad": "Sundhedsråd Amager og Vestegnen", "dato": "2026-01-18"}).rows == []
+    assert (
+        run(
+            store, ALL["medlemmer-af-sundhedsraad"], {"raad": "Sundhedsråd Amager og Vestegnen", "dato": "2026-01-18"}
+        ).rows
+        == []
+    )
 
 
 def test_what_sundhedsraad_lillebaelt_inherits_from_sundhedsklynge_lillebaelt(built):
     store = GraphStore.open_read_only(built.out_dir)
-    rows = [r for r in _rows(run(store, ALL["sundhedsraadets-arv"], {"raad": "Sundhedsråd Lillebælt"}))
-            if r["arvet_fra"] == "Sundhedsklynge Lillebælt"]
+    rows = [
+        r
+        for r in _rows(run(store, ALL["sundhedsraadets-arv"], {"raad": "Sundhedsråd Lillebælt"}))
+        if r["arvet_fra"] == "Sundhedsklynge Lillebælt"
+    ]
     kinds = Counter(r["hvad"] for r in rows)
     assert kinds["sag der venter på Sundhedsklynge Lillebælt, politisk niveau"] == 1
     assert kinds["initiativ"] >= 5 and kinds["bevilling"] >= 1 and kinds["indstilling uden beslutning"] >= 1
@@ -307,10 +396,13 @@ def test_the_transition_question_lists_every_cluster(built):
     assert {r["fra"] for r in rows} >= {"Sundhedsklynge Lillebælt", "Klynge Midt", "Sundhedsklynge Midt"}
     lillebaelt = {r["til"]: r for r in rows if r["fra"] == "Sundhedsklynge Lillebælt"}
     assert set(lillebaelt) == {"Sundhedsråd Lillebælt", "Sundhedsråd Sydvestjylland", "Sundhedsråd Fyn"}
-    assert lillebaelt["Sundhedsråd Fyn"]["sikkerhed"] == "U" and lillebaelt["Sundhedsråd Fyn"]["omstridte"] == "Middelfart"
+    assert (
+        lillebaelt["Sundhedsråd Fyn"]["sikkerhed"] == "U" and lillebaelt["Sundhedsråd Fyn"]["omstridte"] == "Middelfart"
+    )
 
 
 # --------------------------------------------------------------------------- SHACL
+
 
 def test_shacl_reports_a_dispute_without_alternatives_and_a_seat_that_represents_the_wrong_thing(registry):
     from rdflib import Graph, Literal, URIRef
@@ -321,9 +413,11 @@ def test_shacl_reports_a_dispute_without_alternatives_and_a_seat_that_represents
     from graph.vocab import ID, SG
 
     full = registry_graph(registry)
-    wanted = [ID["membership/sundhedsraad/1083/lillebaelt/kommune/0410"],
-              ID["membership/sundhedsraad/1083/lillebaelt/person/karin-riishede"],
-              ID["sundhedsraad/1083/lillebaelt#forberedende"]]
+    wanted = [
+        ID["membership/sundhedsraad/1083/lillebaelt/kommune/0410"],
+        ID["membership/sundhedsraad/1083/lillebaelt/person/karin-riishede"],
+        ID["sundhedsraad/1083/lillebaelt#forberedende"],
+    ]
     nodes = set(wanted)
     for _ in range(3):  # what they point to, and what that points to: enough for the shapes' sh:class to see types
         nodes |= {o for n in list(nodes) for _, _, o in full.triples((n, None, None)) if isinstance(o, URIRef)}
@@ -332,23 +426,35 @@ def test_shacl_reports_a_dispute_without_alternatives_and_a_seat_that_represents
         for triple in full.triples((node, None, None)):
             graph.add(triple)
     graph += ontology_graph()
-    before = {(v.focus, v.message) for v in validate_graph(graph)}  # a cut-out of the registry: types at its edge are missing
+    before = {
+        (v.focus, v.message) for v in validate_graph(graph)
+    }  # a cut-out of the registry: types at its edge are missing
     graph.remove((wanted[0], SG.alternative, None))
     graph.remove((wanted[1], SG.represents, None))
     graph.add((wanted[1], SG.represents, ID["region/1083"]))
     graph.remove((wanted[2], SG.validTo, None))
     graph.add((wanted[2], SG.validTo, Literal(date(2025, 1, 1))))
-    new = {(v.focus.rsplit("/id/", 1)[-1], v.message) for v in validate_graph(graph)} - {(f.rsplit("/id/", 1)[-1], m) for f, m in before}
+    new = {(v.focus.rsplit("/id/", 1)[-1], v.message) for v in validate_graph(graph)} - {
+        (f.rsplit("/id/", 1)[-1], m) for f, m in before
+    }
     assert new == {
-        ("membership/sundhedsraad/1083/lillebaelt/kommune/0410",
-         "Et omstridt medlemskab skal pege på de andre læsningers medlemskaber (sg:alternative)."),
-        ("membership/sundhedsraad/1083/lillebaelt/person/karin-riishede",
-         "Et kommunalt mandat repræsenterer en kommune, et regionalt mandat en region."),
-        ("sundhedsraad/1083/lillebaelt#forberedende", "En fase skal have én første dag, der ikke ligger efter den sidste."),
+        (
+            "membership/sundhedsraad/1083/lillebaelt/kommune/0410",
+            "Et omstridt medlemskab skal pege på de andre læsningers medlemskaber (sg:alternative).",
+        ),
+        (
+            "membership/sundhedsraad/1083/lillebaelt/person/karin-riishede",
+            "Et kommunalt mandat repræsenterer en kommune, et regionalt mandat en region.",
+        ),
+        (
+            "sundhedsraad/1083/lillebaelt#forberedende",
+            "En fase skal have én første dag, der ikke ligger efter den sidste.",
+        ),
     }
 
 
 # --------------------------------------------------------------------------- maps
+
 
 def test_structure_of_2026_has_clusters_and_councils_and_2027_only_councils_and_four_regions(built):
     g = load_graph(GraphStore.open_read_only(built.out_dir))
@@ -360,11 +466,20 @@ def test_structure_of_2026_has_clusters_and_councils_and_2027_only_councils_and_
     new_year = structure(g, "2027-01-01")
     kinds = Counter(d["type"] for _, d in new_year.nodes(data=True))
     assert dict(kinds) == {"region": 4, "sundhedsraad": 17, "kommune": 98}
-    dashed = [(new_year.nodes[s]["label"], new_year.nodes[o]["label"]) for s, o, e in new_year.edges(data=True) if e.get("dashes")]
-    assert sorted(dashed) == [("Sundhedsråd Fyn", "Middelfart"), ("Sundhedsråd Lillebælt", "Billund"),
-                              ("Sundhedsråd Lillebælt", "Middelfart"), ("Sundhedsråd Sydvestjylland", "Billund")]
+    dashed = [
+        (new_year.nodes[s]["label"], new_year.nodes[o]["label"])
+        for s, o, e in new_year.edges(data=True)
+        if e.get("dashes")
+    ]
+    assert sorted(dashed) == [
+        ("Sundhedsråd Fyn", "Middelfart"),
+        ("Sundhedsråd Lillebælt", "Billund"),
+        ("Sundhedsråd Lillebælt", "Middelfart"),
+        ("Sundhedsråd Sydvestjylland", "Billund"),
+    ]
     assert structure(g, "2025-06-01").number_of_nodes() and not any(
-        d["type"] == "sundhedsraad" for _, d in structure(g, "2025-06-01").nodes(data=True))
+        d["type"] == "sundhedsraad" for _, d in structure(g, "2025-06-01").nodes(data=True)
+    )
 
 
 def test_transition_map_shows_where_each_clusters_kommuner_go(built):
@@ -372,15 +487,24 @@ def test_transition_map_shows_where_each_clusters_kommuner_go(built):
     view, positions = transition_view(g)
     label = {n: d["label"] for n, d in view.nodes(data=True)}
     lillebaelt = next(n for n in view if label[n] == "Sundhedsklynge Lillebælt")
-    assert sorted(label[k] for _, k in view.out_edges(lillebaelt)) == ["Billund", "Fredericia", "Kolding", "Middelfart", "Vejen", "Vejle"]
+    assert sorted(label[k] for _, k in view.out_edges(lillebaelt)) == [
+        "Billund",
+        "Fredericia",
+        "Kolding",
+        "Middelfart",
+        "Vejen",
+        "Vejle",
+    ]
     middelfart = next(n for n in view if label[n] == "Middelfart")
     goes = {label[c]: bool(e.get("dashes")) for _, c, e in view.out_edges(middelfart, data=True)}
     assert goes == {"Sundhedsråd Lillebælt": True, "Sundhedsråd Fyn": True}
     assert set(positions) == set(view)
 
 
-browser = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                             reason="Debian's chromium is not installed (CI installs it)")
+browser = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (CI installs it)",
+)
 
 
 def _drawn(path: Path, fragments: list[str]) -> list[dict]:
@@ -410,7 +534,8 @@ def _drawn(path: Path, fragments: list[str]) -> list[dict]:
                 return { count, labels: shown.map(n => n._n.label), inView, total: shown.length,
                          heading: document.querySelector('h1').textContent, at: document.getElementById('at').value,
                          note: document.getElementById('dated-note').textContent, scale: network.getScale(),
-                         edgesShown: network.body.data.edges.get({ filter: e => !e.hidden && ids.has(e.from) && ids.has(e.to) }).length };
+                         edgesShown: network.body.data.edges.get({
+                             filter: e => !e.hidden && ids.has(e.from) && ids.has(e.to) }).length };
             }""")
             state["png"] = len(page.screenshot())
             states.append(state)
@@ -443,8 +568,9 @@ def test_the_pack_has_the_transition_map_and_a_page_per_council(built, tmp_path)
     from graph.maps import onboarding_pack
 
     index = onboarding_pack(GraphStore.open_read_only(built.out_dir), tmp_path)
-    transition, lillebaelt, later = _drawn(index, ["#overgang", "#sundhedsraad-sundhedsraad/1083/lillebaelt",
-                                                  "#struktur-2027"])
+    transition, lillebaelt, later = _drawn(
+        index, ["#overgang", "#sundhedsraad-sundhedsraad/1083/lillebaelt", "#struktur-2027"]
+    )
     assert transition["count"] == {"klynge": 22, "kommune": 98, "sundhedsraad": 17} and transition["scale"] > 0.3
     assert lillebaelt["count"]["person"] == 13 and lillebaelt["count"]["kommune"] == 5
     assert {"Sundhedsklynge Lillebælt", "Regionsrådet i Region Syddanmark"} <= set(lillebaelt["labels"])

@@ -21,8 +21,11 @@ def test_98_kommuner_with_unique_four_digit_codes(registry):
 def test_every_kommune_is_in_one_of_the_five_regions(registry):
     per_region = Counter(registry.get(k.region).name for k in registry.by_kind("kommune"))
     assert per_region == {
-        "Region Hovedstaden": 29, "Region Sjælland": 17, "Region Syddanmark": 22,
-        "Region Midtjylland": 19, "Region Nordjylland": 11,
+        "Region Hovedstaden": 29,
+        "Region Sjælland": 17,
+        "Region Syddanmark": 22,
+        "Region Midtjylland": 19,
+        "Region Nordjylland": 11,
     }
 
 

@@ -21,37 +21,56 @@ def route_of(item):
 def test_a_committee_recommends_on_and_the_next_body_decides(registry):
     _, ex = extract_document(FIXTURES / "udvalg_referat.txt", registry)
     item = next(i for i in ex.items if i.number == "2")
-    assert [(d.outcome, d.recommendation) for d in item.decisions] == [("approved", 1), ("approved", 2), ("recommended", 3)]
-    assert route_of(item) == [("Administrationen", "prepares"), ("Sundheds- og Omsorgsudvalget", "recommends"),
-                              ("Økonomiudvalget", "decides")]
+    assert [(d.outcome, d.recommendation) for d in item.decisions] == [
+        ("approved", 1),
+        ("approved", 2),
+        ("recommended", 3),
+    ]
+    assert route_of(item) == [
+        ("Administrationen", "prepares"),
+        ("Sundheds- og Omsorgsudvalget", "recommends"),
+        ("Økonomiudvalget", "decides"),
+    ]
 
 
 def test_an_explicit_route_and_a_case_number(registry, tmp_path):
     path = tmp_path / "sag.txt"
-    path.write_text("Referat\nUDVALG: Sundhedsudvalget\nDATO: 3. maj 2024\n\n"
-                    "1. Ny sundhedspolitik\nSagsnr.: 24/1234\nSagsgang: Sundhedsudvalget, Økonomiudvalget og Byrådet\n"
-                    "Administrationen indstiller, at:\n1. politikken godkendes\nBeslutning i Sundhedsudvalget den 3. maj 2024\n"
-                    "1-2 anbefales\n\n2. Eventuelt\nBeslutning\nIntet.\n", encoding="utf-8")
+    path.write_text(
+        "Referat\nUDVALG: Sundhedsudvalget\nDATO: 3. maj 2024\n\n"
+        "1. Ny sundhedspolitik\nSagsnr.: 24/1234\nSagsgang: Sundhedsudvalget, Økonomiudvalget og Byrådet\n"
+        "Administrationen indstiller, at:\n1. politikken godkendes\nBeslutning i Sundhedsudvalget den 3. maj 2024\n"
+        "1-2 anbefales\n\n2. Eventuelt\nBeslutning\nIntet.\n",
+        encoding="utf-8",
+    )
     _, ex = extract_document(path, registry)
     item = ex.items[0]
     assert item.case_number == "24/1234"
-    assert route_of(item) == [("Sundhedsudvalget", "recommends"), ("Økonomiudvalget", "recommends"), ("Byrådet", "decides")]
+    assert route_of(item) == [
+        ("Sundhedsudvalget", "recommends"),
+        ("Økonomiudvalget", "recommends"),
+        ("Byrådet", "decides"),
+    ]
     assert [d.outcome for d in item.decisions] == ["recommended", "recommended"]
 
 
 def test_the_forum_a_case_is_sent_to_is_named_without_what_for(registry, tmp_path):
     path = tmp_path / "sag.txt"
-    path.write_text("Referat\nUDVALG: Styregruppen\nDATO: 3. maj 2024\n\n1. Fælles plan\nBeslutning\nAnbefales.\n"
-                    "Sagen sendes videre til Politisk Niveau til endelig godkendelse.\n\n2. Eventuelt\nBeslutning\nIntet.\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Referat\nUDVALG: Styregruppen\nDATO: 3. maj 2024\n\n1. Fælles plan\nBeslutning\nAnbefales.\n"
+        "Sagen sendes videre til Politisk Niveau til endelig godkendelse.\n\n2. Eventuelt\nBeslutning\nIntet.\n",
+        encoding="utf-8",
+    )
     _, ex = extract_document(path, registry)
     assert route_of(ex.items[0])[-1] == ("Politisk Niveau", "decides")
 
 
 def test_a_case_forwarded_in_the_past_tense(registry, tmp_path):
     path = tmp_path / "sag.txt"
-    path.write_text("Referat\nUDVALG: Styregruppen\nDATO: 3. maj 2024\n\n1. Fælles plan\nBeslutning\n"
-                    "Oversendt til Politisk Niveau.\n\n2. Eventuelt\nBeslutning\nIntet.\n", encoding="utf-8")
+    path.write_text(
+        "Referat\nUDVALG: Styregruppen\nDATO: 3. maj 2024\n\n1. Fælles plan\nBeslutning\n"
+        "Oversendt til Politisk Niveau.\n\n2. Eventuelt\nBeslutning\nIntet.\n",
+        encoding="utf-8",
+    )
     _, ex = extract_document(path, registry)
     assert [d.outcome for d in ex.items[0].decisions] == ["recommended"]
     assert route_of(ex.items[0])[-1] == ("Politisk Niveau", "decides")
@@ -61,10 +80,17 @@ def test_a_municipal_committee_whose_director_proposes_and_which_recommends_on(r
     _, ex = extract_document(FIXTURES / "udvalg_medlemmer_referat.txt", registry)
     assert ex.meeting.body is None  # naming a health cluster in an item does not put the committee in it
     assert [(p.name, p.present) for p in ex.participants] == [
-        ("Anne Hansen", True), ("Ole Berg", True), ("Per Lund", True), ("Lise Mikkelsen", False)]
+        ("Anne Hansen", True),
+        ("Ole Berg", True),
+        ("Per Lund", True),
+        ("Lise Mikkelsen", False),
+    ]
     item = next(i for i in ex.items if i.number == "2")
-    assert route_of(item) == [("Direktøren for Sundhed & Omsorg", "prepares"), ("Sundheds- og Forebyggelsesudvalget", "recommends"),
-                              ("Økonomiudvalget", "decides")]
+    assert route_of(item) == [
+        ("Direktøren for Sundhed & Omsorg", "prepares"),
+        ("Sundheds- og Forebyggelsesudvalget", "recommends"),
+        ("Økonomiudvalget", "decides"),
+    ]
 
 
 def test_preparing_another_forums_agenda(registry):

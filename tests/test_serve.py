@@ -23,8 +23,21 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 def server(built):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--data", str(built.out_dir), "--port", str(port), "--timeout", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "graph.cli",
+            "serve",
+            "--data",
+            str(built.out_dir),
+            "--port",
+            str(port),
+            "--timeout",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -73,11 +86,16 @@ def test_get_and_post_with_content_negotiation(server, built):
     assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == triples > 1000
     status, headers, body = post(f"{server}/sparql", q(COUNT).encode(), "application/x-www-form-urlencoded", "text/csv")
     assert status == 200 and headers["Content-Type"].startswith("text/csv") and body.startswith("n\r\n")
-    status, headers, body = post(f"{server}/sparql", COUNT.encode(), "application/sparql-query", "text/tab-separated-values")
+    status, headers, body = post(
+        f"{server}/sparql", COUNT.encode(), "application/sparql-query", "text/tab-separated-values"
+    )
     assert status == 200 and body.startswith("?n")
     status, headers, body = get(f"{server}/sparql?{q('ASK { ?s ?p ?o }')}", "application/sparql-results+xml")
     assert status == 200 and "<boolean>true</boolean>" in body
-    construct = "CONSTRUCT { ?k a <https://w3id.org/sundhedsgraf/ont#Sundhedsklynge> } WHERE { ?k a <https://w3id.org/sundhedsgraf/ont#Sundhedsklynge> }"
+    construct = (
+        "CONSTRUCT { ?k a <https://w3id.org/sundhedsgraf/ont#Sundhedsklynge> } "
+        "WHERE { ?k a <https://w3id.org/sundhedsgraf/ont#Sundhedsklynge> }"
+    )
     status, headers, body = get(f"{server}/sparql?{q(construct)}", "text/turtle")
     assert status == 200 and headers["Content-Type"].startswith("text/turtle") and body.count("Sundhedsklynge") >= 22
     status, headers, body = get(f"{server}/sparql?{q(construct)}&format=ntriples")
@@ -86,7 +104,12 @@ def test_get_and_post_with_content_negotiation(server, built):
 
 def test_read_only_and_no_federation(server):
     update = "INSERT DATA { <http://a> <http://b> <http://c> }"
-    assert post(f"{server}/sparql", urllib.parse.urlencode({"update": update}).encode(), "application/x-www-form-urlencoded")[0] == 403
+    assert (
+        post(
+            f"{server}/sparql", urllib.parse.urlencode({"update": update}).encode(), "application/x-www-form-urlencoded"
+        )[0]
+        == 403
+    )
     assert post(f"{server}/update", update.encode(), "application/sparql-update")[0] == 403
     assert post(f"{server}/sparql", update.encode(), "application/sparql-query")[0] == 403
     assert post(f"{server}/sparql", b"LOAD <http://example.org/x.ttl>", "application/sparql-query")[0] == 403
@@ -129,7 +152,9 @@ def test_sparqlwrapper(server):
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     client = SPARQLWrapper(f"{server}/sparql")
-    client.setQuery("PREFIX sg: <https://w3id.org/sundhedsgraf/ont#> SELECT (COUNT(?k) AS ?n) WHERE { ?k a sg:Kommune }")
+    client.setQuery(
+        "PREFIX sg: <https://w3id.org/sundhedsgraf/ont#> SELECT (COUNT(?k) AS ?n) WHERE { ?k a sg:Kommune }"
+    )
     client.setReturnFormat(JSON)
     result = client.queryAndConvert()
     assert result["results"]["bindings"][0]["n"]["value"] == "98"

@@ -87,8 +87,21 @@ def served(built):
     """A real `serve` with a 1 s timeout; its stderr is checked for tracebacks at the end."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--data", str(built.out_dir), "--port", str(port), "--timeout", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "graph.cli",
+            "serve",
+            "--data",
+            str(built.out_dir),
+            "--port",
+            str(port),
+            "--timeout",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -128,6 +141,7 @@ def http(url, query=None, method="GET", body_kind="form", accept=None, timeout=2
 # ------------------------------------------------------------------------------------------------------------
 # 1. SERVICE never reaches the network
 
+
 def reproducer(target: str) -> str:
     return f"PREFIX e: <http://e/> SELECT * WHERE {{ BIND(e:a\\#b AS ?x) SERVICE <{target}x> {{ ?s ?p ?o }} }}"
 
@@ -136,8 +150,19 @@ def service_variants(target: str, count: int = 300, seed: int = 7) -> list[str]:
     """SPARQL spellings of a real SERVICE call to `target`, each behind something that has fooled a
     regex pre-filter (escaped prefixed names, strings and comments holding quotes and #)."""
     rng = random.Random(seed)
-    keywords = ["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "service silent", "SERVICESILENT",
-                "\\u0053ERVICE", "\\u0073ervice", "SERV\\u0049CE", "\\U00000053ERVICE SILENT", "SERVICE\tSILENT"]
+    keywords = [
+        "SERVICE",
+        "service",
+        "SeRvIcE",
+        "SERVICE SILENT",
+        "service silent",
+        "SERVICESILENT",
+        "\\u0053ERVICE",
+        "\\u0073ervice",
+        "SERV\\u0049CE",
+        "\\U00000053ERVICE SILENT",
+        "SERVICE\tSILENT",
+    ]
     gaps = [" ", "", "\t", "\n", " #c\n", " # \"'\r", "\r\n"]
     targets = [  # (prologue, reference)
         ("", f"<{target}x>"),
@@ -149,11 +174,24 @@ def service_variants(target: str, count: int = 300, seed: int = 7) -> list[str]:
         ("", "?svc"),
     ]
     distractors = [
-        "BIND(e:a\\#b AS ?x)", "BIND(e:a\\' AS ?x)", "BIND(e:a\\\" AS ?x)", "BIND(e:a\\#\\'\\# AS ?x)",
-        "BIND(e:x\\#y AS ?x) BIND('#' AS ?y)", "BIND(\"a#b\" AS ?x)", "BIND('it\\'s # not' AS ?x)",
-        "BIND(\"say \\\"#\\\"\" AS ?x)", "BIND('''a'b''c#''' AS ?x)", "BIND(\"\"\"a\"b\"\"c#\"\"\" AS ?x)",
-        "FILTER(?o != \"'\")", "BIND(<http://a#b> AS ?x)", "BIND(\"\\u0022\" AS ?x)", "BIND(e:a\\~\\. AS ?x)",
-        "BIND(e:\\#SERVICE AS ?x)", "BIND(\"x\"@en AS ?x)", "BIND(1.5e3 AS ?x)", "",
+        "BIND(e:a\\#b AS ?x)",
+        "BIND(e:a\\' AS ?x)",
+        'BIND(e:a\\" AS ?x)',
+        "BIND(e:a\\#\\'\\# AS ?x)",
+        "BIND(e:x\\#y AS ?x) BIND('#' AS ?y)",
+        'BIND("a#b" AS ?x)',
+        "BIND('it\\'s # not' AS ?x)",
+        'BIND("say \\"#\\"" AS ?x)',
+        "BIND('''a'b''c#''' AS ?x)",
+        'BIND("""a"b""c#""" AS ?x)',
+        'FILTER(?o != "\'")',
+        "BIND(<http://a#b> AS ?x)",
+        'BIND("\\u0022" AS ?x)',
+        "BIND(e:a\\~\\. AS ?x)",
+        "BIND(e:\\#SERVICE AS ?x)",
+        'BIND("x"@en AS ?x)',
+        "BIND(1.5e3 AS ?x)",
+        "",
     ]
     wrappers = ["{0}", "{{ {0} }}", "OPTIONAL {{ {0} }}", "{{ {{ {0} }} }}", "{0} UNION {{ ?s ?p ?o }}"]
     variants = []
@@ -163,8 +201,14 @@ def service_variants(target: str, count: int = 300, seed: int = 7) -> list[str]:
         if ref == "?svc":
             call = f"BIND(<{target}x> AS ?svc) " + call
         pattern = f"?s ?p ?o . {rng.choice(distractors)} " + rng.choice(wrappers).format(call)
-        form = rng.choice(["SELECT * WHERE {{ {0} }} LIMIT 1", "select * {{ {0} }} LIMIT 1", "ASK {{ {0} }}",
-                           "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {0} }} LIMIT 1"])
+        form = rng.choice(
+            [
+                "SELECT * WHERE {{ {0} }} LIMIT 1",
+                "select * {{ {0} }} LIMIT 1",
+                "ASK {{ {0} }}",
+                "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {0} }} LIMIT 1",
+            ]
+        )
         variants.append(f"PREFIX e: <http://e/> {prologue}" + form.format(pattern))
     return variants
 
@@ -225,30 +269,36 @@ def test_the_front_alone_refuses_every_spelling_that_oxigraph_would_run(canary):
     assert live >= 90  # the variants are real attacks, not syntax errors
 
 
-@pytest.mark.parametrize("query", [
-    'SELECT * WHERE { ?s ?p "SERVICE INSERT" } LIMIT 1',
-    "SELECT * WHERE { ?s ?p 'SERVICE' } # SERVICE <http://x/> { }",
-    "PREFIX e: <http://e/> SELECT * WHERE { BIND(e:a\\#b AS ?x) } # SERVICE",
-    "PREFIX e: <http://e/> SELECT * WHERE { BIND(e:a\\#SERVICE AS ?x) ?s ?p ?o }",
-    "SELECT * WHERE { BIND(<http://x/SERVICE> AS ?x) ?service ?p ?o }",
-    "SELECT * WHERE { ?s ?p '''SERVICE \"#\" ''' . ?s ?p \"\"\"'SERVICE'\"\"\" }",
-    "SELECT * WHERE { ?s <http://e/p>* ?o . ?s <http://e/p>? ?o FILTER(?s < ?o && ?o > 1) }",
-    "PREFIX borger: <http://e/> SELECT * WHERE { ?s ?p borger:Borgerservice }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT * WHERE { ?s ?p "SERVICE INSERT" } LIMIT 1',
+        "SELECT * WHERE { ?s ?p 'SERVICE' } # SERVICE <http://x/> { }",
+        "PREFIX e: <http://e/> SELECT * WHERE { BIND(e:a\\#b AS ?x) } # SERVICE",
+        "PREFIX e: <http://e/> SELECT * WHERE { BIND(e:a\\#SERVICE AS ?x) ?s ?p ?o }",
+        "SELECT * WHERE { BIND(<http://x/SERVICE> AS ?x) ?service ?p ?o }",
+        "SELECT * WHERE { ?s ?p '''SERVICE \"#\" ''' . ?s ?p \"\"\"'SERVICE'\"\"\" }",
+        "SELECT * WHERE { ?s <http://e/p>* ?o . ?s <http://e/p>? ?o FILTER(?s < ?o && ?o > 1) }",
+        "PREFIX borger: <http://e/> SELECT * WHERE { ?s ?p borger:Borgerservice }",
+    ],
+)
 def test_innocent_queries_pass_the_check(query):
     serve.check_query(query)
 
 
-@pytest.mark.parametrize("query,status,word", [
-    ("INSERT DATA { <http://a> <http://b> <http://c> }", 403, "INSERT"),
-    ("PREFIX e: <http://e/> DELETE WHERE { ?s ?p ?o }", 403, "DELETE"),
-    ("LOAD <http://example.org/x.ttl>", 403, "LOAD"),
-    ("PREFIX e: <http://e/> SELECT * WHERE { ?s e:a\\#b 'x' } SERVICE", 403, "SERVICE"),
-    ("SELECT * WHERE { \\u0053ERVICE <http://x/> { } }", 403, "SERVICE"),
-    ("SELECT * WHERE { ?s ?p 'unterminated }", 400, "kan ikke læses"),
-    ("SELECT * WHERE { ?s ?p ?o } \\", 400, "kan ikke læses"),
-    ("PREFIX e: <http://e/> SELECT * WHERE { ?s ?p e:a\\\" }", 400, "kan ikke læses"),
-])
+@pytest.mark.parametrize(
+    "query,status,word",
+    [
+        ("INSERT DATA { <http://a> <http://b> <http://c> }", 403, "INSERT"),
+        ("PREFIX e: <http://e/> DELETE WHERE { ?s ?p ?o }", 403, "DELETE"),
+        ("LOAD <http://example.org/x.ttl>", 403, "LOAD"),
+        ("PREFIX e: <http://e/> SELECT * WHERE { ?s e:a\\#b 'x' } SERVICE", 403, "SERVICE"),
+        ("SELECT * WHERE { \\u0053ERVICE <http://x/> { } }", 403, "SERVICE"),
+        ("SELECT * WHERE { ?s ?p 'unterminated }", 400, "kan ikke læses"),
+        ("SELECT * WHERE { ?s ?p ?o } \\", 400, "kan ikke læses"),
+        ('PREFIX e: <http://e/> SELECT * WHERE { ?s ?p e:a\\" }', 400, "kan ikke læses"),
+    ],
+)
 def test_refusals_are_decided_on_tokens(query, status, word):
     with pytest.raises(serve.Refused) as refused:
         serve.check_query(query)
@@ -258,9 +308,17 @@ def test_refusals_are_decided_on_tokens(query, status, word):
 def test_the_lexer_follows_the_grammar_terminals():
     tokens = serve._tokens("PREFIX e: <http://e/> SELECT ?x WHERE { BIND(e:a\\#b\\'c AS ?x) } # SERVICE")
     assert ("PNAME", "e:a\\#b\\'c") in tokens and all(text != "SERVICE" for _, text in tokens)
-    assert serve._tokens('"a\\"#" \'\'\'x\'\'y\'\'\' 1.5e3 .5 1. _:b.c @en-GB $v') == [
-        ("STRING2", '"a\\"#"'), ("STRING_LONG1", "'''x''y'''"), ("NUMBER", "1.5e3"), ("NUMBER", ".5"),
-        ("NUMBER", "1"), ("PUNCT", "."), ("BLANK_NODE_LABEL", "_:b.c"), ("LANGTAG", "@en-GB"), ("VAR", "$v")]
+    assert serve._tokens("\"a\\\"#\" '''x''y''' 1.5e3 .5 1. _:b.c @en-GB $v") == [
+        ("STRING2", '"a\\"#"'),
+        ("STRING_LONG1", "'''x''y'''"),
+        ("NUMBER", "1.5e3"),
+        ("NUMBER", ".5"),
+        ("NUMBER", "1"),
+        ("PUNCT", "."),
+        ("BLANK_NODE_LABEL", "_:b.c"),
+        ("LANGTAG", "@en-GB"),
+        ("VAR", "$v"),
+    ]
     assert serve._tokens(serve.unescape_codepoints("\\u0053ERVICE")) == [("KEYWORD", "SERVICE")]
 
 
@@ -268,7 +326,7 @@ def test_the_lexer_follows_the_grammar_terminals():
 def test_the_check_takes_linear_time(unit):
     """64 KB of one token pattern repeated: a regex that rescans the rest of a run from every start is
     quadratic here (about 20 s for `a.a.a...`)."""
-    query = ("SELECT * WHERE { " + unit * 40000)[:serve.MAX_QUERY_BYTES]
+    query = ("SELECT * WHERE { " + unit * 40000)[: serve.MAX_QUERY_BYTES]
     started = time.perf_counter()
     try:
         serve.check_query(query)
@@ -284,12 +342,17 @@ def test_the_backend_alone_cannot_connect_anywhere(built, canary):
     try:
         assert serve.seccomp_mode(backend.process.pid) == "2"
         before = canary.settle()
-        for query in (f"SELECT * WHERE {{ SERVICE <{canary.url}x> {{ ?s ?p ?o }} }}",
-                      f"SELECT * WHERE {{ SERVICE SILENT <{canary.url}x> {{ ?s ?p ?o }} }}",
-                      reproducer(canary.url)):
+        for query in (
+            f"SELECT * WHERE {{ SERVICE <{canary.url}x> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ SERVICE SILENT <{canary.url}x> {{ ?s ?p ?o }} }}",
+            reproducer(canary.url),
+        ):
             request = urllib.request.Request(
-                f"http://127.0.0.1:{backend.port}/query", data=query.encode(), method="POST",
-                headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+                f"http://127.0.0.1:{backend.port}/query",
+                data=query.encode(),
+                method="POST",
+                headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+            )
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:
                     body = response.read()
@@ -308,8 +371,9 @@ def test_the_backend_alone_cannot_connect_anywhere(built, canary):
 def run_bpf(program: bytes, nr: int, arch: int, args=(0, 0, 0, 0, 0, 0)) -> int:
     """Evaluate a classic-BPF seccomp program (the instructions serve uses) on one syscall."""
     import struct
+
     data = struct.pack("=iIQ6Q", nr, arch, 0, *args)
-    insns = [struct.unpack("=HBBI", program[i:i + 8]) for i in range(0, len(program), 8)]
+    insns = [struct.unpack("=HBBI", program[i : i + 8]) for i in range(0, len(program), 8)]
     acc, pc = 0, 0
     while True:
         code, jt, jf, k = insns[pc]
@@ -368,6 +432,7 @@ def test_the_backend_does_not_start_unprotected(built, monkeypatch):
 
     def refused_by_kernel(self):
         raise OSError(22, "PR_SET_SECCOMP")
+
     monkeypatch.setattr(serve._Sandbox, "__call__", refused_by_kernel)
     with pytest.raises(StoreError, match="startes ikke"):
         serve.Backend(built.out_dir, 5)
@@ -386,10 +451,15 @@ SLOW_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(?c = ?f
 SLOW_GRAPH = "CONSTRUCT { ?a <http://e/p> ?d } WHERE { ?a ?b ?c . ?d ?e ?f FILTER(?c = ?f && ?a != ?d) }"
 
 
-@pytest.mark.parametrize("query,accept", [
-    (SLOW_ROWS, "application/sparql-results+json"), (SLOW_ROWS, "text/csv"), (SLOW_COUNT, "application/sparql-results+xml"),
-    (SLOW_GRAPH, "text/turtle"),
-])
+@pytest.mark.parametrize(
+    "query,accept",
+    [
+        (SLOW_ROWS, "application/sparql-results+json"),
+        (SLOW_ROWS, "text/csv"),
+        (SLOW_COUNT, "application/sparql-results+xml"),
+        (SLOW_GRAPH, "text/turtle"),
+    ],
+)
 def test_a_query_that_times_out_while_streaming_is_a_503(served, query, accept):
     status, _, body = http(served[0], query, accept=accept, timeout=30)
     assert status == 503, body[-200:]
@@ -399,7 +469,10 @@ def test_a_query_that_times_out_while_streaming_is_a_503(served, query, accept):
 
 def test_render_checks_the_whole_answer():
     rows = b'{"head":{"vars":["a"]},"results":{"bindings":[{"a":{"type":"uri","value":"http://x"}}]}}'
-    assert serve.render("application/sparql-results+json", rows, "text/csv") == ("text/csv; charset=utf-8", b"a\r\nhttp://x\r\n")
+    assert serve.render("application/sparql-results+json", rows, "text/csv") == (
+        "text/csv; charset=utf-8",
+        b"a\r\nhttp://x\r\n",
+    )
     with pytest.raises(serve.Timeout):
         serve.render("application/sparql-results+json", rows[:-20] + serve.CANCELLED, "")
     with pytest.raises(serve.Truncated):
@@ -407,28 +480,38 @@ def test_render_checks_the_whole_answer():
     with pytest.raises(serve.Truncated):
         serve.render("application/sparql-results+json", b'{"head":{},"boolean":true}Internal error', "")
     with pytest.raises(serve.Truncated):
-        serve.render("application/n-triples", b"<http://a> <http://b> <http://c> .\n<http://a> <http://b> \"x", "")
-    assert serve.render("application/n-triples", b"<http://a> <http://b> <http://c> .\n", "text/turtle")[0] == "text/turtle"
+        serve.render("application/n-triples", b'<http://a> <http://b> <http://c> .\n<http://a> <http://b> "x', "")
+    assert (
+        serve.render("application/n-triples", b"<http://a> <http://b> <http://c> .\n", "text/turtle")[0]
+        == "text/turtle"
+    )
 
 
 def test_render_keeps_the_result_cap(monkeypatch):
     monkeypatch.setattr(serve, "MAX_RESULT_BYTES", 100)
-    rows = json.dumps({"head": {"vars": ["a"]}, "results": {"bindings": [
-        {"a": {"type": "literal", "value": "x" * 30}}] * 10}}).encode()
+    rows = json.dumps(
+        {"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "literal", "value": "x" * 30}}] * 10}}
+    ).encode()
     with pytest.raises(serve.Refused) as refused:
         serve.render("application/sparql-results+json", rows, "text/csv")
     assert refused.value.status == 413
 
 
-@pytest.mark.parametrize("accept,fmt,media", [
-    ("application/sparql-results+json", None, "application/sparql-results+json"),
-    ("application/sparql-results+xml", None, "application/sparql-results+xml"),
-    ("text/csv", None, "text/csv"), ("text/tab-separated-values", None, "text/tab-separated-values"),
-    (None, "xml", "application/sparql-results+xml"), (None, None, "application/sparql-results+json"),
-    ("*/*", None, "application/sparql-results+json"), ("application/json", None, "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml", None, "application/sparql-results+xml"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None, "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    "accept,fmt,media",
+    [
+        ("application/sparql-results+json", None, "application/sparql-results+json"),
+        ("application/sparql-results+xml", None, "application/sparql-results+xml"),
+        ("text/csv", None, "text/csv"),
+        ("text/tab-separated-values", None, "text/tab-separated-values"),
+        (None, "xml", "application/sparql-results+xml"),
+        (None, None, "application/sparql-results+json"),
+        ("*/*", None, "application/sparql-results+json"),
+        ("application/json", None, "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml", None, "application/sparql-results+xml"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None, "application/sparql-results+xml"),
+    ],
+)
 def test_content_negotiation_for_select(served, accept, fmt, media):
     query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
     status, headers, body = http(served[0], query, accept=accept, fmt=fmt)
@@ -437,10 +520,16 @@ def test_content_negotiation_for_select(served, accept, fmt, media):
         assert len(json.loads(body)["results"]["bindings"]) == 3
 
 
-@pytest.mark.parametrize("accept,media", [
-    ("text/turtle", "text/turtle"), ("application/n-triples", "application/n-triples"), (None, "application/n-triples"),
-    ("application/ld+json", "application/ld+json"), ("application/rdf+xml", "application/rdf+xml"),
-])
+@pytest.mark.parametrize(
+    "accept,media",
+    [
+        ("text/turtle", "text/turtle"),
+        ("application/n-triples", "application/n-triples"),
+        (None, "application/n-triples"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml", "application/rdf+xml"),
+    ],
+)
 def test_content_negotiation_for_construct(served, accept, media):
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5"
     status, headers, body = http(served[0], query, accept=accept)
@@ -455,6 +544,7 @@ def test_an_unsupported_format_is_406(served):
 
 # ------------------------------------------------------------------------------------------------------------
 # 3. Request bodies and paths
+
 
 def raw_request(port: int, head: str, body: bytes = b"", wait: float = 5.0) -> bytes:
     """Send a raw request and return what comes back before the server closes or `wait` s pass."""
@@ -483,12 +573,26 @@ def status_of(response: bytes) -> int | None:
     return int(response.split(b" ")[1]) if response.startswith(b"HTTP/1.1 ") else None
 
 
-@pytest.mark.parametrize("length,expected", [("-1", 400), ("abc", 400), ("1e3", 400), ("+5", 400), ("0x10", 400),
-                                             ("5, 6", 400), ("99999999999999999999999", 400), ("100000000", 413)])
+@pytest.mark.parametrize(
+    "length,expected",
+    [
+        ("-1", 400),
+        ("abc", 400),
+        ("1e3", 400),
+        ("+5", 400),
+        ("0x10", 400),
+        ("5, 6", 400),
+        ("99999999999999999999999", 400),
+        ("100000000", 413),
+    ],
+)
 def test_content_length_is_parsed_strictly(served, length, expected):
     started = time.monotonic()
-    response = raw_request(served[1], "POST /sparql HTTP/1.1\nHost: x\nContent-Type: application/sparql-query\n"
-                                      f"Content-Length: {length}\n", b"ASK {}")
+    response = raw_request(
+        served[1],
+        f"POST /sparql HTTP/1.1\nHost: x\nContent-Type: application/sparql-query\nContent-Length: {length}\n",
+        b"ASK {}",
+    )
     assert status_of(response) == expected, response
     assert time.monotonic() - started < 3  # answered at once, without waiting for a body
 
@@ -496,27 +600,47 @@ def test_content_length_is_parsed_strictly(served, length, expected):
 def test_a_post_without_content_length_or_with_chunks_is_411(served):
     response = raw_request(served[1], "POST /sparql HTTP/1.1\nHost: x\nContent-Type: application/sparql-query\n")
     assert status_of(response) == 411
-    response = raw_request(served[1], "POST /sparql HTTP/1.1\nHost: x\nContent-Type: application/sparql-query\n"
-                                      "Transfer-Encoding: chunked\n", b"6\r\nASK {}\r\n0\r\n\r\n")
+    response = raw_request(
+        served[1],
+        "POST /sparql HTTP/1.1\nHost: x\nContent-Type: application/sparql-query\nTransfer-Encoding: chunked\n",
+        b"6\r\nASK {}\r\n0\r\n\r\n",
+    )
     assert status_of(response) == 411
 
 
 def test_two_different_content_lengths_are_400(served):
-    response = raw_request(served[1], "POST /sparql HTTP/1.1\nHost: x\nContent-Type: application/sparql-query\n"
-                                      "Content-Length: 6\nContent-Length: 7\n", b"ASK {}")
+    response = raw_request(
+        served[1],
+        "POST /sparql HTTP/1.1\nHost: x\nContent-Type: application/sparql-query\n"
+        "Content-Length: 6\nContent-Length: 7\n",
+        b"ASK {}",
+    )
     assert status_of(response) == 400
 
 
 def test_a_good_post_still_works_over_a_raw_socket(served):
-    response = raw_request(served[1], "POST /sparql HTTP/1.1\nHost: x\nContent-Type: application/sparql-query\n"
-                                      "Accept: application/sparql-results+json\nContent-Length: 6\n", b"ASK {}")
+    response = raw_request(
+        served[1],
+        "POST /sparql HTTP/1.1\nHost: x\nContent-Type: application/sparql-query\n"
+        "Accept: application/sparql-results+json\nContent-Length: 6\n",
+        b"ASK {}",
+    )
     assert status_of(response) == 200 and response.endswith(b'"boolean":true}')
 
 
-@pytest.mark.parametrize("path,expected", [
-    ("/maps/%00", 404), ("/maps/a%00b.html", 404), ("/maps/%zz", 400), ("/maps/%4", 400), ("/maps/%C3", 400),
-    ("/maps/" + "a" * 5000, 404), ("/maps/%2e%2e/store/x", 404), ("/maps/../../etc/passwd", 404),
-])
+@pytest.mark.parametrize(
+    "path,expected",
+    [
+        ("/maps/%00", 404),
+        ("/maps/a%00b.html", 404),
+        ("/maps/%zz", 400),
+        ("/maps/%4", 400),
+        ("/maps/%C3", 400),
+        ("/maps/" + "a" * 5000, 404),
+        ("/maps/%2e%2e/store/x", 404),
+        ("/maps/../../etc/passwd", 404),
+    ],
+)
 def test_bad_map_paths_are_answered(served, path, expected):
     response = raw_request(served[1], f"GET {path} HTTP/1.1\nHost: x\n")
     assert status_of(response) == expected, response[:200]
@@ -530,8 +654,10 @@ def test_a_client_that_stops_sending_is_dropped(built, monkeypatch):
     try:
         started = time.monotonic()
         with socket.create_connection(endpoint.address[:2], timeout=10) as sock:
-            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                         b"Content-Length: 100\r\n\r\nASK")
+            sock.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 100\r\n\r\nASK"
+            )
             assert sock.recv(100) == b""  # closed by the server
         assert time.monotonic() - started < 5
     finally:
@@ -566,11 +692,20 @@ print(json.dumps(out))
 
 @linux_only
 def test_the_sandbox_lets_a_server_listen_and_nothing_else_out():
-    result = subprocess.run([sys.executable, "-c", SANDBOX_PROBE], capture_output=True, text=True, timeout=30,
-                            preexec_fn=serve.sandbox())
+    result = subprocess.run(
+        [sys.executable, "-c", SANDBOX_PROBE], capture_output=True, text=True, timeout=30, preexec_fn=serve.sandbox()
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
-        "tcp listen": "ok", "tcp6 socket": "ok", "unix socket": "ok", "connect": "EPERM", "udp socket": "EPERM",
-        "netlink socket": "EPERM", "sendto address": "EPERM", "fast open": "EPERM", "io_uring": "EPERM"}
+        "tcp listen": "ok",
+        "tcp6 socket": "ok",
+        "unix socket": "ok",
+        "connect": "EPERM",
+        "udp socket": "EPERM",
+        "netlink socket": "EPERM",
+        "sendto address": "EPERM",
+        "fast open": "EPERM",
+        "io_uring": "EPERM",
+    }
     unconfined = subprocess.run([sys.executable, "-c", SANDBOX_PROBE], capture_output=True, text=True, timeout=30)
     assert json.loads(unconfined.stdout)["connect"] == "ok"  # the probe itself is sound

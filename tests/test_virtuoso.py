@@ -41,12 +41,32 @@ from graph.store import META_GRAPH, GraphStore
 VIRTUOSO, ISQL = shutil.which("virtuoso-t"), shutil.which("isql-vt")
 pytestmark = pytest.mark.skipif(
     VIRTUOSO is None or ISQL is None,
-    reason="virtuoso-t/isql-vt er ikke installeret (Debian: apt-get install virtuoso-opensource-7-bin); CI installerer dem")
+    reason="virtuoso-t/isql-vt er ikke installeret (Debian: apt-get install virtuoso-opensource-7-bin); "
+    "CI installerer dem",
+)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
-                             "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
-                             "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+NUMERIC = {
+    XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 
 INI = """\
 [Database]
@@ -99,11 +119,16 @@ def start_virtuoso(root: Path, max_rows: int = 100_000):
     """virtuoso-t in the foreground on free loopback ports, a database of its own in `root`, answers cut at
     `max_rows`; returns the process and a Virtuoso once /sparql answers and the push user exists."""
     sql_port, http_port = free_port(), free_port()
-    (root / "virtuoso.ini").write_text(INI.format(root=root, sql_port=sql_port, http_port=http_port, max_rows=max_rows),
-                                       encoding="utf-8")
+    (root / "virtuoso.ini").write_text(
+        INI.format(root=root, sql_port=sql_port, http_port=http_port, max_rows=max_rows), encoding="utf-8"
+    )
     console = open(root / "console.log", "wb")  # noqa: SIM115 - the server writes it until it stops
-    process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(root / "virtuoso.ini")], cwd=root,
-                               stdout=console, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [VIRTUOSO, "+foreground", "+configfile", str(root / "virtuoso.ini")],
+        cwd=root,
+        stdout=console,
+        stderr=subprocess.STDOUT,
+    )
     console.close()
     url = f"http://127.0.0.1:{http_port}"
     deadline = time.monotonic() + 60
@@ -117,10 +142,17 @@ def start_virtuoso(root: Path, max_rows: int = 100_000):
                 pytest.fail("virtuoso-t startede ikke:\n" + (root / "console.log").read_text(errors="replace")[-2000:])
             time.sleep(0.1)
     user, password, dba = "sundhedsgraf", secrets.token_hex(8), secrets.token_hex(8)
-    sql = (f"DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\"; "
-           f"DB.DBA.USER_PASSWORD_SET('dba', '{dba}');")
-    done = subprocess.run([ISQL, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={sql}"],
-                          capture_output=True, text=True, timeout=60, check=False)
+    sql = (
+        f"DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\"; "
+        f"DB.DBA.USER_PASSWORD_SET('dba', '{dba}');"
+    )
+    done = subprocess.run(
+        [ISQL, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={sql}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     if done.returncode != 0 or "Error" in done.stdout + done.stderr:
         process.kill()
         pytest.fail(f"isql-vt kunne ikke oprette brugeren: {done.stdout}{done.stderr}")
@@ -145,10 +177,14 @@ def virtuoso(tmp_path_factory):
 
 # ---- reading the server
 
+
 def sparql(server: Virtuoso, query: str) -> dict:
     """SPARQL JSON results from Virtuoso's /sparql (POST: the questions' VALUES blocks can be long)."""
-    request = urllib.request.Request(server.sparql, data=urllib.parse.urlencode({"query": query}).encode(),
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        server.sparql,
+        data=urllib.parse.urlencode({"query": query}).encode(),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.headers.get("X-SPARQL-MaxRows") is None, "Virtuoso cut the answer short (ResultSetMaxRows)"
@@ -183,34 +219,60 @@ def plain_term(term) -> str | None:
 def plain_binding(binding: dict | None) -> str | None:
     if binding is None:
         return None
-    return plain(binding["value"], binding.get("datatype")) if binding["type"] in ("literal", "typed-literal") else binding["value"]
+    return (
+        plain(binding["value"], binding.get("datatype"))
+        if binding["type"] in ("literal", "typed-literal")
+        else binding["value"]
+    )
 
 
 def remote_quads(server: Virtuoso) -> Counter:
-    answer = sparql(server, f'SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DATASET_GRAPHS}")) }}')
-    return Counter((row["g"]["value"], row["s"]["value"], row["p"]["value"], plain_binding(row["o"]),
-                    row["o"].get("xml:lang", "").lower()) for row in answer["results"]["bindings"])
+    answer = sparql(
+        server, f'SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DATASET_GRAPHS}")) }}'
+    )
+    return Counter(
+        (
+            row["g"]["value"],
+            row["s"]["value"],
+            row["p"]["value"],
+            plain_binding(row["o"]),
+            row["o"].get("xml:lang", "").lower(),
+        )
+        for row in answer["results"]["bindings"]
+    )
 
 
 def local_quads(data: Path) -> Counter:
     store = GraphStore.open_read_only(data)
-    return Counter((q.graph_name.value, q.subject.value, q.predicate.value, plain_term(q.object),
-                    (q.object.language or "") if isinstance(q.object, ox.Literal) else "")
-                   for q in store.ox.quads_for_pattern(None, None, None, None)
-                   if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != str(META_GRAPH))
+    return Counter(
+        (
+            q.graph_name.value,
+            q.subject.value,
+            q.predicate.value,
+            plain_term(q.object),
+            (q.object.language or "") if isinstance(q.object, ox.Literal) else "",
+        )
+        for q in store.ox.quads_for_pattern(None, None, None, None)
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != str(META_GRAPH)
+    )
 
 
 def remote_counts(server: Virtuoso) -> Counter:
     """The dataset's graphs on the server -> their number of triples (cheaper to ask than the triples)."""
-    answer = sparql(server, f'SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
-                            f'FILTER(STRSTARTS(STR(?g), "{DATASET_GRAPHS}")) }} GROUP BY ?g')
+    answer = sparql(
+        server,
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f'FILTER(STRSTARTS(STR(?g), "{DATASET_GRAPHS}")) }} GROUP BY ?g',
+    )
     return Counter({row["g"]["value"]: int(row["n"]["value"]) for row in answer["results"]["bindings"]})
 
 
 def remote_graphs(server: Virtuoso, under: str = DATASET_GRAPHS) -> set[str]:
     """The server's graphs under `under` (without the FILTER Virtuoso takes a minute: it also looks through its own
     system graphs and views)."""
-    answer = sparql(server, f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{under}")) }}')
+    answer = sparql(
+        server, f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{under}")) }}'
+    )
     return {row["g"]["value"] for row in answer["results"]["bindings"]}
 
 
@@ -220,12 +282,17 @@ def put_graph(server: Virtuoso, graph: str) -> None:
     passwords.add_password(None, server.url, server.user, server.password)
     opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
     body = f'<http://example.org/s> <http://example.org/p> "{graph}" .\n'.encode()
-    request = urllib.request.Request(f"{server.store}?graph={urllib.parse.quote(graph, safe='')}", data=body,
-                                     method="PUT", headers={"Content-Type": "application/n-triples"})
+    request = urllib.request.Request(
+        f"{server.store}?graph={urllib.parse.quote(graph, safe='')}",
+        data=body,
+        method="PUT",
+        headers={"Content-Type": "application/n-triples"},
+    )
     opener.open(request, timeout=30).read()
 
 
 # ---- push
+
 
 @dataclass
 class Pushed:
@@ -246,8 +313,20 @@ def sample_on_virtuoso(built, virtuoso, tmp_path_factory) -> Pushed:
 
 
 def push_cli(server: Virtuoso, data: Path, password: str | None = None):
-    return CliRunner().invoke(main, ["push", "--endpoint", server.store, "--user", server.user,
-                                     "--password", password or server.password, "--data", str(data)])
+    return CliRunner().invoke(
+        main,
+        [
+            "push",
+            "--endpoint",
+            server.store,
+            "--user",
+            server.user,
+            "--password",
+            password or server.password,
+            "--data",
+            str(data),
+        ],
+    )
 
 
 @pytest.mark.slow
@@ -264,7 +343,8 @@ def test_push_to_virtuoso_sends_the_dataset_and_a_second_push_gives_the_same_dat
 
 
 def test_push_removes_the_datasets_graphs_the_data_folder_no_longer_has_found_through_virtuosos_sparql_endpoint(
-        sample_on_virtuoso, virtuoso):
+    sample_on_virtuoso, virtuoso
+):
     """Graphs of the dataset that are on the server and no longer in the local store (a removed document, a node no
     document names) are deleted. Without push-state.json only the listing through /sparql (derived from
     /sparql-graph-crud-auth) finds them; graphs of others on the server are left alone."""
@@ -277,7 +357,9 @@ def test_push_removes_the_datasets_graphs_the_data_folder_no_longer_has_found_th
     assert result.exit_code == 0, result.output
     assert "fjernede 2 grafer, der ikke længere findes lokalt" in result.output
     assert remote_counts(virtuoso) == Counter(graph for graph, *_ in local_quads(sample_on_virtuoso.data).elements())
-    assert others <= remote_graphs(virtuoso, "http://example.org/") | remote_graphs(virtuoso, DATASET_GRAPHS.rstrip("/"))
+    assert others <= remote_graphs(virtuoso, "http://example.org/") | remote_graphs(
+        virtuoso, DATASET_GRAPHS.rstrip("/")
+    )
 
 
 @pytest.mark.slow
@@ -297,7 +379,9 @@ def test_push_lists_the_graphs_of_a_virtuoso_that_cuts_answers_short_page_by_pag
         result = push_cli(server, data)
         assert result.exit_code == 0 and "fjernede 2 grafer" in result.output, result.output
         for graph in stale:
-            assert not sparql(server, f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1")["results"]["bindings"]
+            assert not sparql(server, f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1")["results"][
+                "bindings"
+            ]
     finally:
         stop(process)
 
@@ -328,8 +412,11 @@ def sent_sparql(store: GraphStore, question: named.NamedQuery, narrowed: bool = 
     it passes to Oxigraph written out."""
     bindings = named.bind_params(question, {}, store)
     narrowing = named.narrow(store, question, bindings) if narrowed and hasattr(named, "narrow") else None
-    return PREFIXES + (named.with_values(question.sparql, bindings, narrowing) if narrowing else
-                       named.with_values(question.sparql, bindings))
+    return PREFIXES + (
+        named.with_values(question.sparql, bindings, narrowing)
+        if narrowing
+        else named.with_values(question.sparql, bindings)
+    )
 
 
 def concatenated(sparql_text: str) -> dict[str, str]:
@@ -341,7 +428,7 @@ def concatenated(sparql_text: str) -> dict[str, str]:
         while depth and i < len(sparql_text):
             depth += {"(": 1, ")": -1}.get(sparql_text[i], 0)
             i += 1
-        separator = re.search(r';\s*separator\s*=\s*"((?:[^"\\]|\\.)*)"', sparql_text[match.end():i], re.IGNORECASE)
+        separator = re.search(r';\s*separator\s*=\s*"((?:[^"\\]|\\.)*)"', sparql_text[match.end() : i], re.IGNORECASE)
         alias = re.match(r"\s*AS\s+\?(\w+)", sparql_text[i:], re.IGNORECASE)
         if alias:
             found[alias[1]] = separator[1] if separator else " "
@@ -352,8 +439,13 @@ def without_order(rows: list[tuple], variables: list[str], lists: dict[str, str]
     """Each GROUP_CONCAT value as its pieces in sorted order (a piece may itself hold the separator: it is then
     split alike on both sides)."""
     at = {variables.index(v): separator for v, separator in lists.items() if v in variables}
-    return [tuple(at[i].join(sorted(value.split(at[i]))) if i in at and value is not None else value
-                  for i, value in enumerate(row)) for row in rows]
+    return [
+        tuple(
+            at[i].join(sorted(value.split(at[i]))) if i in at and value is not None else value
+            for i, value in enumerate(row)
+        )
+        for row in rows
+    ]
 
 
 def compare(name: str, variables: list[str], local: list[tuple], remote: list[tuple]) -> None:
@@ -394,19 +486,40 @@ def test_every_named_question_gives_the_same_answers_on_virtuoso(sample_on_virtu
 
 DIALECT = [  # (what, query, Oxigraph's answer, Virtuoso's answer): the first row's ?v, on the sample; "error": refused
     ("MIN over a missing value", "SELECT (MIN(?x) AS ?v) WHERE { VALUES ?x { UNDEF 1 2 } }", None, "1"),
-    ("CONTAINS with an empty string (and a number for a truth value)",
-     'SELECT ?v WHERE { BIND(CONTAINS("abc", "") AS ?v) }', "true", "0"),
+    (
+        "CONTAINS with an empty string (and a number for a truth value)",
+        'SELECT ?v WHERE { BIND(CONTAINS("abc", "") AS ?v) }',
+        "true",
+        "0",
+    ),
     ("GROUP_CONCAT without separator", 'SELECT (GROUP_CONCAT(?x) AS ?v) WHERE { VALUES ?x { "a" } }', "a", "error"),
-    ("COUNT of a value one UNION branch lacks",
-     'SELECT (COUNT(?x) AS ?v) WHERE { { SELECT DISTINCT ?x ?y WHERE { { BIND(1 AS ?x) } UNION { BIND(2 AS ?y) } } } }',
-     "1", "2"),
-    ("FILTER on an OPTIONAL value and a VALUES parameter",
-     ('SELECT ?v WHERE { VALUES (?s ?fra) { (<http://e/s> 1) } ?m <http://e/p> ?s . OPTIONAL { ?m <http://e/d> ?v } '
-      'FILTER(!BOUND(?v) || ?v >= ?fra) }'),
-     None, "error"),
-    ("CONCAT of a constant with a Danish letter and a stored name",
-     ('SELECT ?v WHERE { <https://w3id.org/sundhedsgraf/id/kommune/0550> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l '
-      'BIND(CONCAT("på ", ?l) AS ?v) }'), "på Tønder", "på TÃ¸nder"),
+    (
+        "COUNT of a value one UNION branch lacks",
+        "SELECT (COUNT(?x) AS ?v) WHERE "
+        "{ { SELECT DISTINCT ?x ?y WHERE { { BIND(1 AS ?x) } UNION { BIND(2 AS ?y) } } } }",
+        "1",
+        "2",
+    ),
+    (
+        "FILTER on an OPTIONAL value and a VALUES parameter",
+        (
+            "SELECT ?v WHERE { VALUES (?s ?fra) { (<http://e/s> 1) } ?m <http://e/p> ?s . "
+            "OPTIONAL { ?m <http://e/d> ?v } "
+            "FILTER(!BOUND(?v) || ?v >= ?fra) }"
+        ),
+        None,
+        "error",
+    ),
+    (
+        "CONCAT of a constant with a Danish letter and a stored name",
+        (
+            "SELECT ?v WHERE { <https://w3id.org/sundhedsgraf/id/kommune/0550> "
+            "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
+            'BIND(CONCAT("på ", ?l) AS ?v) }'
+        ),
+        "på Tønder",
+        "på TÃ¸nder",
+    ),
 ]
 
 
@@ -414,8 +527,11 @@ DIALECT = [  # (what, query, Oxigraph's answer, Virtuoso's answer): the first ro
 def test_the_dialect_differences_the_readme_names(sample_on_virtuoso, virtuoso, what, query, on_oxigraph, on_virtuoso):
     rows = list(sample_on_virtuoso.store.query(query))
     assert (plain_term(rows[0][0]) if rows else None) == on_oxigraph
-    request = urllib.request.Request(virtuoso.sparql, data=urllib.parse.urlencode({"query": query}).encode(),
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        virtuoso.sparql,
+        data=urllib.parse.urlencode({"query": query}).encode(),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             bindings = json.loads(response.read())["results"]["bindings"]

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import namespace as ns
 
 from .. import vocab
+from ..extract.model import Decision, Item
 from ..link import Linked, LinkedForum
 from ..ontology import concept_iri
 from ..read import Document
@@ -25,9 +27,12 @@ from ..segment import Span
 from ..vocab import OxNamespace, ox_term, slug
 
 # The emitter writes pyoxigraph terms, the store's own, so that no rdflib term is made per fact
-DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD = (OxNamespace(n) for n in (ns.DCTERMS, ns.FOAF, ns.ORG, ns.PROV, ns.RDF, ns.SKOS, ns.XSD))
+DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD = (
+    OxNamespace(n) for n in (ns.DCTERMS, ns.FOAF, ns.ORG, ns.PROV, ns.RDF, ns.SKOS, ns.XSD)
+)
 SG, BESLUIT = OxNamespace(vocab.SG), OxNamespace(vocab.BESLUIT)
 ID = str(vocab.ID)
+
 
 def quote_iri(doc_iri: ox.NamedNode, span: Span) -> ox.NamedNode:
     """The quote of a fact: characters `start` to `end` of the document's normalised text (RFC 5147)."""
@@ -132,8 +137,13 @@ def document_triples(document: Document, linked: Linked) -> tuple[list[tuple], d
     _emit_all(e)
     # corrections: rejected facts and everything hanging only on them are dropped
     if e.rejected:
-        e.triples = [t for t in e.triples if t[0] not in e.rejected and t[2] not in e.rejected
-                     and not any(t[0].value.startswith(r.value + "#") for r in e.rejected)]
+        e.triples = [
+            t
+            for t in e.triples
+            if t[0] not in e.rejected
+            and t[2] not in e.rejected
+            and not any(t[0].value.startswith(r.value + "#") for r in e.rejected)
+        ]
         e.shared = {k: v for k, v in e.shared.items() if k not in e.rejected}
     _emit_summary(e)
     return e.triples, e.shared
@@ -201,9 +211,37 @@ def _emit_document(e: _Emitter) -> None:
 
 
 def _emit_all(e: _Emitter) -> None:
-    ex, linked, key = e.linked.extraction, e.linked, e.doc.key
-    m = ex.meeting
-    meeting = node(f"meeting/{key}")
+    ex, key = e.linked.extraction, e.doc.key
+    meeting, forum_iri = _emit_meeting(e)
+    _emit_participants(e, meeting, forum_iri)
+    mentions = _emit_mentions(e)
+
+    amounts_by_item: dict[str | None, list] = {}
+    consumed: set[str | None] = set()
+    for amount in ex.amounts:
+        amounts_by_item.setdefault(amount.item, []).append(amount)
+
+    for i, item in enumerate(ex.items):
+        number = item.number or f"x{i + 1}"
+        it = _emit_item(e, i, item, number, meeting, forum_iri, mentions)
+        amount_key = item.number if item.number else (item.title or None)
+        if amount_key in consumed:  # an item with the number or title of one before: its amounts went there
+            amounts = []
+        else:
+            consumed.add(amount_key)
+            amounts = amounts_by_item.get(amount_key, [])
+        for n, amount in enumerate(amounts):
+            _emit_amount(e, node(f"amount/{key}/{number}/{n + 1}"), it, amount)
+    # amounts outside any item (header, single-case documents)
+    for n, amount in enumerate([] if None in consumed else amounts_by_item.get(None, [])):
+        _emit_amount(e, node(f"amount/{key}/doc/{n + 1}"), e.doc_iri, amount)
+
+
+def _emit_meeting(e: _Emitter) -> tuple[ox.NamedNode, ox.NamedNode | None]:
+    """The meeting and the forum that held it (None when the forum is not known); the forums the minutes
+    establish or refer to."""
+    linked, m = e.linked, e.linked.extraction.meeting
+    meeting = node(f"meeting/{e.doc.key}")
     e.add(meeting, RDF.type, BESLUIT.Zitting)
     e.add(meeting, RDF.type, PROV.Activity)
     e.add(e.doc_iri, FOAF.primaryTopic, meeting)
@@ -222,9 +260,13 @@ def _emit_all(e: _Emitter) -> None:
         e.add(meeting, BESLUIT.isGehoudenDoor, forum_iri)
     for forum in linked.new_forums.values():
         e.forum(forum)
+    return meeting, forum_iri
 
-    # participants: persons, their presence, and a membership in the forum as seen on the meeting day
-    for person, person_id, org_id in zip(ex.participants, linked.persons, linked.person_orgs):
+
+def _emit_participants(e: _Emitter, meeting: ox.NamedNode, forum_iri: ox.NamedNode | None) -> None:
+    """Persons, their presence, and a membership in the forum as seen on the meeting day."""
+    ex, linked, key = e.linked.extraction, e.linked, e.doc.key
+    for person, person_id, org_id in zip(ex.participants, linked.persons, linked.person_orgs, strict=True):
         p = node(person_id)
         e.describe(p, RDF.type, FOAF.Person)
         e.describe(p, FOAF.name, literal(person.name))
@@ -243,185 +285,237 @@ def _emit_all(e: _Emitter) -> None:
             e.add(membership, ORG.role, concept("RoleScheme", person.role or "medlem"))
             e.lit(membership, SG.jobTitle, person.title)
             e.lit(membership, SG.role, person.group)
-            e.lit(membership, DCTERMS.date, m.date, datatype=XSD.date)
+            e.lit(membership, DCTERMS.date, e.linked.extraction.meeting.date, datatype=XSD.date)
             e.provenance(membership, person.span)
         e.provenance(p, person.span)
 
-    # organisations and initiatives mentioned
-    org_iris: list[tuple[Span | None, ox.NamedNode]] = []
-    named: list[tuple[Span | None, ox.NamedNode, str]] = []  # organisations and initiatives with their names
-    for mention, linked_org in zip(ex.organisations, linked.organisations):
+
+@dataclass
+class _Mentions:
+    """The organisations and initiatives the document names, where (span) it names them."""
+
+    organisations: list[tuple[Span | None, ox.NamedNode]] = field(default_factory=list)
+    initiatives: list[tuple[Span | None, ox.NamedNode]] = field(default_factory=list)
+    named: list[tuple[Span | None, ox.NamedNode, str]] = field(default_factory=list)  # both, with their names
+
+
+def _emit_mentions(e: _Emitter) -> _Mentions:
+    """The organisations and initiatives mentioned."""
+    ex, linked = e.linked.extraction, e.linked
+    out = _Mentions()
+    for mention, linked_org in zip(ex.organisations, linked.organisations, strict=True):
         iri = e.organisation(linked_org.id, linked_org.name, linked_org.kind, linked_org.in_registry)
         e.add(e.doc_iri, SG.mentions, iri)
-        org_iris.append((mention.span, iri))
-        named.append((mention.span, iri, mention.name))
+        out.organisations.append((mention.span, iri))
+        out.named.append((mention.span, iri, mention.name))
         if linked_org.curated:
             quote = ox.NamedNode(f"{e.doc_iri.value}#alias-{slug(mention.name)}")
             e.add(quote, PROV.entity, e.doc_iri)
             e.add(quote, SG.curated, literal(True))
             e.lit(quote, SG.quote, mention.name)
             e.add(iri, PROV.qualifiedDerivation, quote)
-    initiative_iris: list[tuple[Span | None, ox.NamedNode]] = []
-    for mention, initiative_id in zip(ex.initiatives, linked.initiatives):
+    for initiative, initiative_id in zip(ex.initiatives, linked.initiatives, strict=True):
         iri = node(initiative_id)
         e.describe(iri, RDF.type, SG.Initiative)
         e.describe(iri, RDF.type, PROV.Entity)
         if not any(t[1] == SKOS.prefLabel for t in e.shared.get(iri, [])):  # one name per initiative
-            e.describe(iri, SKOS.prefLabel, literal(mention.name, lang="da"))
-        e.describe(iri, SG.initiativeKind, concept("InitiativeKindScheme", mention.kind))
+            e.describe(iri, SKOS.prefLabel, literal(initiative.name, lang="da"))
+        e.describe(iri, SG.initiativeKind, concept("InitiativeKindScheme", initiative.kind))
         e.add(e.doc_iri, SG.mentions, iri)
-        e.provenance(iri, mention.span)
-        initiative_iris.append((mention.span, iri))
-        named.append((mention.span, iri, mention.name))
+        e.provenance(iri, initiative.span)
+        out.initiatives.append((initiative.span, iri))
+        out.named.append((initiative.span, iri, initiative.name))
+    return out
 
-    def within(span: Span | None, pairs):
-        if span is None:
-            return []
-        return list(dict.fromkeys(iri for s, iri in pairs if s is not None and span.start <= s.start < span.end))
 
-    amounts_by_item: dict[str | None, list] = {}
-    consumed: set[str | None] = set()
-    for amount in ex.amounts:
-        amounts_by_item.setdefault(amount.item, []).append(amount)
+def _within(span: Span | None, pairs: list[tuple[Span | None, ox.NamedNode]]) -> list[ox.NamedNode]:
+    """The nodes of `pairs` named inside `span`, each once, in order."""
+    if span is None:
+        return []
+    return list(dict.fromkeys(iri for s, iri in pairs if s is not None and span.start <= s.start < span.end))
 
-    for i, item in enumerate(ex.items):
-        number = item.number or f"x{i + 1}"
-        it = node(f"item/{key}/{number}")
-        e.add(it, RDF.type, BESLUIT.Agendapunt)
-        e.add(meeting, SG.hasAgendaItem, it)
-        e.add(meeting, BESLUIT.behandelt, it)
-        e.add(it, DCTERMS.title, literal(item.title or "(uden titel)", lang="da"))
-        e.add(it, SKOS.prefLabel, literal(f"{item.number + '. ' if item.number else ''}{item.title or '(uden titel)'}", lang="da"))
-        e.lit(it, SG.itemNumber, item.number)
-        e.add(it, SG.itemKind, concept("ItemKindScheme", item.kind))
-        e.lit(it, SG.timeSlot, item.time_slot)
-        e.provenance(it, item.title_span or item.span)
-        for concerned in within(item.span, initiative_iris):
-            e.add(it, SG.concerns, concerned)
-        for mentioned in within(item.span, org_iris):
-            e.add(it, SG.mentions, mentioned)
-        for k, section in enumerate(item.sections):
-            sec = node(f"section/{key}/{number}/{k + 1}")
-            e.add(sec, RDF.type, SG.Section)
-            e.add(it, SG.hasSection, sec)
-            e.add(sec, SG.sectionKind, concept("SectionKindScheme", section.kind))
-            e.lit(sec, DCTERMS.title, section.heading)
-            e.provenance(sec, section.span)
 
-        treatment = node(f"treatment/{key}/{number}")
-        e.add(treatment, RDF.type, BESLUIT.BehandelingVanAgendapunt)
-        e.add(treatment, DCTERMS.subject, it)
-        case = node(linked.cases[i]) if i in linked.cases else None
-        if case is not None:
-            # a case recurs in the minutes of every forum on its route: described once, in its own graph
-            e.describe(case, RDF.type, SG.Case)
-            if not any(t[1] == SKOS.prefLabel for t in e.shared.get(case, [])):
-                e.describe(case, SKOS.prefLabel, literal(item.title or "(uden titel)", lang="da"))
-            if item.case_number:
-                e.describe(case, SG.caseNumber, literal(item.case_number))
-            e.add(it, SG.case, case)
-            e.add(treatment, SG.case, case)
-            deciders = []
-            for k, step in enumerate(item.route):
-                forum_id = linked.route_forums.get((i, k))
-                if forum_id is None:
-                    continue
-                s_iri = ox.NamedNode(f"{case.value}#trin-{key}-{number}-{k + 1}")
-                e.add(case, SG.routeStep, s_iri)
-                e.add(s_iri, RDF.type, SG.RouteStep)
-                e.add(s_iri, SG.position, literal(k + 1, datatype=XSD.integer))
-                e.add(s_iri, SG.stepForum, node(forum_id))
-                e.add(s_iri, SG.stepRole, concept("RouteRoleScheme", step.role))
-                e.lit(s_iri, SG.stepName, step.forum)
-                e.add(s_iri, PROV.wasDerivedFrom, e.doc_iri)
-                if step.role == "decides":
-                    deciders.append(forum_id)
-            if deciders:
-                e.add(case, SG.decidedIn, node(deciders[-1]))
-        if forum_iri is not None:
-            e.add(treatment, PROV.wasAssociatedWith, forum_iri)
+def _emit_item(
+    e: _Emitter,
+    i: int,
+    item: Item,
+    number: str,
+    meeting: ox.NamedNode,
+    forum_iri: ox.NamedNode | None,
+    mentions: _Mentions,
+) -> ox.NamedNode:
+    """Agenda item `i` (numbered `number` in IRIs), its sections, treatment, case, recommendations, decisions,
+    attachments and references; returns the item's node."""
+    key = e.doc.key
+    it = node(f"item/{key}/{number}")
+    e.add(it, RDF.type, BESLUIT.Agendapunt)
+    e.add(meeting, SG.hasAgendaItem, it)
+    e.add(meeting, BESLUIT.behandelt, it)
+    e.add(it, DCTERMS.title, literal(item.title or "(uden titel)", lang="da"))
+    e.add(
+        it,
+        SKOS.prefLabel,
+        literal(f"{item.number + '. ' if item.number else ''}{item.title or '(uden titel)'}", lang="da"),
+    )
+    e.lit(it, SG.itemNumber, item.number)
+    e.add(it, SG.itemKind, concept("ItemKindScheme", item.kind))
+    e.lit(it, SG.timeSlot, item.time_slot)
+    e.provenance(it, item.title_span or item.span)
+    for concerned in _within(item.span, mentions.initiatives):
+        e.add(it, SG.concerns, concerned)
+    for mentioned in _within(item.span, mentions.organisations):
+        e.add(it, SG.mentions, mentioned)
+    for k, section in enumerate(item.sections):
+        sec = node(f"section/{key}/{number}/{k + 1}")
+        e.add(sec, RDF.type, SG.Section)
+        e.add(it, SG.hasSection, sec)
+        e.add(sec, SG.sectionKind, concept("SectionKindScheme", section.kind))
+        e.lit(sec, DCTERMS.title, section.heading)
+        e.provenance(sec, section.span)
 
-        rec_iris: dict[int, ox.NamedNode] = {}
-        for k, rec in enumerate(item.recommendations):
-            r = node(f"indstilling/{key}/{number}/{rec.number}")
-            rec_iris[rec.number] = r
-            e.add(r, RDF.type, SG.Indstilling)
-            e.add(it, SG.hasIndstilling, r)
-            e.add(r, SKOS.prefLabel, literal(f"Indstilling {rec.number}: {rec.text[:120]}", lang="da"))
-            e.add(r, PROV.value, literal(rec.text, lang="da"))
-            e.add(r, SG.number, literal(rec.number, datatype=XSD.integer))
-            e.lit(r, SG.proposerName, rec.proposed_by)
-            proposer = linked.proposers.get((i, k))
-            if proposer:
-                e.add(r, SG.proposedBy, node(proposer))
-            for concerned in within(rec.span, initiative_iris):
-                e.add(r, SG.concerns, concerned)
-            e.provenance(r, rec.span)
+    treatment = node(f"treatment/{key}/{number}")
+    e.add(treatment, RDF.type, BESLUIT.BehandelingVanAgendapunt)
+    e.add(treatment, DCTERMS.subject, it)
+    if i in e.linked.cases:
+        _emit_case(e, i, item, number, it, treatment)
+    if forum_iri is not None:
+        e.add(treatment, PROV.wasAssociatedWith, forum_iri)
 
-        for k, decision in enumerate(item.decisions):
-            d = node(f"decision/{key}/{number}/{k + 1}")
-            e.add(d, RDF.type, BESLUIT.Besluit)
-            e.add(treatment, PROV.generated, d)
-            e.add(d, SKOS.prefLabel, literal(f"Beslutning {number}.{k + 1}: {decision.text[:120]}", lang="da"))
-            e.add(d, PROV.value, literal(decision.text, lang="da"))
-            e.add(d, SG.outcome, concept("OutcomeScheme", decision.outcome))
-            e.lit(d, SG.note, decision.remark, lang="da")
-            if decision.recommendation in rec_iris:
-                e.add(d, SG.answers, rec_iris[decision.recommendation])
-            if forum_iri is not None:
-                e.add(d, SG.decidedBy, forum_iri)
-            e.lit(d, DCTERMS.date, m.date, datatype=XSD.date)
-            for concerned in within(decision.span, initiative_iris) or within(item.title_span, initiative_iris):
-                e.add(d, SG.concerns, concerned)
-            for made in linked.established.get((i, k), []):
-                e.add(d, SG.establishes, node(made))
-                if made.startswith("initiative/"):
-                    e.describe(node(made), RDF.type, SG.Initiative)
-            for ended in linked.dissolved.get((i, k), []):
-                e.add(d, SG.dissolves, node(ended))
-            for n, allocation in enumerate(decision.allocations):
-                a = node(f"allocation/{key}/{number}/{k + 1}/{n + 1}")
-                e.add(a, RDF.type, SG.Allocation)
-                e.add(d, SG.allocates, a)
-                e.add(a, SG.amountDKK, decimal(allocation.dkk))
-                e.lit(a, SG.recipientName, allocation.recipient)
-                e.lit(a, SG.purpose, allocation.purpose, lang="da")
-                recipient = _recipient(allocation, named)
-                if recipient is not None:
-                    e.add(a, SG.allocatedTo, recipient)
-                e.provenance(a, allocation.span)
-            e.provenance(d, decision.span)
+    rec_iris = _emit_recommendations(e, i, item, number, it, mentions)
+    for k, decision in enumerate(item.decisions):
+        _emit_decision(e, i, k, item, decision, number, treatment, forum_iri, rec_iris, mentions)
+    _emit_attachments(e, item, number, it)
+    _emit_references(e, i, item, number, it)
+    return it
 
-        for k, attachment in enumerate(item.attachments):
-            b = node(f"attachment/{key}/{number}/{k + 1}")
-            e.add(b, RDF.type, SG.Attachment)
-            e.add(it, SG.hasAttachment, b)
-            e.add(b, DCTERMS.title, literal(attachment.title))
-            if attachment.url and re.match(r"https?://[^\s<>\"{}|\\^`]+$", attachment.url):
-                e.add(b, DCTERMS.source, ox.NamedNode(attachment.url))
-            e.provenance(b, attachment.span)
 
-        for k, reference in enumerate(item.references):
-            ref = node(f"reference/{key}/{number}/{k + 1}")
-            e.add(ref, RDF.type, SG.Reference)
-            e.add(it, SG.hasReference, ref)
-            e.lit(ref, SKOS.prefLabel, f"{reference.relation}: {reference.forum or ''} {reference.date or ''}".strip())
-            e.lit(ref, SG.referenceDate, reference.date, datatype=XSD.date)
-            e.lit(ref, SG.note, reference.relation)
-            target = linked.references.get((i, k))
-            if target:
-                e.add(ref, SG.refersToForum, node(target))
-            e.provenance(ref, reference.span)
+def _emit_case(e: _Emitter, i: int, item: Item, number: str, it: ox.NamedNode, treatment: ox.NamedNode) -> None:
+    """A case recurs in the minutes of every forum on its route: described once, in its own graph; the steps of
+    its route as these minutes give them."""
+    linked, key = e.linked, e.doc.key
+    case = node(linked.cases[i])
+    e.describe(case, RDF.type, SG.Case)
+    if not any(t[1] == SKOS.prefLabel for t in e.shared.get(case, [])):
+        e.describe(case, SKOS.prefLabel, literal(item.title or "(uden titel)", lang="da"))
+    if item.case_number:
+        e.describe(case, SG.caseNumber, literal(item.case_number))
+    e.add(it, SG.case, case)
+    e.add(treatment, SG.case, case)
+    deciders = []
+    for k, step in enumerate(item.route):
+        forum_id = linked.route_forums.get((i, k))
+        if forum_id is None:
+            continue
+        s_iri = ox.NamedNode(f"{case.value}#trin-{key}-{number}-{k + 1}")
+        e.add(case, SG.routeStep, s_iri)
+        e.add(s_iri, RDF.type, SG.RouteStep)
+        e.add(s_iri, SG.position, literal(k + 1, datatype=XSD.integer))
+        e.add(s_iri, SG.stepForum, node(forum_id))
+        e.add(s_iri, SG.stepRole, concept("RouteRoleScheme", step.role))
+        e.lit(s_iri, SG.stepName, step.forum)
+        e.add(s_iri, PROV.wasDerivedFrom, e.doc_iri)
+        if step.role == "decides":
+            deciders.append(forum_id)
+    if deciders:
+        e.add(case, SG.decidedIn, node(deciders[-1]))
 
-        amount_key = item.number if item.number else (item.title or None)
-        if amount_key in consumed:
-            amount_key = object()  # type: ignore[assignment]
-        consumed.add(amount_key)
-        for n, amount in enumerate(amounts_by_item.get(amount_key, [])):
-            _emit_amount(e, node(f"amount/{key}/{number}/{n + 1}"), it, amount)
-    # amounts outside any item (header, single-case documents)
-    for n, amount in enumerate([] if None in consumed else amounts_by_item.get(None, [])):
-        _emit_amount(e, node(f"amount/{key}/doc/{n + 1}"), e.doc_iri, amount)
+
+def _emit_recommendations(
+    e: _Emitter, i: int, item: Item, number: str, it: ox.NamedNode, mentions: _Mentions
+) -> dict[int, ox.NamedNode]:
+    """The item's recommendations (indstillinger); returns their nodes by number."""
+    key = e.doc.key
+    rec_iris: dict[int, ox.NamedNode] = {}
+    for k, rec in enumerate(item.recommendations):
+        r = node(f"indstilling/{key}/{number}/{rec.number}")
+        rec_iris[rec.number] = r
+        e.add(r, RDF.type, SG.Indstilling)
+        e.add(it, SG.hasIndstilling, r)
+        e.add(r, SKOS.prefLabel, literal(f"Indstilling {rec.number}: {rec.text[:120]}", lang="da"))
+        e.add(r, PROV.value, literal(rec.text, lang="da"))
+        e.add(r, SG.number, literal(rec.number, datatype=XSD.integer))
+        e.lit(r, SG.proposerName, rec.proposed_by)
+        proposer = e.linked.proposers.get((i, k))
+        if proposer:
+            e.add(r, SG.proposedBy, node(proposer))
+        for concerned in _within(rec.span, mentions.initiatives):
+            e.add(r, SG.concerns, concerned)
+        e.provenance(r, rec.span)
+    return rec_iris
+
+
+def _emit_decision(
+    e: _Emitter,
+    i: int,
+    k: int,
+    item: Item,
+    decision: Decision,
+    number: str,
+    treatment: ox.NamedNode,
+    forum_iri: ox.NamedNode | None,
+    rec_iris: dict[int, ox.NamedNode],
+    mentions: _Mentions,
+) -> None:
+    """Decision `k` of item `i`: what it answers, who made it, what it establishes, ends and allocates."""
+    linked, key = e.linked, e.doc.key
+    d = node(f"decision/{key}/{number}/{k + 1}")
+    e.add(d, RDF.type, BESLUIT.Besluit)
+    e.add(treatment, PROV.generated, d)
+    e.add(d, SKOS.prefLabel, literal(f"Beslutning {number}.{k + 1}: {decision.text[:120]}", lang="da"))
+    e.add(d, PROV.value, literal(decision.text, lang="da"))
+    e.add(d, SG.outcome, concept("OutcomeScheme", decision.outcome))
+    e.lit(d, SG.note, decision.remark, lang="da")
+    if decision.recommendation in rec_iris:
+        e.add(d, SG.answers, rec_iris[decision.recommendation])
+    if forum_iri is not None:
+        e.add(d, SG.decidedBy, forum_iri)
+    e.lit(d, DCTERMS.date, linked.extraction.meeting.date, datatype=XSD.date)
+    for concerned in _within(decision.span, mentions.initiatives) or _within(item.title_span, mentions.initiatives):
+        e.add(d, SG.concerns, concerned)
+    for made in linked.established.get((i, k), []):
+        e.add(d, SG.establishes, node(made))
+        if made.startswith("initiative/"):
+            e.describe(node(made), RDF.type, SG.Initiative)
+    for ended in linked.dissolved.get((i, k), []):
+        e.add(d, SG.dissolves, node(ended))
+    for n, allocation in enumerate(decision.allocations):
+        a = node(f"allocation/{key}/{number}/{k + 1}/{n + 1}")
+        e.add(a, RDF.type, SG.Allocation)
+        e.add(d, SG.allocates, a)
+        e.add(a, SG.amountDKK, decimal(allocation.dkk))
+        e.lit(a, SG.recipientName, allocation.recipient)
+        e.lit(a, SG.purpose, allocation.purpose, lang="da")
+        recipient = _recipient(allocation, mentions.named)
+        if recipient is not None:
+            e.add(a, SG.allocatedTo, recipient)
+        e.provenance(a, allocation.span)
+    e.provenance(d, decision.span)
+
+
+def _emit_attachments(e: _Emitter, item: Item, number: str, it: ox.NamedNode) -> None:
+    for k, attachment in enumerate(item.attachments):
+        b = node(f"attachment/{e.doc.key}/{number}/{k + 1}")
+        e.add(b, RDF.type, SG.Attachment)
+        e.add(it, SG.hasAttachment, b)
+        e.add(b, DCTERMS.title, literal(attachment.title))
+        if attachment.url and re.match(r"https?://[^\s<>\"{}|\\^`]+$", attachment.url):
+            e.add(b, DCTERMS.source, ox.NamedNode(attachment.url))
+        e.provenance(b, attachment.span)
+
+
+def _emit_references(e: _Emitter, i: int, item: Item, number: str, it: ox.NamedNode) -> None:
+    """The item's references to earlier (or later) treatments of the case, with the forum they name."""
+    for k, reference in enumerate(item.references):
+        ref = node(f"reference/{e.doc.key}/{number}/{k + 1}")
+        e.add(ref, RDF.type, SG.Reference)
+        e.add(it, SG.hasReference, ref)
+        e.lit(ref, SKOS.prefLabel, f"{reference.relation}: {reference.forum or ''} {reference.date or ''}".strip())
+        e.lit(ref, SG.referenceDate, reference.date, datatype=XSD.date)
+        e.lit(ref, SG.note, reference.relation)
+        target = e.linked.references.get((i, k))
+        if target:
+            e.add(ref, SG.refersToForum, node(target))
+        e.provenance(ref, reference.span)
 
 
 def _emit_amount(e: _Emitter, a: ox.NamedNode, parent: ox.NamedNode, amount) -> None:
@@ -434,4 +528,4 @@ def _emit_amount(e: _Emitter, a: ox.NamedNode, parent: ox.NamedNode, amount) -> 
 
 
 def _registry_ids(linked: Linked) -> set[str]:
-    return {o.id for o in linked.organisations if o is not None and o.in_registry}
+    return {o.id for o in linked.organisations if o.in_registry}

@@ -51,15 +51,7 @@ def _interval(graph: Graph, node: URIRef, start: date | None, end: date | None) 
 
 def _add_entity(graph: Graph, entity: Entity) -> None:
     node = entity_iri(entity.id)
-    graph.add((node, RDF.type, CLASS_OF_KIND[entity.kind]))
-    if entity.kind in ("region", "kommune", "organisation"):
-        graph.add((node, RDF.type, SG.Organisation))
-        graph.add((node, RDF.type, ORG.FormalOrganization))
-    if entity.kind == "sundhedsraad":  # a council is a forum: meetings, decisions and routes treat it as one
-        graph.add((node, RDF.type, SG.Forum))
-        graph.add((node, RDF.type, ORG.OrganizationalUnit))
-    if entity.kind == "person":
-        graph.add((node, FOAF.name, Literal(entity.name)))
+    _add_classes(graph, node, entity)
     graph.add((node, SKOS.prefLabel, Literal(entity.name, lang="da")))
     for alias in entity.aliases:
         graph.add((node, SKOS.altLabel, Literal(alias, lang="da")))
@@ -76,59 +68,90 @@ def _add_entity(graph: Graph, entity: Entity) -> None:
     _add_fact_metadata(graph, node, entity.source, entity.confidence, entity.note)
 
     if entity.kind == "klynge":
-        if entity.acute_hospital:
-            graph.add((node, SG.acuteHospital, entity_iri(entity.acute_hospital)))
-        members = [entity.region, *entity.members] if entity.region else list(entity.members)
-        for member in members:
-            membership = ID[f"membership/{entity.id}/{member}"]
-            graph.add((node, ORG.hasMember, entity_iri(member)))
-            graph.add((membership, RDF.type, ORG.Membership))
-            graph.add((membership, ORG.member, entity_iri(member)))
-            graph.add((membership, ORG.organization, node))
-            if member in entity.partial_members:
-                graph.add((membership, SG.partial, Literal(True)))
-            if entity.valid_from:
-                graph.add((membership, SG.validFrom, Literal(entity.valid_from, datatype=XSD.date)))
-            if entity.valid_to:
-                graph.add((membership, SG.validTo, Literal(entity.valid_to, datatype=XSD.date)))
-            _add_fact_metadata(graph, membership, entity.source, entity.confidence)
-
+        _add_cluster(graph, node, entity)
     if entity.kind in ("forum", "sundhedsraad"):
-        if entity.level:
-            graph.add((node, SG.level, concept_iri("ForumLevelScheme", entity.level)))
-        if entity.part_of:
-            graph.add((node, SG.partOf, entity_iri(entity.part_of)))
-            graph.add((node, ORG.unitOf, entity_iri(entity.part_of)))
-        for target in (entity.reports_to, *entity.also_reports_to):
-            if target:
-                graph.add((node, SG.reportsTo, entity_iri(target)))
-
+        _add_forum(graph, node, entity)
     if entity.kind == "region":
         for replaced in entity.succeeds:
             graph.add((node, SG.successorOf, entity_iri(replaced)))
-
     if entity.kind == "sundhedsraad":
-        if entity.first_meeting:
-            graph.add((node, SG.firstMeeting, _day(entity.first_meeting)))
-        if entity.composition:
-            graph.add((node, SG.composition, Literal(entity.composition, lang="da")))
-        for phase in entity.phases:
-            p = URIRef(f"{node}#{phase.kind}")
-            graph.add((node, SG.phase, p))
-            graph.add((p, RDF.type, SG.Phase))
-            graph.add((p, SKOS.prefLabel, Literal(f"{entity.name}: {phase.kind}", lang="da")))
-            graph.add((p, SG.phaseKind, concept_iri("PhaseScheme", phase.kind)))
-            graph.add((p, SG.validFrom, _day(phase.valid_from)))
-            if phase.valid_to:
-                graph.add((p, SG.validTo, _day(phase.valid_to)))
-            _interval(graph, p, phase.valid_from, phase.valid_to)
-            _add_fact_metadata(graph, p, phase.source, phase.confidence, phase.note)
-        for competence in entity.competences:
-            graph.add((node, SG.competence, entity_iri(competence)))
+        _add_council(graph, node, entity)
+
+
+def _add_classes(graph: Graph, node: URIRef, entity: Entity) -> None:
+    graph.add((node, RDF.type, CLASS_OF_KIND[entity.kind]))
+    if entity.kind in ("region", "kommune", "organisation"):
+        graph.add((node, RDF.type, SG.Organisation))
+        graph.add((node, RDF.type, ORG.FormalOrganization))
+    if entity.kind == "sundhedsraad":  # a council is a forum: meetings, decisions and routes treat it as one
+        graph.add((node, RDF.type, SG.Forum))
+        graph.add((node, RDF.type, ORG.OrganizationalUnit))
+    if entity.kind == "person":
+        graph.add((node, FOAF.name, Literal(entity.name)))
+
+
+def _add_cluster(graph: Graph, node: URIRef, entity: Entity) -> None:
+    """A health cluster: its acute hospital, and a membership per region and kommune."""
+    if entity.acute_hospital:
+        graph.add((node, SG.acuteHospital, entity_iri(entity.acute_hospital)))
+    members = [entity.region, *entity.members] if entity.region else list(entity.members)
+    for member in members:
+        membership = ID[f"membership/{entity.id}/{member}"]
+        graph.add((node, ORG.hasMember, entity_iri(member)))
+        graph.add((membership, RDF.type, ORG.Membership))
+        graph.add((membership, ORG.member, entity_iri(member)))
+        graph.add((membership, ORG.organization, node))
+        if member in entity.partial_members:
+            graph.add((membership, SG.partial, Literal(True)))
+        if entity.valid_from:
+            graph.add((membership, SG.validFrom, Literal(entity.valid_from, datatype=XSD.date)))
+        if entity.valid_to:
+            graph.add((membership, SG.validTo, Literal(entity.valid_to, datatype=XSD.date)))
+        _add_fact_metadata(graph, membership, entity.source, entity.confidence)
+
+
+def _add_forum(graph: Graph, node: URIRef, entity: Entity) -> None:
+    """A forum (or a council): its level, what it is part of and whom it reports to."""
+    if entity.level:
+        graph.add((node, SG.level, concept_iri("ForumLevelScheme", entity.level)))
+    if entity.part_of:
+        graph.add((node, SG.partOf, entity_iri(entity.part_of)))
+        graph.add((node, ORG.unitOf, entity_iri(entity.part_of)))
+    for target in (entity.reports_to, *entity.also_reports_to):
+        if target:
+            graph.add((node, SG.reportsTo, entity_iri(target)))
+
+
+def _add_council(graph: Graph, node: URIRef, entity: Entity) -> None:
+    """A sundhedsråd: its first meeting, composition, phases and competences."""
+    if entity.first_meeting:
+        graph.add((node, SG.firstMeeting, _day(entity.first_meeting)))
+    if entity.composition:
+        graph.add((node, SG.composition, Literal(entity.composition, lang="da")))
+    for phase in entity.phases:
+        p = URIRef(f"{node}#{phase.kind}")
+        graph.add((node, SG.phase, p))
+        graph.add((p, RDF.type, SG.Phase))
+        graph.add((p, SKOS.prefLabel, Literal(f"{entity.name}: {phase.kind}", lang="da")))
+        graph.add((p, SG.phaseKind, concept_iri("PhaseScheme", phase.kind)))
+        graph.add((p, SG.validFrom, _day(phase.valid_from)))
+        if phase.valid_to:
+            graph.add((p, SG.validTo, _day(phase.valid_to)))
+        _interval(graph, p, phase.valid_from, phase.valid_to)
+        _add_fact_metadata(graph, p, phase.source, phase.confidence, phase.note)
+    for competence in entity.competences:
+        graph.add((node, SG.competence, entity_iri(competence)))
 
 
 def _add_councils(graph: Graph, registry: Registry) -> None:
     """The sundhedsråd: kommuner (disputed ones under every reading), seats, transitions, competences."""
+    _add_areas(graph, registry)
+    _add_seats(graph, registry)
+    _add_transitions(graph, registry)
+    _add_competences(graph, registry)
+
+
+def _add_areas(graph: Graph, registry: Registry) -> None:
     for area in registry.areas:
         council, kommune = entity_iri(area.council), entity_iri(area.kommune)
         m = ID[area.id]
@@ -146,6 +169,9 @@ def _add_councils(graph: Graph, registry: Registry) -> None:
         else:
             graph.add((council, ORG.hasMember, kommune))
         _add_fact_metadata(graph, m, area.source, area.confidence, area.note)
+
+
+def _add_seats(graph: Graph, registry: Registry) -> None:
     for seat in registry.seats:
         m = ID[seat.id]
         person = entity_iri(seat.person)
@@ -164,17 +190,27 @@ def _add_councils(graph: Graph, registry: Registry) -> None:
             graph.add((m, SG.validFrom, _day(seat.valid_from)))
         if seat.valid_to:
             graph.add((m, SG.validTo, _day(seat.valid_to)))
-        period = ID[f"interval/{seat.valid_from.isoformat() if seat.valid_from else 'x'}--{seat.valid_to.isoformat() if seat.valid_to else ''}"]
+        begins = seat.valid_from.isoformat() if seat.valid_from else "x"
+        ends = seat.valid_to.isoformat() if seat.valid_to else ""
+        period = ID[f"interval/{begins}--{ends}"]
         graph.add((m, ORG.memberDuring, period))
         _interval(graph, period, seat.valid_from, seat.valid_to)
         _add_fact_metadata(graph, m, seat.source, seat.confidence, seat.note)
+
+
+def _add_transitions(graph: Graph, registry: Registry) -> None:
     for t in registry.transitions:
         node = ID[t.id]
         predecessor, council = entity_iri(t.predecessor), entity_iri(t.council)
         graph.add((node, RDF.type, SG.Transition))
         graph.add((node, RDF.type, ORG.ChangeEvent))
-        graph.add((node, SKOS.prefLabel, Literal(
-            f"{registry.get(t.predecessor).name} → {registry.get(t.council).name}", lang="da")))
+        graph.add(
+            (
+                node,
+                SKOS.prefLabel,
+                Literal(f"{registry.get(t.predecessor).name} → {registry.get(t.council).name}", lang="da"),
+            )
+        )
         graph.add((node, ORG.originalOrganization, predecessor))
         graph.add((node, ORG.resultingOrganization, council))
         graph.add((predecessor, ORG.changedBy, node))
@@ -192,6 +228,9 @@ def _add_councils(graph: Graph, registry: Registry) -> None:
         graph.add((node, PROV.wasDerivedFrom, entity_iri(t.predecessor)))
         graph.add((node, PROV.wasDerivedFrom, entity_iri(t.council)))
         _add_fact_metadata(graph, node, " ; ".join(dict.fromkeys(s for s in sources if s)), t.confidence, t.note)
+
+
+def _add_competences(graph: Graph, registry: Registry) -> None:
     for c in registry.competences:
         node = entity_iri(c.id)
         graph.add((node, RDF.type, SG.Competence))

@@ -46,7 +46,9 @@ def assemble(components: list[Component]) -> list[Component]:
             raise PipelineError(f"komponenten '{component.name}' findes to gange")
         missing = sorted(set(component.requires) - assigned)
         if missing:
-            raise PipelineError(f"komponenten '{component.name}' kræver {', '.join(missing)}, som ingen komponent før den giver")
+            raise PipelineError(
+                f"komponenten '{component.name}' kræver {', '.join(missing)}, som ingen komponent før den giver"
+            )
         assigned |= set(component.assigns)
         names.add(component.name)
     return components
@@ -54,23 +56,35 @@ def assemble(components: list[Component]) -> list[Component]:
 
 # in the order they run: items need the meeting's date (references), the route needs the items and the forum,
 # amounts are filed under their items
-COMPONENTS = assemble([
-    Component("meeting", meeting, assigns=("meeting",)),
-    Component("participants", participants, requires=("meeting",), assigns=("participants", "meeting.body")),
-    Component("items", items, requires=("meeting",), assigns=("items",)),
-    Component("portal", portal, requires=("meeting", "participants", "items"), assigns=("meeting", "participants", "items")),
-    Component("route", route, requires=("meeting", "items"), assigns=("items.route",)),
-    Component("organisations", organisations, assigns=("organisations",)),
-    Component("initiatives", initiatives, assigns=("initiatives",)),
-    Component("amounts", amounts, requires=("items",), assigns=("amounts",)),
-])
+COMPONENTS = assemble(
+    [
+        Component("meeting", meeting, assigns=("meeting",)),
+        Component("participants", participants, requires=("meeting",), assigns=("participants", "meeting.body")),
+        Component("items", items, requires=("meeting",), assigns=("items",)),
+        Component(
+            "portal",
+            portal,
+            requires=("meeting", "participants", "items"),
+            assigns=("meeting", "participants", "items"),
+        ),
+        Component("route", route, requires=("meeting", "items"), assigns=("items.route",)),
+        Component("organisations", organisations, assigns=("organisations",)),
+        Component("initiatives", initiatives, assigns=("initiatives",)),
+        Component("amounts", amounts, requires=("items",), assigns=("amounts",)),
+    ]
+)
 
 
 def extract(seg: Segmented, gazetteer: Gazetteer | None = None) -> Extraction:
     """Run every component over `seg`. The gazetteer lets components find the registry's names."""
     doc = seg.document
-    ex = Extraction(document_key=doc.key, path=doc.path, text_length=len(doc.text), layout=seg.layout,
-                    gazetteer=gazetteer or Gazetteer())
+    ex = Extraction(
+        document_key=doc.key,
+        path=doc.path,
+        text_length=len(doc.text),
+        layout=seg.layout,
+        gazetteer=gazetteer or Gazetteer(),
+    )
     ex.warnings.extend(doc.warnings)
     for component in COMPONENTS:
         try:
@@ -82,4 +96,13 @@ def extract(seg: Segmented, gazetteer: Gazetteer | None = None) -> Extraction:
     return ex
 
 
-__all__ = ["COMPONENTS", "Component", "Extraction", "Gazetteer", "PipelineError", "assemble", "classify_outcome", "extract"]
+__all__ = [
+    "COMPONENTS",
+    "Component",
+    "Extraction",
+    "Gazetteer",
+    "PipelineError",
+    "assemble",
+    "classify_outcome",
+    "extract",
+]

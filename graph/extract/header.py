@@ -48,8 +48,11 @@ def header_lines(seg: Segmented) -> list[Line]:
     if seg.items and not seg.items[0].implicit and seg.header.end > 0:
         return [line for line in seg.lines if line.end <= end]
     # a long first line (a PDF page as one line) is cut at the header's end, not left out
-    lines = [line if line.end <= end else Line(line.text[: end - line.start], line.start, end)
-             for line in seg.lines if line.start < end]
+    lines = [
+        line if line.end <= end else Line(line.text[: end - line.start], line.start, end)
+        for line in seg.lines
+        if line.start < end
+    ]
     for index, line in enumerate(lines):
         if line.text and (rx("header.item_start").match(line.text) or _opens_section(line.text)):
             return lines[:index]
@@ -60,7 +63,7 @@ def _opens_section(text: str) -> bool:
     """A section heading ends a header without item headings; 'Referat' alone at the top is the title, and a list of
     participants belongs to the header."""
     found = section_heading(text)
-    return bool(found) and found[0] != "deltagere" and not rx("header.title_word").fullmatch(text.strip())
+    return found is not None and found[0] != "deltagere" and not rx("header.title_word").fullmatch(text.strip())
 
 
 def _nonempty(lines: list[Line]) -> list[Line]:
@@ -128,7 +131,7 @@ def _offer_date(board: _Board, text: str, start: int, priority: int, bare_hours:
     found = _date_of(text)
     if found:
         board.offer("date", found[0], Span(start + found[1], start + found[2]), priority)
-    when = _time_of(text[found[2]:] if found else text, bare_hours and not found)
+    when = _time_of(text[found[2] :] if found else text, bare_hours and not found)
     if when:
         shift = start + (found[2] if found else 0)
         board.offer("start", when[0], Span(shift + when[1], shift + when[2]), priority)
@@ -142,11 +145,17 @@ def _strip_tail(text: str) -> str:
     for _ in range(6):
         before = text
         text = text.rstrip(" \t")
-        for name in ("header.date_lead", "header.bracket_tail", "header.word_tail", "header.sequence", "header.genitive_meeting",
-                     "header.kind_tail"):
+        for name in (
+            "header.date_lead",
+            "header.bracket_tail",
+            "header.word_tail",
+            "header.sequence",
+            "header.genitive_meeting",
+            "header.kind_tail",
+        ):
             m = rx(name).search(text)
             if m:
-                text = text[:m.start()].rstrip(" \t")
+                text = text[: m.start()].rstrip(" \t")
         text = text.rstrip(" \t-–—:,.;|")
         if text == before:
             break
@@ -173,15 +182,24 @@ def _forum_ok(text: str, strong: bool) -> bool:
         return True
     preposition = rx("header.preposition").search(text)
     head = text[: preposition.start()] if preposition else text
-    return text[0].isupper() and not re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", text) and bool(rx("header.forum_word").search(head))
+    return (
+        text[0].isupper()
+        and not re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
+        and bool(rx("header.forum_word").search(head))
+    )
 
 
 def _something_else(text: str) -> bool:
     """A sentence, site chrome, a person (or a party letter), a title word, a date, or pages glued together."""
     checks = (
-        rx("header.glued").search(text), rx("header.sentence_verb").search(text), rx("header.chrome").match(text),
-        re.search(r"\([A-ZÆØÅ]{1,2}\)", text), looks_like_name(text), rx("header.title_word").fullmatch(text),
-        rx("header.weekday_word").search(text), find_dates(text),
+        rx("header.glued").search(text),
+        rx("header.sentence_verb").search(text),
+        rx("header.chrome").match(text),
+        re.search(r"\([A-ZÆØÅ]{1,2}\)", text),
+        looks_like_name(text),
+        rx("header.title_word").fullmatch(text),
+        rx("header.weekday_word").search(text),
+        find_dates(text),
         rx("header.caps_run").search(text) and re.search(r"[a-zæøå]", text),
     )
     return any(checks)
@@ -192,8 +210,11 @@ def _offer_forum(board: _Board, raw: str, start: int, priority: int, strong: boo
     if not forum:
         return False
     name, body = split_forum_body(forum)
-    if not name or not _forum_ok(name, strong) or (body is None and rx("header.organisation_word").match(name)
-                                                    and not rx("header.forum_word").search(name)):
+    if (
+        not name
+        or not _forum_ok(name, strong)
+        or (body is None and rx("header.organisation_word").match(name) and not rx("header.forum_word").search(name))
+    ):
         return False  # a cluster, a region or a municipality alone is a body, not a forum
     offset = at + forum.find(name) if name in forum else at
     board.offer("forum", name, Span(offset, offset + len(name)), priority)
@@ -204,7 +225,8 @@ def _offer_forum(board: _Board, raw: str, start: int, priority: int, strong: boo
 
 
 def split_forum_body(text: str) -> tuple[str | None, str | None]:
-    """'Sundhedsklynge Lillebælt - Fagligt strategisk niveau' -> ('Fagligt strategisk niveau', 'Sundhedsklynge Lillebælt');
+    """'Sundhedsklynge Lillebælt - Fagligt strategisk niveau' ->
+    ('Fagligt strategisk niveau', 'Sundhedsklynge Lillebælt');
     'Direktørforum Sundhedsklynge Midt' -> ('Direktørforum', 'Sundhedsklynge Midt'); 'Handicaprådet i Odense Kommune' ->
     ('Handicaprådet', 'Odense Kommune'). A name whose parts are none of them an organisation stays whole
     ('Klinisk Farmakologi - Uddannelsesudvalg')."""
@@ -233,7 +255,7 @@ def split_forum_body(text: str) -> tuple[str | None, str | None]:
 def _field_value(lines: list[Line], index: int) -> tuple[str, int] | None:
     """The value of a label that stands alone: the next non-empty line (within three), unless it is a label, an item
     heading or a title word."""
-    for line in lines[index + 1: index + 4]:
+    for line in lines[index + 1 : index + 4]:
         if not line.text:
             continue
         if rx("header.field_line").match(line.text) or rx("participants.label_line").match(line.text):
@@ -250,7 +272,7 @@ def _segments(text: str, start: int) -> list[tuple[str, str, int]]:
     parts = []
     for index, m in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
-        value = text[m.end():end]
+        value = text[m.end() : end]
         lead = len(value) - len(value.lstrip(" \t|"))
         parts.append((m["label"], value.strip(" \t|"), start + m.end() + lead))
     return parts
@@ -290,7 +312,7 @@ def _place_value(value: str) -> str | None:
     value = value.strip(" \t|")
     m = rx("header.time_slot_prefix").match(value)
     if m:
-        value = value[m.end():]
+        value = value[m.end() :]
     value = value.rstrip(" .;,")
     if not value or rx("header.placeholder_place").fullmatch(value) or len(value) > 200:
         return None
@@ -357,7 +379,7 @@ def _parse_title(text: str, start: int, strong: bool) -> _TitleParse:
     """'<forum> [weekday] [den] <date> [kl. <time>] [i <place>]' (the title's lead words already taken off)."""
     found = _TitleParse()
     date = _date_of(text)
-    before, after, after_at = (text[:date[1]], text[date[2]:], date[2]) if date else (text, "", len(text))
+    before, after, after_at = (text[: date[1]], text[date[2] :], date[2]) if date else (text, "", len(text))
     if date:
         found.date = (date[0], start + date[1], start + date[2])
     forum, at = _clean_forum(before, start)
@@ -369,9 +391,9 @@ def _parse_title(text: str, start: int, strong: bool) -> _TitleParse:
     if forum:
         found.forum = (forum, at)
     when = _time_of(after) if after else None
-    if date and when and not rx("header.time_word").sub("", after[:when[1]]).strip(" \t,.-–"):
+    if date and when and not rx("header.time_word").sub("", after[: when[1]]).strip(" \t,.-–"):
         found.time = (when[0], start + after_at + when[1], start + after_at + when[2])
-        rest = after[when[2]:]
+        rest = after[when[2] :]
         m = rx("header.place_after_time").match(rest)
         if strong and m:
             found.place = (m["place"].rstrip(" ."), start + after_at + when[2] + m.start("place"))
@@ -421,14 +443,14 @@ def _title_line(board: _Board, text: str, start: int, cover: _Cover) -> bool:
     body = rx("header.body_lead").match(text)
     if body:  # "GENTOFTE KOMMUNE Referat af møde i Socialudvalget"
         board.offer("body", body["body"], Span(start + body.start("body"), start + body.end("body")), 20)
-        text, start = text[body.end():], start + body.end()
+        text, start = text[body.end() :], start + body.end()
     meeting_lead = rx("header.meeting_lead").match(text)
     if meeting_lead:  # "Møde i <forum>", "mødet i <forum>"
         parsed = _parse_title(meeting_lead["forum"] or "", start + meeting_lead.start("forum"), strong=True)
         return _apply_title(board, parsed, True, (20, 15)) or True
     lead = rx("header.title_lead").match(text) or rx("header.sources_lead").match(text)
     if lead:  # "Referat fra mødet i <forum> den <dato>", "Dagsordener og referater fra <forum>"
-        rest = text[lead.end():]
+        rest = text[lead.end() :]
         if not rest.strip():
             cover.after_title = True
             return True
@@ -442,11 +464,14 @@ def _plain_title_line(board: _Board, text: str, start: int, after_title: bool) -
         return False  # a sentence ('Regionsrådet besluttede på møde den 12. december ...') is no title
     page = re.match(r"\d{1,3}[ \t]+(?=[A-ZÆØÅ])", text)
     if page and not after_title:  # a page number glued before a docplayer page's first line
-        text, start = text[page.end():], start + page.end()
+        text, start = text[page.end() :], start + page.end()
     parsed = _parse_title(text, start, strong=after_title)
     before = text[: parsed.date[1] - start] if parsed.date else text
-    strong = (after_title or bool(rx("header.genitive_meeting").search(_strip_date_lead(before)))
-              or bool(parsed.forum and rx("header.dash_title").search(text)))
+    strong = (
+        after_title
+        or bool(rx("header.genitive_meeting").search(_strip_date_lead(before)))
+        or bool(parsed.forum and rx("header.dash_title").search(text))
+    )
     return _apply_title(board, parsed, strong, (22 if after_title else (20 if strong else 40), 30))
 
 
@@ -466,8 +491,14 @@ def _cover_place(board: _Board, line: Line, index: int, cover: _Cover) -> bool:
         _offer_place(board, m["place"], line.start + m.start("place"), 20)
         return True
     text = line.text
-    if (cover.dated_with_time and len(text) <= 100 and rx("header.place_word").search(text) and not _is_label(text)
-            and not rx("header.forum_word").search(text) and not rx("header.sentence_verb").search(text)):
+    if (
+        cover.dated_with_time
+        and len(text) <= 100
+        and rx("header.place_word").search(text)
+        and not _is_label(text)
+        and not rx("header.forum_word").search(text)
+        and not rx("header.sentence_verb").search(text)
+    ):
         _offer_place(board, text, line.start, 30)
         return True
     return False
@@ -477,14 +508,20 @@ def _rule_titles(seg: Segmented, lines: list[Line], board: _Board) -> None:
     cover = _Cover()
     for index, line in enumerate(_nonempty(lines)[:TITLE_LINES]):
         text, start = _title_text(line)
-        if not text or any(rx(name).search(text) for name in ("header.glued", "header.toc_line")) or rx("header.chrome").match(text):
+        if (
+            not text
+            or any(rx(name).search(text) for name in ("header.glued", "header.toc_line"))
+            or rx("header.chrome").match(text)
+        ):
             continue
         if _cover_place(board, line, index, cover):
             continue
         m = rx("header.kind_place_time").match(text)
         if m:
             _offer_place(board, m["place"], start + m.start("place"), 25)
-            board.offer("start", _time_of("kl. " + m["time"])[0], Span(start + m.start("time"), start + m.end("time")), 25)
+            at = Span(start + m.start("time"), start + m.end("time"))
+            # an hour above 23 reads as no time: TypeError, and extract() reports the component as failed
+            board.offer("start", _time_of("kl. " + m["time"])[0], at, 25)  # type: ignore[index]
             continue
         if _is_label(text) or rx("header.connector").fullmatch(text) or rx("header.held_at").match(text):
             cover.after_title = cover.after_title and rx("header.connector").fullmatch(text) is not None
@@ -492,7 +529,7 @@ def _rule_titles(seg: Segmented, lines: list[Line], board: _Board) -> None:
         _title_line(board, text, start, cover)
         date = _date_of(text)
         if date and not rx("header.sentence_verb").search(text):
-            cover.dated_at, cover.dated_with_time = index, bool(_time_of(text[date[2]:]))
+            cover.dated_at, cover.dated_with_time = index, bool(_time_of(text[date[2] :]))
 
 
 def _rule_places_in_prose(seg: Segmented, lines: list[Line], board: _Board) -> None:
@@ -503,7 +540,8 @@ def _rule_places_in_prose(seg: Segmented, lines: list[Line], board: _Board) -> N
     m = rx("header.began").search(seg.text[: 2 * HEADER_CHARS])
     if m:
         when = _time_of("kl. " + m["time"])
-        board.offer("start", when[0], Span(m.start("time"), m.end("time")), 45)
+        # an hour above 23 reads as no time: TypeError, and extract() reports the component as failed
+        board.offer("start", when[0], Span(m.start("time"), m.end("time")), 45)  # type: ignore[index]
 
 
 def _rule_levels(seg: Segmented, lines: list[Line], board: _Board) -> None:
@@ -547,16 +585,16 @@ def meeting(seg: Segmented, ex: Extraction) -> None:
             setattr(m, slot, offer.value)
             m.spans[slot] = offer.span
     if m.body is None and m.forum:
-        _body_of(seg, ex)
+        _body_of(seg, ex, m.forum)
     if m.forum:
         m.forum = sentence_case(m.forum)  # "SUNDHEDSSAMARBEJDSUDVALGET" -> "Sundhedssamarbejdsudvalget"
     if m.spans:
         m.span = Span(min(s.start for s in m.spans.values()), max(s.end for s in m.spans.values()))
 
 
-def _body_of(seg: Segmented, ex: Extraction) -> None:
+def _body_of(seg: Segmented, ex: Extraction, forum: str) -> None:
     m = ex.meeting
-    m.body = _body_from_text(seg.text, m.forum, ex.gazetteer.clusters)
+    m.body = _body_from_text(seg.text, forum, ex.gazetteer.clusters)
     if m.body is not None:
         return
     # an organisation named alone on one of the first lines ("Region Nordjylland" above "Regionsrådet")
@@ -590,7 +628,11 @@ def _body_from_text(text: str, forum: str, clusters: frozenset[str]) -> str | No
 
 def looks_like_name(text: str) -> bool:
     text = text.strip()
-    return len(text) <= 60 and bool(rx("participants.name").fullmatch(text)) and not rx("participants.not_name").search(text)
+    return (
+        len(text) <= 60
+        and bool(rx("participants.name").fullmatch(text))
+        and not rx("participants.not_name").search(text)
+    )
 
 
 def role_of(text: str) -> str | None:
@@ -602,7 +644,8 @@ def role_of(text: str) -> str | None:
 
 
 def split_title(text: str) -> tuple[str | None, str]:
-    """'Rådmand Søren Hansen' -> ('Rådmand', 'Søren Hansen'); 'socialdirektør Anders Jensen' -> ('socialdirektør', ...)."""
+    """'Rådmand Søren Hansen' -> ('Rådmand', 'Søren Hansen');
+    'socialdirektør Anders Jensen' -> ('socialdirektør', ...)."""
     tokens = text.split()
     cut = 0
     while cut < len(tokens) - 2 and rx("participants.title_word").fullmatch(tokens[cut]):
@@ -619,7 +662,7 @@ def _name_pieces(value: str) -> list[tuple[str, int]]:
         depth += value.count("(", scanned, m.start()) - value.count(")", scanned, m.start())
         scanned = m.start()
         if depth <= 0:
-            pieces.append((value[start:m.start()], start))
+            pieces.append((value[start : m.start()], start))
             start = m.end()
     pieces.append((value[start:], start))
     return pieces
@@ -640,11 +683,16 @@ class _Entry:
     stand_in: tuple[str, int] | None = None  # the person standing in for this (absent) one
 
 
-_FLAGS = (("participants.flag_absent", "absent"), ("participants.flag_partial", "partial"), ("participants.flag_present", "present"))
+_FLAGS = (
+    ("participants.flag_absent", "absent"),
+    ("participants.flag_partial", "partial"),
+    ("participants.flag_present", "present"),
+)
 
 
 def _strip_flags(text: str, entry: _Entry) -> str:
-    """Flags, parties and roles after the name, from the end: '(Afbud)', '- afbud', ', A', '(A)', '- formand', '(for X)'."""
+    """Flags, parties and roles after the name, from the end: '(Afbud)', '- afbud', ', A', '(A)', '- formand',
+    '(for X)'."""
     for _ in range(6):
         before = text
         text = _strip_others(_strip_states(text.rstrip(" \t.,;"), entry), entry)
@@ -701,8 +749,9 @@ def _organisation_in(rest: str) -> tuple[str | None, str | None]:
 
 
 def _entry(text: str) -> _Entry | None:
-    """One list entry: 'Eva Knudsen, Direktør i Region Nordjylland (medformand)', 'Borgmester Jens Hansen, Vejle Kommune',
-    '• Poul Hansen, A', 'Per Lund Sørensen (Afbud)', 'Lars Søe (B)- deltog ikke i behandlingen af punkt: 6'."""
+    """One list entry: 'Eva Knudsen, Direktør i Region Nordjylland (medformand)',
+    'Borgmester Jens Hansen, Vejle Kommune', '• Poul Hansen, A', 'Per Lund Sørensen (Afbud)',
+    'Lars Søe (B)- deltog ikke i behandlingen af punkt: 6'."""
     if len(text) > 300:  # a paragraph, not a person
         return None
     bullet = rx("participants.bullet").match(text)
@@ -803,7 +852,7 @@ class _People:
             other = known.split()
             if len(other) != len(tokens):
                 continue
-            differ = [(a, b) for a, b in zip(tokens, other) if a != b]
+            differ = [(a, b) for a, b in zip(tokens, other, strict=True) if a != b]
             if len(differ) == 1 and SequenceMatcher(None, *differ[0]).ratio() >= 0.8:
                 return person
         return None
@@ -825,8 +874,15 @@ class _People:
     def add_entry(self, entry: _Entry, base: int, state: str, group: str | None = None) -> None:
         if entry.state:
             state = "partial" if entry.state == "partial" else ("present" if entry.state == "present" else "absent")
-        self.add(entry.name, base + entry.offset, state, title=entry.title, organisation=entry.organisation,
-                 role=entry.role, group=group)
+        self.add(
+            entry.name,
+            base + entry.offset,
+            state,
+            title=entry.title,
+            organisation=entry.organisation,
+            role=entry.role,
+            group=group,
+        )
         if entry.substitute_for and looks_like_name(entry.substitute_for[0]):
             self.add(entry.substitute_for[0], base + entry.substitute_for[1], "absent")
         if entry.stand_in and looks_like_name(entry.stand_in[0]):
@@ -843,7 +899,9 @@ def history_spans(seg: Segmented) -> list[Span]:
     open_at: int | None = None
     for line in seg.lines:
         heading = _heading_of(line) if open_at is not None else None
-        if open_at is not None and (heading and heading[0] != "deltagere" or any(open_at < e <= line.start for e in item_ends)):
+        if open_at is not None and (
+            heading and heading[0] != "deltagere" or any(open_at < e <= line.start for e in item_ends)
+        ):
             spans.append(Span(open_at, line.start))
             open_at = None
         if open_at is None and line.text and rx("participants.history_heading").fullmatch(line.text):
@@ -889,8 +947,13 @@ def _item_zones(seg: Segmented) -> list[_Zone]:
     for index, item in enumerate(seg.items):
         if rx("participants.attendance_title").fullmatch(item.title.strip(" .:")):
             absent = rx("participants.absent_title").match(item.title.strip())
-            zones.append(_Zone(seg.lines_in(Span(item.title_span.end, item.span.end)), _ALL_LABELS,
-                               mode="absent" if absent else "present"))
+            zones.append(
+                _Zone(
+                    seg.lines_in(Span(item.title_span.end, item.span.end)),
+                    _ALL_LABELS,
+                    mode="absent" if absent else "present",
+                )
+            )
             continue
         for number, section in enumerate(item.sections):
             span = Span(section.heading_span.start if section.heading_span else section.span.start, section.span.end)
@@ -906,7 +969,7 @@ def _decision_lines(seg: Segmented, after: int) -> list[list[Line]]:
     found: list[list[Line]] = []
     current: list[Line] | None = None
     item_starts = {item.span.start for item in seg.items}
-    for line in seg.lines[_first_at(seg.lines, after):]:
+    for line in seg.lines[_first_at(seg.lines, after) :]:
         heading = _heading_of(line)
         ends = line.start in item_starts or (heading is not None and heading[0] != "deltagere")
         if ends and current is not None:
@@ -921,7 +984,9 @@ def _decision_lines(seg: Segmented, after: int) -> list[list[Line]]:
 
 def _decisions(seg: Segmented, after: int) -> list[list[Line]]:
     """The decisions the segmenter found in the items, and those found from the lines where it found none."""
-    found = [seg.lines_in(section.span) for item in seg.items for section in item.sections if section.kind == "beslutning"]
+    found = [
+        seg.lines_in(section.span) for item in seg.items for section in item.sections if section.kind == "beslutning"
+    ]
     taken = {line.start for lines in found for line in lines}
     found += [lines for lines in _decision_lines(seg, after) if not any(line.start in taken for line in lines)]
     return found
@@ -1028,9 +1093,10 @@ def _organisation_cell(text: str) -> str | None:
 
 
 def _two_columns(lines: list[Line], index: int) -> bool:
-    """A list set in two columns ('Anne Hansen Ole Berg' on one line): where one name ends is lost, so it is not read."""
+    """A list set in two columns ('Anne Hansen Ole Berg' on one line): where one name ends is lost, so it is not
+    read."""
     wide = total = 0
-    for line in lines[index: index + 30]:
+    for line in lines[index : index + 30]:
         if not line.text:
             if total:
                 break
@@ -1118,16 +1184,16 @@ def _read_label(reader: _Reader, line: Line, zone: _Zone) -> _List | None:
 def _read_inline_labels(reader: _Reader, line: Line, zone: _Zone) -> None:
     """Labels inside a line (a table row or a docplayer page): '... Til stede: A, B Fraværende: C'."""
     marks = list(rx("participants.inline_label").finditer(line.text))
-    if any(not line.text[m.end(): marks[i + 1].start()].strip(" \t|") for i, m in enumerate(marks[:-1])):
+    if any(not line.text[m.end() : marks[i + 1].start()].strip(" \t|") for i, m in enumerate(marks[:-1])):
         return  # 'Medlemmer: Fraværende: Formand: ...': columns flattened into one line, who is where is lost
     for index, m in enumerate(marks):
         kind = _label_kind(m["label"])
         if kind not in zone.labels or (m.start() == 0 and len(marks) == 1):
             continue
         end = marks[index + 1].start() if index + 1 < len(marks) else len(line.text)
-        cut = re.search(r"\t|\s{3,}", line.text[m.end():end])
+        cut = re.search(r"\t|\s{3,}", line.text[m.end() : end])
         end = m.end() + cut.start() if cut else end
-        value = line.text[m.end():end]
+        value = line.text[m.end() : end]
         _read_value(reader, value, line.start + m.end(), reader.state_of(kind, m["label"], zone), zone, colon=True)
 
 
@@ -1211,7 +1277,10 @@ def _opened(opened: _List, lines: list[Line], index: int) -> _List | None:
 
 
 def _phrases() -> list[tuple[str, str, re.Pattern]]:
-    return [(entry.key or "", entry.extra.get("form", "subject"), entry.regex) for entry in lexicon().groups["attendance_phrase"]]
+    return [
+        (entry.key or "", entry.extra.get("form", "subject"), entry.regex)
+        for entry in lexicon().groups["attendance_phrase"]
+    ]
 
 
 def _subject(text: str, start: int, end: int) -> tuple[str, int]:
@@ -1219,12 +1288,12 @@ def _subject(text: str, start: int, end: int) -> tuple[str, int]:
     region = text[start:end]
     breaks = list(rx("participants.clause_break").finditer(region))
     if breaks:
-        start, region = start + breaks[-1].end(), region[breaks[-1].end():]
+        start, region = start + breaks[-1].end(), region[breaks[-1].end() :]
     for _ in range(6):
         m = rx("participants.subject_lead").match(region)
         if not m or not m.end():
             break
-        start, region = start + m.end(), region[m.end():]
+        start, region = start + m.end(), region[m.end() :]
     region = region.rstrip(" \t,")
     m = rx("participants.subject_tail").search(region)
     if m:
@@ -1235,14 +1304,16 @@ def _subject(text: str, start: int, end: int) -> tuple[str, int]:
 def _object(text: str, start: int) -> tuple[str, int]:
     """The names after an attendance phrase, to the end of the sentence."""
     m = re.search(r"\.(?:\s+[A-ZÆØÅ0-9]|\s*$)|\n", text[start:])
-    return text[start: start + m.start()] if m else text[start:], start
+    return text[start : start + m.start()] if m else text[start:], start
 
 
 def _read_prose(reader: _Reader, text: str, base: int, zone: _Zone) -> bool:
     """Attendance sentences in `text` ('X havde meldt afbud, og Y deltog i stedet.'); True when one was read."""
     if "prose" not in zone.labels and zone.item is None:
         return False
-    found = sorted(((m.start(), m.end(), key, form) for key, form, pattern_ in _phrases() for m in pattern_.finditer(text)))
+    found = sorted(
+        ((m.start(), m.end(), key, form) for key, form, pattern_ in _phrases() for m in pattern_.finditer(text))
+    )
     previous, read = 0, False
     for start, end, key, form in found:
         names, at = _subject(text, previous, start) if form == "subject" else _object(text, end)
@@ -1299,8 +1370,8 @@ def _read_cells(seg: Segmented, reader: _Reader, history: list[Span]) -> None:
         if "på mødet" not in line.text or _inside(line.start, history):
             continue
         for m in rx("participants.cell_label").finditer(line.text):
-            cut = re.search(r"\t|\s{3,}", line.text[m.end():])
-            value = line.text[m.end(): m.end() + cut.start()] if cut else line.text[m.end():]
+            cut = re.search(r"\t|\s{3,}", line.text[m.end() :])
+            value = line.text[m.end() : m.end() + cut.start()] if cut else line.text[m.end() :]
             _read_value(reader, value, line.start + m.end(), "present", zone, colon=True)
 
 
@@ -1321,15 +1392,25 @@ def _resolve_item_absences(reader: _Reader, decisions: int) -> None:
 def _body_from_members(ex: Extraction) -> None:
     """A committee whose members all come from one organisation belongs to it."""
     orgs = {p.organisation for p in ex.participants if p.organisation}
-    if ex.meeting.forum and ex.meeting.body is None and len(orgs) == 1 and sum(1 for p in ex.participants if p.organisation) >= 2:
+    if (
+        ex.meeting.forum
+        and ex.meeting.body is None
+        and len(orgs) == 1
+        and sum(1 for p in ex.participants if p.organisation) >= 2
+    ):
         ex.meeting.body = orgs.pop()
 
 
 def _enrich_from_bullets(seg: Segmented, people: _People, history: list[Span]) -> None:
-    """Representatives introduced in the text ('- Rasmus Knudsen, PLO-repræsentant'): their title, organisation, role."""
+    """Representatives introduced in the text ('- Rasmus Knudsen, PLO-repræsentant'): their title, organisation,
+    role."""
     names = [person.name for person in people.by_key.values()]
     for line in seg.lines:
-        if line.text[:1] not in ("-", "•") or not any(name in line.text for name in names) or _inside(line.start, history):
+        if (
+            line.text[:1] not in ("-", "•")
+            or not any(name in line.text for name in names)
+            or _inside(line.start, history)
+        ):
             continue
         entry = _entry(line.text)
         if entry is None:

@@ -7,11 +7,21 @@ recommendations.toml (lead-ins and their points) and items.toml (item kinds)."""
 from __future__ import annotations
 
 import re
+from typing import TypeGuard, cast
 
 from ..lexicon import rules, rx
-from ..segment import Item as ItemSegment
-from ..segment import Section, Segmented, Span
-from .model import Allocation, Attachment, Decision, Extraction, Item, MeetingReference, Recommendation, SectionFact
+from ..segment import Item as ItemSegment, Section, Segmented, Span
+from .model import (
+    Allocation,
+    Attachment,
+    Decision,
+    Extraction,
+    Item,
+    MeetingReference,
+    Recommendation,
+    SectionFact,
+    start_of,
+)
 from .parse import find_dates, find_money
 
 # --------------------------------------------------------------------------- outcomes
@@ -58,6 +68,7 @@ def recommendation_intent(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- item kinds
 
+
 def item_kind(segment: ItemSegment, recommendations: list[Recommendation], decisions: list[Decision]) -> str:
     if segment.kind_label:
         for key, pattern in rules("item_kind_label"):
@@ -86,6 +97,7 @@ def item_kind(segment: ItemSegment, recommendations: list[Recommendation], decis
 
 
 # --------------------------------------------------------------------------- lines of a section
+
 
 def _span_lines(seg: Segmented, span: Span) -> list[tuple[str, int]]:
     """The stripped lines of a section with their offsets, the first one cut where the section starts (after an
@@ -172,7 +184,8 @@ def _flat_points(text: str, start: int) -> list[Entry]:
     pieces = rx("recommendation.flat_at").split(text)
     if len(pieces) < 2 and not rx("recommendation.at_paragraph").match(text):
         return []
-    found, pos = [], 0
+    found: list[Entry] = []
+    pos = 0
     for piece in pieces:
         at = text.find(piece, pos)
         found.append((None, piece.strip(), start + at))
@@ -193,8 +206,10 @@ def _clean_party(text: str | None) -> str | None:
 
 def _numbering(entries: list[Entry]) -> list[tuple[int, bool, str, int]]:
     numbered = all(n is not None for n, _, _ in entries) and len({n for n, _, _ in entries}) == len(entries)
-    return [((number if numbered else position), numbered, text, start)
-            for position, (number, text, start) in enumerate(entries, start=1)]
+    return [
+        ((cast(int, number) if numbered else position), numbered, text, start)  # numbered: no number is None
+        for position, (number, text, start) in enumerate(entries, start=1)
+    ]
 
 
 class _Found:
@@ -207,8 +222,16 @@ class _Found:
     def add(self, entries: list[Entry], proposed_by: str | None, addressed_to: str | None) -> None:
         for number, numbered, body, start in _numbering(entries):
             body = body.rstrip()
-            self.items.append(Recommendation(span=Span(start, start + len(body)), number=number, numbered=numbered,
-                                             text=body, proposed_by=proposed_by, addressed_to=addressed_to))
+            self.items.append(
+                Recommendation(
+                    span=Span(start, start + len(body)),
+                    number=number,
+                    numbered=numbered,
+                    text=body,
+                    proposed_by=proposed_by,
+                    addressed_to=addressed_to,
+                )
+            )
 
 
 def _read_lead(lines: list[tuple[str, int]], index: int, m: re.Match, found: _Found) -> None:
@@ -227,7 +250,7 @@ def _read_lead(lines: list[tuple[str, int]], index: int, m: re.Match, found: _Fo
         rest = ""
     if not entries and rest:
         at = start + (m.start("at") if m["at"] else m.start("rest"))
-        entries = [(None, text[at - start:].strip(), at)]
+        entries = [(None, text[at - start :].strip(), at)]
     found.add(entries, proposer, addressee)
 
 
@@ -243,13 +266,19 @@ def _read_anbefaler(lines: list[tuple[str, int]], index: int, a: re.Match, found
         statement = (rest + ": " if rest else "") + "; ".join(e[1] for e in entries)
     if statement:
         begin = start + (line.find(rest) if rest and rest in line else 0)
-        rec = Recommendation(span=Span(begin, begin + len(rest or line)), number=0, numbered=False,
-                             text=statement, proposed_by=_clean_party(a["who"]), addressed_to=_clean_party(a["to"]))
+        rec = Recommendation(
+            span=Span(begin, begin + len(rest or line)),
+            number=0,
+            numbered=False,
+            text=statement,
+            proposed_by=_clean_party(a["who"]),
+            addressed_to=_clean_party(a["to"]),
+        )
         found.items.append(rec)
         found.anbefaler.append(rec)
 
 
-def _is_anbefaler(a: re.Match | None) -> bool:
+def _is_anbefaler(a: re.Match | None) -> TypeGuard[re.Match]:
     if a is None:
         return False
     who = a["who"].lower()
@@ -284,15 +313,25 @@ def _read_plain(lines: list[tuple[str, int]], found: _Found) -> None:
         entries = _entries_after(lines, first_index + 1)
         lead = rx("recommendation.lead_to_list").match(first)
         addressee = lead["who"] if lead else None
-    elif any(rx(name).match(first) for name in ("recommendation.entry", "recommendation.at_paragraph",
-                                               "recommendation.table_row")):
+    elif any(
+        rx(name).match(first)
+        for name in ("recommendation.entry", "recommendation.at_paragraph", "recommendation.table_row")
+    ):
         entries = _entries_after(lines, first_index)
     if entries:
         found.add(entries, None, addressee)
         return
     paragraph, end = _paragraph(lines, first_index)
-    found.items.append(Recommendation(span=Span(p_start, end), number=0, numbered=False,
-                                      text=paragraph.rstrip(), proposed_by=None, addressed_to=None))
+    found.items.append(
+        Recommendation(
+            span=Span(p_start, end),
+            number=0,
+            numbered=False,
+            text=paragraph.rstrip(),
+            proposed_by=None,
+            addressed_to=None,
+        )
+    )
 
 
 def _paragraph(lines: list[tuple[str, int]], first_index: int) -> tuple[str, int]:
@@ -300,7 +339,7 @@ def _paragraph(lines: list[tuple[str, int]], first_index: int) -> tuple[str, int
     ('..., herunder' / '...:'); and where it ends."""
     first, p_start = lines[first_index]
     paragraph, end = first, p_start + len(first)
-    for text, start in lines[first_index + 1:]:
+    for text, start in lines[first_index + 1 :]:
         if not text or not text[:1].islower() or len(paragraph) > 600:
             break
         paragraph, end = paragraph + " " + text, start + len(text)
@@ -354,14 +393,22 @@ def _swapped_labels(seg: Segmented, item: ItemSegment, recs: list[Recommendation
         opening = next((t for t, _ in _span_lines(seg, section.span) if t), "")
         if opening.startswith("At ") and recommendation_intent(opening):
             start = seg.text.find(opening, section.span.start)
-            return [Recommendation(span=Span(start, start + len(opening)), number=1, numbered=False,
-                                   text=opening, proposed_by=None, addressed_to=None)]
+            return [
+                Recommendation(
+                    span=Span(start, start + len(opening)),
+                    number=1,
+                    numbered=False,
+                    text=opening,
+                    proposed_by=None,
+                    addressed_to=None,
+                )
+            ]
     return recs
 
 
 def _positions(recs: list[Recommendation]) -> list[Recommendation]:
     """Unnumbered recommendations are numbered by their position in the item, in document order."""
-    recs.sort(key=lambda r: r.span.start)
+    recs.sort(key=start_of)
     position = 0
     used = {r.number for r in recs if r.numbered}
     for rec in recs:
@@ -418,8 +465,9 @@ def _is_verdict(text: str) -> bool:
     return any(pattern.match(low) for _, pattern in rules("lead_outcome"))
 
 
-def _decision_units(seg: Segmented, section: Section, meeting_date: str | None,
-                    answers: bool = True) -> tuple[list[Unit], str | None]:
+def _decision_units(
+    seg: Segmented, section: Section, meeting_date: str | None, answers: bool = True
+) -> tuple[list[Unit], str | None]:
     """Split a decision section into (answered numbers, text, start) units, and how they were marked:
     'numbered' ("2. Godkendt", "1.-4. Anbefales", "Ad 1"), 'resolved' (bullets after "X besluttede:"),
     'bulleted' (a verdict per bullet) or None."""
@@ -430,18 +478,23 @@ def _decision_units(seg: Segmented, section: Section, meeting_date: str | None,
     body_lines = [(t, s) for t, s in lines if t]
     if not body_lines:
         return [], None
-    body = seg.text[body_lines[0][1]:body_lines[-1][1] + len(body_lines[-1][0])]
+    body = seg.text[body_lines[0][1] : body_lines[-1][1] + len(body_lines[-1][0])]
     return _listed_units(body, body_lines) or ([([], "\n".join(t for t, _ in body_lines), body_lines[0][1])], None)
 
 
 def _listed_units(body: str, body_lines: list[tuple[str, int]]) -> tuple[list[Unit], str] | None:
     """Bullets after 'X besluttede:' (each resolves a point), or only bullets that are each a verdict ('- Godkendt',
     '- Taget til efterretning': by position, one per recommendation), or 'At ...' points run together."""
-    bullets = [(m["text"], start + m.start("text"))
-               for line, start in body_lines if (m := rx("decision.bullet").match(line))]
+    bullets = [
+        (m["text"], start + m.start("text")) for line, start in body_lines if (m := rx("decision.bullet").match(line))
+    ]
     if bullets and rx("decision.resolves").search(body[:400]):
         return [([], text, start) for text, start in bullets], "resolved"
-    if len(bullets) >= 2 and len(bullets) == len(body_lines) and all(classify_outcome(t) != "other" for t, _ in bullets):
+    if (
+        len(bullets) >= 2
+        and len(bullets) == len(body_lines)
+        and all(classify_outcome(t) != "other" for t, _ in bullets)
+    ):
         return [([position], text, start) for position, (text, start) in enumerate(bullets, start=1)], "bulleted"
     flat = rx("recommendation.flat_at").split(body)
     if len(flat) > 1 and rx("decision.resolves").search(flat[0]):
@@ -467,8 +520,8 @@ def _numbered_units(lines: list[tuple[str, int]]) -> list[Unit]:
             continue
         m = rx("decision.unit_marker").match(line)
         numbers = _marker_numbers(m) if m else None
-        if numbers:
-            rest = line[m.end():].strip()
+        if m and numbers:
+            rest = line[m.end() :].strip()
             units.append((numbers, rest, start + line.find(rest, m.end()) if rest else start + m.end()))
         elif units:
             numbers, previous, p_start = units[-1]
@@ -478,11 +531,13 @@ def _numbered_units(lines: list[tuple[str, int]]) -> list[Unit]:
 
 def _establishes(text: str) -> tuple[list[str], list[str]]:
     """The bodies a decision establishes ('der nedsættes en arbejdsgruppe') and dissolves ('X nedlægges')."""
-    made = [m["name"] for name in ("decision.establishes", "decision.establishes_other") for m in rx(name).finditer(text)]
+    made = [
+        m["name"] for name in ("decision.establishes", "decision.establishes_other") for m in rx(name).finditer(text)
+    ]
     ended = []
     for m in rx("decision.dissolves").finditer(text):
         name = rx("decision.dissolves_lead").sub("", m["name"])
-        before = text[max(0, m.start() - 40):m.start()].lower()
+        before = text[max(0, m.start() - 40) : m.start()].lower()
         if rx("decision.dissolves_not").match(name) or rx("decision.dissolves_hedged").search(before):
             continue
         ended.append(name)
@@ -490,14 +545,22 @@ def _establishes(text: str) -> tuple[list[str], list[str]]:
 
 
 def _allocations(text: str, start: int) -> list[Allocation]:
-    """'... 4,3 mio. kr. ... opdeles i 1,2 mio. kr. til X og 3,1 mio. kr. til Y' -> allocations with recipient and purpose."""
+    """'... 4,3 mio. kr. ... opdeles i 1,2 mio. kr. til X og 3,1 mio. kr. til Y' -> allocations with recipient and
+    purpose."""
     result = []
     for money in find_money(text, bare_in_context=False):
         recipient, purpose = _recipient(text, money.start, money.end)
         if recipient is None and purpose is None:
             continue
-        result.append(Allocation(span=Span(start + money.start, start + money.end), dkk=money.dkk,
-                                 recipient=recipient, purpose=purpose, text=money.text))
+        result.append(
+            Allocation(
+                span=Span(start + money.start, start + money.end),
+                dkk=money.dkk,
+                recipient=recipient,
+                purpose=purpose,
+                text=money.text,
+            )
+        )
     return result
 
 
@@ -505,16 +568,16 @@ def _recipient(text: str, money_start: int, money_end: int) -> tuple[str | None,
     """Who gets a sum and what for: '<sum> til <purpose>' (the recipient named in it: '... i Vejle Kommune'),
     '<sum> overføres til <recipient>', 'honorering af <purpose> på <sum>'."""
     recipient = purpose = None
-    m = rx("allocation.purpose_after").match(text[money_end: money_end + 200])
+    m = rx("allocation.purpose_after").match(text[money_end : money_end + 200])
     if m:
         purpose = m["what"].strip()
         r = rx("allocation.recipient_in").search(purpose)
         recipient = r["r"] if r else purpose
-    t = rx("allocation.transferred_to").search(text[money_end:money_end + 120])
+    t = rx("allocation.transferred_to").search(text[money_end : money_end + 120])
     if t:
         recipient = t["r"]
     if purpose is None:
-        h = rx("allocation.purpose_before").search(text[max(0, money_start - 160): money_start])
+        h = rx("allocation.purpose_before").search(text[max(0, money_start - 160) : money_start])
         if h:
             purpose = h["p"].strip()
             recipient = recipient or purpose
@@ -539,13 +602,16 @@ def _decision_sections(seg: Segmented, item: ItemSegment) -> list[Section]:
     return []
 
 
-def decisions_of(seg: Segmented, item: ItemSegment, recommendations: list[Recommendation],
-                 meeting_date: str | None = None) -> list[Decision]:
-    parsed = [(section, *_decision_units(seg, section, meeting_date, bool(recommendations)))
-              for section in _decision_sections(seg, item)]
+def decisions_of(
+    seg: Segmented, item: ItemSegment, recommendations: list[Recommendation], meeting_date: str | None = None
+) -> list[Decision]:
+    parsed = [
+        (section, *_decision_units(seg, section, meeting_date, bool(recommendations)))
+        for section in _decision_sections(seg, item)
+    ]
     any_marked = any(marked == "numbered" for _, _, marked in parsed)
     decisions: list[Decision] = []
-    for section, units, marked in parsed:
+    for _section, units, marked in parsed:
         if any_marked and marked != "numbered":
             continue  # prose next to numbered decisions is the discussion; the numbered ones are the decisions
         for numbers, body, start in _by_position(units, marked, len(recommendations)):
@@ -572,9 +638,9 @@ def _granted(decision: Decision, recommendations: list[Recommendation]) -> None:
     if decision.outcome not in ("approved", "approved-with-remarks"):
         return
     rec = next((r for r in recommendations if r.number == decision.recommendation), None)
-    allocations = _allocations(decision.text, decision.span.start)
+    allocations = _allocations(decision.text, start_of(decision))
     if not allocations and rec is not None:
-        allocations = _allocations(rec.text, rec.span.start)
+        allocations = _allocations(rec.text, start_of(rec))
     decision.allocations = allocations
     if rec is not None and not decision.establishes:
         decision.establishes, _ = _establishes(rec.text)
@@ -587,7 +653,8 @@ def _decisions_of_unit(numbers: list[int], body: str, start: int, marked: str | 
     if marked == "resolved" and outcome in ("other", "discussed"):
         outcome = "approved"  # "X besluttede: - at ..." resolves every point listed
     result = []
-    for number in numbers or [None]:
+    answers: list[int | None] = list(numbers) if numbers else [None]
+    for number in answers:
         decision = Decision(span=Span(start, start + len(body)), text=body, outcome=outcome, recommendation=number)
         decision.establishes, decision.dissolves = _establishes(body)
         if outcome == "approved-with-remarks":
@@ -602,8 +669,8 @@ def _asked_or_reported(decision: Decision, recommendations: list[Recommendation]
     ('X orienterede om ...') is taken to notice. A decision that says nothing happened stays 'other'."""
     if decision.outcome != "other" or rx("decision.nothing").match(_normal(decision.text)):
         return
-    asked = {recommendation_intent(r.text) for r in recommendations
-             if decision.recommendation in (None, r.number)} - {None}
+    intents = (recommendation_intent(r.text) for r in recommendations if decision.recommendation in (None, r.number))
+    asked = {intent for intent in intents if intent is not None}
     if len(asked) == 1 and asked <= {"noted", "discussed"}:
         decision.outcome = asked.pop()
     elif rx("decision.reported").search(_normal(decision.text)):
@@ -626,7 +693,9 @@ def _align(decisions: list[Decision], recommendations: list[Recommendation]) -> 
         return
     taken: set[int] = {d.recommendation for d in decisions if d.recommendation is not None}
     for d in unnumbered:
-        fit = _by_words(d, recommendations, taken) or (_by_intent(d, recommendations, taken) if len(unnumbered) == 1 else None)
+        fit = _by_words(d, recommendations, taken) or (
+            _by_intent(d, recommendations, taken) if len(unnumbered) == 1 else None
+        )
         if fit is not None:
             d.recommendation = fit.number
             taken.add(fit.number)
@@ -635,8 +704,14 @@ def _align(decisions: list[Decision], recommendations: list[Recommendation]) -> 
 def _by_words(decision: Decision, recommendations: list[Recommendation], taken: set[int]) -> Recommendation | None:
     """The one free recommendation whose words the decision repeats (60 % of them, clearly more than the next)."""
     words = _words(decision.text)
-    scored = sorted(((len(words & _words(r.text)) / max(1, len(_words(r.text))), r)
-                     for r in recommendations if r.number not in taken), key=lambda x: -x[0])
+    scored = sorted(
+        (
+            (len(words & _words(r.text)) / max(1, len(_words(r.text))), r)
+            for r in recommendations
+            if r.number not in taken
+        ),
+        key=lambda x: -x[0],
+    )
     if scored and scored[0][0] >= 0.6 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.2):
         return scored[0][1]
     return None
@@ -650,6 +725,7 @@ def _by_intent(decision: Decision, recommendations: list[Recommendation], taken:
 
 
 # --------------------------------------------------------------------------- attachments and references
+
 
 def attachments_of(seg: Segmented, item: ItemSegment) -> list[Attachment]:
     found: list[Attachment] = []
@@ -670,7 +746,7 @@ def attachments_of(seg: Segmented, item: ItemSegment) -> list[Attachment]:
 
 def references_of(seg: Segmented, item: ItemSegment, meeting_date: str | None) -> list[MeetingReference]:
     """Other meetings the item refers to ('næste møde i Politisk Niveau d. 4. april'), whether next or earlier."""
-    body = seg.text[item.span.start:item.span.end]
+    body = seg.text[item.span.start : item.span.end]
     found: list[MeetingReference] = []
     for m in rx("item.reference").finditer(body):
         forum = rx("item.reference_verb").sub("", (m["forum"] or m["forum2"] or "").strip(" -"))
@@ -678,8 +754,14 @@ def references_of(seg: Segmented, item: ItemSegment, meeting_date: str | None) -
         iso = dates[0].iso(int(meeting_date[:4]) if meeting_date else None) if dates else None
         if any(r.date == iso and r.forum and forum and (r.forum in forum or forum in r.forum) for r in found):
             continue
-        found.append(MeetingReference(span=Span(item.span.start + m.start(), item.span.start + m.end()),
-                                      forum=forum or None, date=iso, relation=_relation(m["rel"], iso, meeting_date)))
+        found.append(
+            MeetingReference(
+                span=Span(item.span.start + m.start(), item.span.start + m.end()),
+                forum=forum or None,
+                date=iso,
+                relation=_relation(m["rel"], iso, meeting_date),
+            )
+        )
     return found
 
 
@@ -696,17 +778,25 @@ def _relation(word: str | None, iso: str | None, meeting_date: str | None) -> st
 
 # --------------------------------------------------------------------------- the component
 
+
 def items(seg: Segmented, ex: Extraction) -> None:
     for segment in seg.items:
         recommendations = recommendations_of(seg, segment)
         decisions = decisions_of(seg, segment, recommendations, ex.meeting.date)
-        ex.items.append(Item(
-            span=segment.span, number=segment.number, title=segment.title,
-            kind=item_kind(segment, recommendations, decisions), kind_label=segment.kind_label,
-            time_slot=segment.time_slot, title_span=segment.title_span,
-            sections=[SectionFact(span=s.span, kind=s.kind, heading=s.heading) for s in segment.sections],
-            recommendations=recommendations, decisions=decisions,
-            attachments=attachments_of(seg, segment),
-            references=references_of(seg, segment, ex.meeting.date),
-            case_number=segment.case_number,
-        ))
+        ex.items.append(
+            Item(
+                span=segment.span,
+                number=segment.number,
+                title=segment.title,
+                kind=item_kind(segment, recommendations, decisions),
+                kind_label=segment.kind_label,
+                time_slot=segment.time_slot,
+                title_span=segment.title_span,
+                sections=[SectionFact(span=s.span, kind=s.kind, heading=s.heading) for s in segment.sections],
+                recommendations=recommendations,
+                decisions=decisions,
+                attachments=attachments_of(seg, segment),
+                references=references_of(seg, segment, ex.meeting.date),
+                case_number=segment.case_number,
+            )
+        )

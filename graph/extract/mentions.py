@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from ..segment import Segmented, Span
-from .model import Amount, Extraction, InitiativeMention, OrganisationMention
+from .model import Amount, Extraction, InitiativeMention, OrganisationMention, start_of
 from .parse import BARE_RE, MONEY_CONTEXT_RE, find_money, parse_number
 
 # --------------------------------------------------------------------------- organisations
@@ -20,14 +20,19 @@ ORG_PATTERNS: list[tuple[str, str]] = [
     (r"[A-ZÆØÅ][\wæøå-]*(?:universitetshospital|sygehus)(?:et)?\b", "sygehus"),
     (r"Psykiatrien i Region [A-ZÆØÅ][\wæøå-]+", "psykiatri"),
     (r"[A-ZÆØÅ][\wæøå-]+ Universitet\b", "universitet"),
-    (r"Landsforeningen[\wæøå ]{0,40}?(?=[,.;)\n]|$)|[A-ZÆØÅ][\wæøå]+foreningen\b|Danske Patienter|Ældre Sagen|Kræftens Bekæmpelse", "patientorganisation"),
+    (
+        r"Landsforeningen[\wæøå ]{0,40}?(?=[,.;)\n]|$)|[A-ZÆØÅ][\wæøå]+foreningen\b"
+        r"|Danske Patienter|Ældre Sagen|Kræftens Bekæmpelse",
+        "patientorganisation",
+    ),
     (r"(?:Tværsektorielt )?Forskningscenter(?: (?:for )?[A-ZÆØÅ][\wæøå-]+){1,3}", "universitet"),
     (r"PLO-[A-ZÆØÅ][\wæøå]+|Nord-?KAP", "almen-praksis"),
 ]
 _ORG_RES = [(re.compile(rf"(?<![\wæøå-])(?:{p})"), kind) for p, kind in ORG_PATTERNS]
 # "Vejle, Kolding og Fredericia Kommune(r)": every name in the list is a kommune
 _KOMMUNE_LIST_RE = re.compile(
-    r"(?<![\wæøå-])(?P<list>(?:[A-ZÆØÅ][\wæøå-]+,\s+){0,12}[A-ZÆØÅ][\wæøå-]+\s+og\s+[A-ZÆØÅ][\wæøå-]+)\s+[Kk]ommune(?:r|rne)?\b")
+    r"(?<![\wæøå-])(?P<list>(?:[A-ZÆØÅ][\wæøå-]+,\s+){0,12}[A-ZÆØÅ][\wæøå-]+\s+og\s+[A-ZÆØÅ][\wæøå-]+)\s+[Kk]ommune(?:r|rne)?\b"
+)
 
 
 def _trie_alternation(names: list[str]) -> str:
@@ -48,7 +53,7 @@ def _trie_alternation(names: list[str]) -> str:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if ends:
-            return (f"(?:{body})?" if len(branches) == 1 else body + "?")
+            return f"(?:{body})?" if len(branches) == 1 else body + "?"
         return body
 
     return pattern(trie)
@@ -65,7 +70,9 @@ def _gazetteer_re(names: Mapping[str, str | None]):
         parts.append(re.compile(r"(?<![\wæøå-])(?:" + _trie_alternation(caps) + r")(?:s(?=\W))?(?![\wæøå-])"))
     if words:  # an optional genitive s: "Sundhedsklynge Lillebælts", "Region Syddanmarks"
         lowered = sorted({n.lower() for n in words})
-        parts.append(re.compile(r"(?<![\wæøå-])(?:" + _trie_alternation(lowered) + r")(?:s(?=\W))?(?![\wæøå])", re.IGNORECASE))
+        parts.append(
+            re.compile(r"(?<![\wæøå-])(?:" + _trie_alternation(lowered) + r")(?:s(?=\W))?(?![\wæøå])", re.IGNORECASE)
+        )
     return parts
 
 
@@ -105,21 +112,30 @@ def organisations(seg: Segmented, ex: Extraction) -> None:
     for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
         if not any(cand[0] < e and s < cand[1] for s, e, _, _ in chosen):
             chosen.append(cand)
-    for start, end, name, kind in sorted(chosen):
-        ex.organisations.append(OrganisationMention(span=Span(start, end), name=name, kind=kind))
+    for start, end, name, org_kind in sorted(chosen):
+        ex.organisations.append(OrganisationMention(span=Span(start, end), name=name, kind=org_kind))
 
 
 # --------------------------------------------------------------------------- initiatives
 
 _QUOTED = r"[\"”“»]([^\"”“«»\n]{3,80})[\"”“«]"
 INITIATIVE_PATTERNS: list[tuple[str, str]] = [
-    (rf"\b(?:[Pp]rojekt(?:et)?|klyngemiddelprojekt(?:et)?|klyngemiddelinitiativ(?:et)?|[Ii]nitiativ(?:et)?|[Ii]ndsats(?:en)?)\s+{_QUOTED}", "project"),
-    (r"\b[Pp]rogram(?:met)?\s+(?P<name>[A-ZÆØÅ][\wæøå-]+(?:\s+(?:og|for|i|af|til)\s+[A-ZÆØÅ][\wæøå-]+|\s+[A-ZÆØÅ][\wæøå-]+){0,4})", "programme"),
+    (
+        rf"\b(?:[Pp]rojekt(?:et)?|klyngemiddelprojekt(?:et)?|klyngemiddelinitiativ(?:et)?|[Ii]nitiativ(?:et)?|[Ii]ndsats(?:en)?)\s+{_QUOTED}",
+        "project",
+    ),
+    (
+        r"\b[Pp]rogram(?:met)?\s+(?P<name>[A-ZÆØÅ][\wæøå-]+(?:\s+(?:og|for|i|af|til)\s+[A-ZÆØÅ][\wæøå-]+|\s+[A-ZÆØÅ][\wæøå-]+){0,4})",
+        "programme",
+    ),
     (r"\b(?P<name>[Ff]orløbsprogram(?:met)?\s+for\s+[\wæøå-]+(?:\s+(?:med|og)\s+[\wæøå-]+){0,2})", "programme"),
     (r"\b(?P<name>(?:Det\s+)?[Nn]ationale\s+[Ll]edelsesprogram)", "programme"),
     (r"\b(?P<name>Sundhedsaftale(?:n)?\s+\d{4}\s*[-–]\s*\d{4})", "agreement"),
     (r"\b(?P<name>[A-ZÆØÅ][\wæøå:]*(?:-[A-ZÆØÅa-zæøå]+)?-aftale(?:n)?)\b", "agreement"),
-    (r"\b(?P<name>[Ss]amarbejdsaftale(?:n)?\s+for\s+[\wæøå, -]{3,60}?)(?=\s+(?:trådte|er|skal|mellem)\b|[.\n])", "agreement"),
+    (
+        r"\b(?P<name>[Ss]amarbejdsaftale(?:n)?\s+for\s+[\wæøå, -]{3,60}?)(?=\s+(?:trådte|er|skal|mellem)\b|[.\n])",
+        "agreement",
+    ),
     (r"\b(?P<name>Plan\s+[a-zæøå]+(?:\s+[-–]\s+[\"”“][^\"”“\n]{3,40}[\"”“])?)", "plan"),
     (r"\b(?P<name>[A-ZÆØÅ][\wæøå]+plan(?:en)?\s+\d{4}\s*[-–]\s*\d{4})", "plan"),
     (r"\b(?P<name>[Hh]andleplan(?:en)?)\b", "plan"),
@@ -152,10 +168,11 @@ def initiatives(seg: Segmented, ex: Extraction) -> None:
                 continue
             at = text.find(name, start)
             ex.initiatives.append(InitiativeMention(span=Span(at, at + len(name)), name=name, kind="intervention"))
-    ex.initiatives.sort(key=lambda i: i.span.start)
+    ex.initiatives.sort(key=start_of)
 
 
 # --------------------------------------------------------------------------- amounts
+
 
 def _tables(text: str) -> list[list[tuple[list[str], int]]]:
     """Runs of tab-separated lines (blank lines inside allowed) as [(cells, line start)]."""
@@ -186,11 +203,13 @@ def amounts(seg: Segmented, ex: Extraction) -> None:
     seen: set[int] = set()
     for money in find_money(text):
         seen.add(money.start)
-        ex.amounts.append(Amount(span=Span(money.start, money.end), dkk=money.dkk, text=money.text, item=item_of(money.start)))
+        ex.amounts.append(
+            Amount(span=Span(money.start, money.end), dkk=money.dkk, text=money.text, item=item_of(money.start))
+        )
     # tables of amounts per organisation: cells without 'kr.' count when the table is about money
     for table in _tables(text):
         first_start = table[0][1]
-        context = text[max(0, first_start - 400):first_start] + " ".join(" ".join(c) for c, _ in table[:2])
+        context = text[max(0, first_start - 400) : first_start] + " ".join(" ".join(c) for c, _ in table[:2])
         if not MONEY_CONTEXT_RE.search(context):
             continue
         header = [c.strip() for c in table[0][0]]
@@ -211,6 +230,13 @@ def amounts(seg: Segmented, ex: Extraction) -> None:
                 row = cells[0].strip()
                 col = header[column] if column < len(header) else None
                 label = " / ".join(x for x in (row, col) if x)
-                ex.amounts.append(Amount(span=Span(at, at + len(value_text)), dkk=value, text=value_text,
-                                         item=item_of(at), label=label or None))
-    ex.amounts.sort(key=lambda a: a.span.start)
+                ex.amounts.append(
+                    Amount(
+                        span=Span(at, at + len(value_text)),
+                        dkk=value,
+                        text=value_text,
+                        item=item_of(at),
+                        label=label or None,
+                    )
+                )
+    ex.amounts.sort(key=start_of)

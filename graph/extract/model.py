@@ -19,6 +19,12 @@ class Fact:
         return [self.span.start, self.span.end] if self.span else None
 
 
+def start_of(fact: Fact) -> int:
+    """Where a fact starts in the text, to sort by (the extractors give every fact they make a span)."""
+    assert fact.span is not None
+    return fact.span.start
+
+
 @dataclass
 class Meeting(Fact):
     forum: str | None = None
@@ -169,44 +175,84 @@ class Extraction:
             "path": self.path,
             "layout": self.layout,
             "meeting": {
-                "forum": self.meeting.forum, "body": self.meeting.body, "date": self.meeting.date,
-                "start": self.meeting.start, "place": self.meeting.place,
+                "forum": self.meeting.forum,
+                "body": self.meeting.body,
+                "date": self.meeting.date,
+                "start": self.meeting.start,
+                "place": self.meeting.place,
                 "spans": {k: [v.start, v.end] for k, v in self.meeting.spans.items()},
             },
             "participants": [
-                {"name": p.name, "title": p.title, "organisation": p.organisation, "role": p.role,
-                 "present": p.present, "group": p.group, "span": span(p)}
+                {
+                    "name": p.name,
+                    "title": p.title,
+                    "organisation": p.organisation,
+                    "role": p.role,
+                    "present": p.present,
+                    "group": p.group,
+                    "span": span(p),
+                }
                 for p in self.participants
             ],
             "items": [
                 {
-                    "number": i.number, "title": i.title, "kind": i.kind, "kind_label": i.kind_label,
-                    "time_slot": i.time_slot, "span": span(i),
+                    "number": i.number,
+                    "title": i.title,
+                    "kind": i.kind,
+                    "kind_label": i.kind_label,
+                    "time_slot": i.time_slot,
+                    "span": span(i),
                     "sections": [{"kind": s.kind, "heading": s.heading, "span": span(s)} for s in i.sections],
                     "recommendations": [
-                        {"number": r.number, "numbered": r.numbered, "text": r.text, "proposed_by": r.proposed_by,
-                         "addressed_to": r.addressed_to, "span": span(r)}
+                        {
+                            "number": r.number,
+                            "numbered": r.numbered,
+                            "text": r.text,
+                            "proposed_by": r.proposed_by,
+                            "addressed_to": r.addressed_to,
+                            "span": span(r),
+                        }
                         for r in i.recommendations
                     ],
                     "decisions": [
-                        {"text": d.text, "outcome": d.outcome, "recommendation": d.recommendation, "remark": d.remark,
-                         "establishes": d.establishes, "dissolves": d.dissolves,
-                         "allocations": [{"dkk": a.dkk, "recipient": a.recipient, "purpose": a.purpose,
-                                          "text": a.text, "span": span(a)} for a in d.allocations],
-                         "span": span(d)}
+                        {
+                            "text": d.text,
+                            "outcome": d.outcome,
+                            "recommendation": d.recommendation,
+                            "remark": d.remark,
+                            "establishes": d.establishes,
+                            "dissolves": d.dissolves,
+                            "allocations": [
+                                {
+                                    "dkk": a.dkk,
+                                    "recipient": a.recipient,
+                                    "purpose": a.purpose,
+                                    "text": a.text,
+                                    "span": span(a),
+                                }
+                                for a in d.allocations
+                            ],
+                            "span": span(d),
+                        }
                         for d in i.decisions
                     ],
                     "attachments": [{"title": a.title, "url": a.url, "span": span(a)} for a in i.attachments],
-                    "references": [{"forum": r.forum, "date": r.date, "relation": r.relation, "span": span(r)}
-                                   for r in i.references],
+                    "references": [
+                        {"forum": r.forum, "date": r.date, "relation": r.relation, "span": span(r)}
+                        for r in i.references
+                    ],
                     "case_number": i.case_number,
                     "route": [{"forum": s.forum, "role": s.role} for s in i.route],
                 }
                 for i in self.items
             ],
-            "organisations": [{"name": o.name, "id": o.id, "kind": o.kind, "span": span(o)} for o in self.organisations],
+            "organisations": [
+                {"name": o.name, "id": o.id, "kind": o.kind, "span": span(o)} for o in self.organisations
+            ],
             "initiatives": [{"name": x.name, "id": x.id, "kind": x.kind, "span": span(x)} for x in self.initiatives],
-            "amounts": [{"dkk": a.dkk, "text": a.text, "item": a.item, "label": a.label, "span": span(a)} for a in self.amounts],
+            "amounts": [
+                {"dkk": a.dkk, "text": a.text, "item": a.item, "label": a.label, "span": span(a)} for a in self.amounts
+            ],
             "warnings": list(self.warnings),
         }
 

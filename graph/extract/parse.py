@@ -7,9 +7,30 @@ from dataclasses import dataclass
 from datetime import date
 
 MONTHS = {
-    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4, "maj": 5,
-    "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "januar": 1,
+    "jan": 1,
+    "februar": 2,
+    "feb": 2,
+    "marts": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "maj": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
@@ -95,7 +116,8 @@ MONEY_RE = re.compile(
 BARE_RE = re.compile(r"(?<![\w.,/-])(?P<num>-?\d{1,3}(?:\.\d{3})+)(?![\w,.]\d)")
 MONEY_CONTEXT_RE = re.compile(
     r"\b(?:kr|kroner|midler|midlerne|klyngemidler|budget\w*|beløb\w*|overskud\w*|underskud|honorering|bevilling\w*"
-    r"|pulje\w*|udgift\w*|disponere\w*|finansier\w*|omfordel\w*|restmidler|balance|i alt|lønmidler|tilskud|tildel\w*)\b",
+    r"|pulje\w*|udgift\w*|disponere\w*|finansier\w*|omfordel\w*|restmidler|balance|i alt|lønmidler|tilskud"
+    r"|tildel\w*)\b",
     re.IGNORECASE,
 )
 
@@ -146,7 +168,7 @@ def find_money(text: str, bare_in_context: bool = True) -> list[MoneyMatch]:
         scale = _scale_factor(m["scale"] or m["scale2"])
         if scale > 1 and abs(value) >= 1000:  # '1.022.190 mio.' is a slip for kroner
             scale = 1.0
-        if m["num2"] and not re.search(r"kr|midl|mio\.", text[max(0, m.start() - 80):m.end() + 40], re.I):
+        if m["num2"] and not re.search(r"kr|midl|mio\.", text[max(0, m.start() - 80) : m.end() + 40], re.I):
             continue
         found.append(MoneyMatch(round(value * scale, 2), m.group().strip(" ("), m.start(), m.end()))
         taken.append((m.start(), m.end()))
@@ -155,7 +177,9 @@ def find_money(text: str, bare_in_context: bool = True) -> list[MoneyMatch]:
             if any(a <= m.start() < b for a, b in taken):
                 continue
             sentence = _sentence_around(text, m.start(), m.end())
-            if not MONEY_CONTEXT_RE.search(sentence) or re.search(r"\b(?:borgere|deltagere|patienter|timer)\b", text[m.end():m.end() + 15]):
+            if not MONEY_CONTEXT_RE.search(sentence) or re.search(
+                r"\b(?:borgere|deltagere|patienter|timer)\b", text[m.end() : m.end() + 15]
+            ):
                 continue
             value = parse_number(m["num"])
             if value is None:
@@ -168,4 +192,4 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
     right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
     right = min(right_candidates) if right_candidates else len(text)
-    return text[left + 1:right]
+    return text[left + 1 : right]

@@ -5,6 +5,7 @@ text (decisions, recommendations, amounts, organisations) stays as they extracte
 
 from __future__ import annotations
 
+from ..read.portal import PortalItem
 from ..segment import Segmented
 from .model import Attachment, Extraction, Participant
 
@@ -23,11 +24,16 @@ def portal(seg: Segmented, ex: Extraction) -> None:
     if meeting.participants:
         roles = {p.name: p for p in ex.participants}
         ex.participants = [
-            Participant(span=p.span, name=p.name, present=p.present, role=roles[p.name].role if p.name in roles else None,
-                        organisation=roles[p.name].organisation if p.name in roles else None)
+            Participant(
+                span=p.span,
+                name=p.name,
+                present=p.present,
+                role=roles[p.name].role if p.name in roles else None,
+                organisation=roles[p.name].organisation if p.name in roles else None,
+            )
             for p in meeting.participants
         ]
-    by_number = {i.number: i for i in meeting.items if i.number}
+    by_number: dict[str | None, PortalItem] = {i.number: i for i in meeting.items if i.number}
     for item in ex.items:
         data = by_number.get(item.number)
         if data is None:

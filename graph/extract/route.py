@@ -34,8 +34,10 @@ def _clean(name: str) -> str:
 
 def _same(a: str, b: str) -> bool:
     """'Sundhedsklynge Lillebælt – Fagligt Strategisk Niveau' is the meeting's own 'Fagligt strategisk niveau'."""
+
     def stem(text: str) -> str:  # Danish inflection: "Fagligt Strategiske Niveau" = "fagligt strategisk niveau"
         return " ".join(rx("route.inflection").sub("", w) for w in re.sub(r"\W+", " ", text.lower()).split())
+
     a, b = stem(a), stem(b)
     return a == b or (len(b) >= 8 and b in a) or (len(a) >= 8 and a in b)
 
@@ -56,8 +58,9 @@ def _add(route: list[RouteStep], forum: str | None, role: str) -> None:
 
 def route(seg: Segmented, ex: Extraction) -> None:
     here = ex.meeting.forum
-    for segment_item, item in zip(seg.items, ex.items):
-        text = seg.text[segment_item.span.start:segment_item.span.end]
+    # a failing items component leaves fewer items than segments (extract() goes on): pair the ones there are
+    for segment_item, item in zip(seg.items, ex.items, strict=False):
+        text = seg.text[segment_item.span.start : segment_item.span.end]
         explicit = rx("route.line").search(text)
         if explicit:
             item.route = _explicit(explicit["route"], here)
@@ -91,12 +94,19 @@ def _explicit(written: str, here: str | None) -> list[RouteStep]:
 def _proposers(seg: Segmented, item, text: str, here: str | None, steps: list[RouteStep]) -> None:
     """Who proposed the case before the meeting: the administration prepares, another body recommends."""
     for rec in item.recommendations:
-        if rec.proposed_by and rx("route.proposal_word").search(seg.text[max(0, rec.span.start - 300):rec.span.end]):
-            _add(steps, rec.proposed_by, "prepares" if rx("route.administration").match(rec.proposed_by) else "recommends")
+        if rec.proposed_by and rx("route.proposal_word").search(seg.text[max(0, rec.span.start - 300) : rec.span.end]):
+            _add(
+                steps,
+                rec.proposed_by,
+                "prepares" if rx("route.administration").match(rec.proposed_by) else "recommends",
+            )
     for m in rx("route.proposer").finditer(text):
         who = m["who"]
-        if (not rx("route.not_a_proposer").match(who) or rx("route.body_with_article").match(who)) \
-                and rx("route.body_word").search(who) and not (here and _same(who, here)):
+        if (
+            (not rx("route.not_a_proposer").match(who) or rx("route.body_with_article").match(who))
+            and rx("route.body_word").search(who)
+            and not (here and _same(who, here))
+        ):
             _add(steps, who, "prepares" if rx("route.administration").match(who) else "recommends")
 
 

@@ -109,11 +109,20 @@ def _make(name: str, raw: dict, resolve) -> Entry:
         flags |= _FLAGS[flag]
     if raw.get("match", "search") not in ("search", "match", "fullmatch"):
         raise LexiconError(f"{raw['_source']}: {name}: match skal være search, match eller fullmatch")
-    entry = Entry(name=name, pattern=resolve(raw["pattern"], name), flags=flags, match=raw.get("match", "search"),
-                  examples=tuple(raw.get("examples", ())), counter=tuple(raw.get("counter", ())), key=raw.get("key"),
-                  doc=raw.get("doc", ""), source=raw["_source"], extra={k: raw[k] for k in unknown})
+    entry = Entry(
+        name=name,
+        pattern=resolve(raw["pattern"], name),
+        flags=flags,
+        match=raw.get("match", "search"),
+        examples=tuple(raw.get("examples", ())),
+        counter=tuple(raw.get("counter", ())),
+        key=raw.get("key"),
+        doc=raw.get("doc", ""),
+        source=raw["_source"],
+        extra={k: raw[k] for k in unknown},
+    )
     try:
-        entry.regex
+        _ = entry.regex  # compiles the pattern now, so a bad one is reported with its source
     except re.error as exc:
         raise LexiconError(f"{raw['_source']}: {name}: ugyldigt mønster: {exc}") from exc
     return entry
@@ -149,7 +158,9 @@ def load(folder: Path = FOLDER) -> Lexicon:
         return _REFERENCE.sub(one, pattern)
 
     entries = {name: _make(name, raw, resolve) for name, raw in singles.items()}
-    grouped = {name: [_make(f"{name}[{i}]", raw, resolve) for i, raw in enumerate(items)] for name, items in groups.items()}
+    grouped = {
+        name: [_make(f"{name}[{i}]", raw, resolve) for i, raw in enumerate(items)] for name, items in groups.items()
+    }
     return Lexicon(entries, grouped)
 
 

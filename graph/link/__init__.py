@@ -5,8 +5,8 @@ Output is `Linked`: the extraction plus a registry/new id for every forum, organ
 person and initiative it mentions. Minutes of a sundhedsråd ('Sundhedsråd Fyn', 'Sundhedsråd Aarhus
 (forberedende)', '(særligt udvalg)') and of the regional councils ('Regionsrådet', 'Det forberedende
 regionsråd for Region Østdanmark') link to the registry's councils; a generic 'Regionsrådet' in a council's
-minutes is the regional council that council recommends to on the meeting's date. Ids are paths below .../id/ and deterministic, so
-building the same input twice gives the same IRIs, and the same initiative named in
+minutes is the regional council that council recommends to on the meeting's date. Ids are paths below .../id/
+and deterministic, so building the same input twice gives the same IRIs, and the same initiative named in
 two documents becomes one node.
 """
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..extract.model import Extraction, RouteStep
-from ..registry import Registry, normalise_name
+from ..extract.model import Decision, Extraction, MeetingReference, RouteStep
+from ..registry import Entity, Registry, normalise_name
 from ..vocab import slug
 
 # --------------------------------------------------------------------------- corrections
@@ -107,7 +107,7 @@ class Linked:
     forum: LinkedForum | None = None
     body_id: str | None = None
     region_id: str | None = None
-    organisations: list[LinkedOrganisation | None] = field(default_factory=list)  # parallel to extraction.organisations
+    organisations: list[LinkedOrganisation] = field(default_factory=list)  # parallel to extraction.organisations
     persons: list[str] = field(default_factory=list)  # parallel to extraction.participants
     person_orgs: list[str | None] = field(default_factory=list)
     initiatives: list[str] = field(default_factory=list)  # parallel to extraction.initiatives
@@ -132,14 +132,20 @@ LEVEL_PATTERNS: list[tuple[str, str]] = [
     (r"^sundhedsråd(?:et)?\b", "sundhedsraad"),
     (r"^(?:det\s+)?(?:forberedende\s+)?regions?rådet?\b", "regionsraad"),
     (r"politisk(?:e)? niveau|politisk sundhedsklynge", "politisk-niveau"),
-    (r"fagligt?[ -]?strategisk|direktørforum|faglig sundhedsklynge|klyngestyregruppe|faglig strategisk gruppe", "fagligt-strategisk-niveau"),
+    (
+        r"fagligt?[ -]?strategisk|direktørforum|faglig sundhedsklynge|klyngestyregruppe|faglig strategisk gruppe",
+        "fagligt-strategisk-niveau",
+    ),
     (r"koordinerende niveau|chefforum|chefgruppe", "koordinerende-niveau"),
     (r"driftsfor|drifts- og udviklingsgruppe|udviklings- og driftsgruppe", "driftsforum"),
     (r"sundhedssamarbejdsudvalg|sundhedskoordinationsudvalg", "regionalt-politisk"),
     (r"sundhedsstyregruppe", "regionalt-administrativt"),
     (r"styregruppe", "styregruppe"),
     (r"følgegruppe", "foelgegruppe"),
-    (r"arbejdsgruppe|implementeringsgruppe|temagruppe|underarbejdsgruppe|projektgruppe|ledelsesgruppe", "arbejdsgruppe"),
+    (
+        r"arbejdsgruppe|implementeringsgruppe|temagruppe|underarbejdsgruppe|projektgruppe|ledelsesgruppe",
+        "arbejdsgruppe",
+    ),
     (r"sekretariat", "sekretariat"),
     (r"chefteam|direktion|ledergruppe|ledelsesteam|ledelsesforum", "internt-ledelsesforum"),
     (r"udvalg", "udvalg"),
@@ -175,8 +181,13 @@ class Linker:
                     if candidates:
                         break
         if len(candidates) > 1 and region:
-            in_region = [e for e in candidates if e.region == region or e.id == region
-                         or region in self.registry.entities.get(e.region or "", _NO_REGION).succeeds]
+            in_region = [
+                e
+                for e in candidates
+                if e.region == region
+                or e.id == region
+                or region in self.registry.entities.get(e.region or "", _NO_REGION).succeeds
+            ]
             candidates = in_region or candidates
         if len(candidates) > 1 and day:  # "Regionsrådet" in 2026 and in 2027 are two bodies in Østdanmark
             candidates = [e for e in candidates if e.valid_on(day)] or candidates
@@ -213,7 +224,7 @@ class Linker:
         """The regional council a sundhedsråd recommends to on `day` (Østdanmark 2026: the preparatory one)."""
         deciders = [self.registry.get(f) for f in (council.reports_to, *council.also_reports_to) if f]
         valid = [f for f in deciders if day is None or f.valid_on(day)]
-        return (valid or deciders or [None])[0]
+        return next(iter(valid or deciders), None)
 
     def document_region(self, ex: Extraction) -> str | None:
         votes: Counter[str] = Counter()
@@ -237,20 +248,25 @@ class Linker:
         council = self.council_forum(m.forum)
         if council is not None:  # the council's own local forums and cases are scoped under the council
             scope = council.id if council.kind == "sundhedsraad" else council.part_of
-            return LinkedForum(council.id, council.name, "sundhedsraad", council.part_of, council.reports_to,
-                               in_registry=True), scope
+            return LinkedForum(
+                council.id, council.name, "sundhedsraad", council.part_of, council.reports_to, in_registry=True
+            ), scope
         cluster = self.cluster(m.body, region) or self.cluster(m.forum, region)
         level = forum_level(m.forum)
         if cluster is not None:
             if level in ("politisk-niveau", "fagligt-strategisk-niveau"):
                 forum = self.registry.cluster_forum(cluster.id, level)
                 if forum is not None:
-                    return LinkedForum(forum.id, forum.name, level, cluster.id, forum.reports_to, in_registry=True), cluster.id
+                    return LinkedForum(
+                        forum.id, forum.name, level, cluster.id, forum.reports_to, in_registry=True
+                    ), cluster.id
             return self.local_forum(m.forum, cluster.id, level), cluster.id
         day = _day(m.date)
         entity, _ = self.lookup(m.forum, ("forum",), region, day)
         if entity is not None:
-            return LinkedForum(entity.id, entity.name, entity.level, entity.part_of, entity.reports_to, True), entity.part_of
+            return LinkedForum(
+                entity.id, entity.name, entity.level, entity.part_of, entity.reports_to, True
+            ), entity.part_of
         body = None
         if m.body:
             org, _ = self.lookup(m.body, ("region", "kommune", "organisation"), region)
@@ -261,7 +277,11 @@ class Linker:
         level = level or forum_level(name) or "andet"
         scope = _scope(parent) or "ukendt"
         reports_to = None
-        if parent and parent.startswith("klynge/") and level in ("koordinerende-niveau", "driftsforum", "arbejdsgruppe", "styregruppe"):
+        if (
+            parent
+            and parent.startswith("klynge/")
+            and level in ("koordinerende-niveau", "driftsforum", "arbejdsgruppe", "styregruppe")
+        ):
             professional = self.registry.cluster_forum(parent, "fagligt-strategisk-niveau")
             reports_to = professional.id if professional else None
         forum_id = self.corrections.resolve(f"forum/{scope}/{slug(_canonical_forum_name(name))}")
@@ -269,9 +289,14 @@ class Linker:
 
 
 _NO_REGION = type("NoRegion", (), {"succeeds": ()})()
-_COUNCIL_NAME = re.compile(r"^sundhedsråd(?:et)?\s+(?:for\s+|i\s+)?(?P<place>.+?)"
-                           r"(?:\s*[(,–-]\s*(?P<form>forberedende|særligt udvalg)\)?)?$", re.I)
-_REGIONAL_COUNCIL = re.compile(r"\b(?:det\s+)?(?:forberedende\s+)?regions?rådet?\b(?:\s+(?:for|i)\s+Region\s+\w+)?", re.I)
+_COUNCIL_NAME = re.compile(
+    r"^sundhedsråd(?:et)?\s+(?:for\s+|i\s+)?(?P<place>.+?)"
+    r"(?:\s*[(,–-]\s*(?P<form>forberedende|særligt udvalg)\)?)?$",
+    re.I,
+)
+_REGIONAL_COUNCIL = re.compile(
+    r"\b(?:det\s+)?(?:forberedende\s+)?regions?rådet?\b(?:\s+(?:for|i)\s+Region\s+\w+)?", re.I
+)
 
 
 def _day(text: str | None) -> date | None:
@@ -290,14 +315,17 @@ def _scope(parent: str | None) -> str | None:
 
 
 def _canonical_forum_name(name: str) -> str:
-    """'Implementeringsgruppen for X' and 'implementeringsgruppen for X' are one forum; so are 'Træningsklyngen' and 'Træningsklynge'."""
+    """'Implementeringsgruppen for X' and 'implementeringsgruppen for X' are one forum; so are 'Træningsklyngen' and
+    'Træningsklynge'."""
     name = re.sub(r"\s+", " ", name.strip()).lower()
     return re.sub(r"(?<=gruppe)n\b|(?<=klynge)n\b|(?<=forum)met\b|(?<=udvalg)et\b", "", name)
 
 
 GENERIC_TITLES = re.compile(
     r"^(?:godkendelse af (?:dagsorden|referat)|dagsorden|eventuelt|evt\.?|velkomst|pause|deltagere|meddelelser"
-    r"|orientering|næste møde|punkter til|sager til|mødeplan|referat|status)\b", re.I)
+    r"|orientering|næste møde|punkter til|sager til|mødeplan|referat|status)\b",
+    re.I,
+)
 
 
 def case_id(item, document_key: str, index: int, scope: str | None) -> str:
@@ -315,7 +343,11 @@ def canonical_initiative(name: str) -> str:
     name = re.sub(r"[\"”“»«]", "", name).lower()
     name = re.sub(r"\s+", " ", name).strip(" -–.,")
     name = re.sub(r"^(?:det |den )", "", name)
-    name = re.sub(r"\b(forløbsprogram|program|projekt|initiativ|samarbejdsaftale|sundhedsaftale|handleplan)(?:met|et|en)\b", r"\1", name)
+    name = re.sub(
+        r"\b(forløbsprogram|program|projekt|initiativ|samarbejdsaftale|sundhedsaftale|handleplan)(?:met|et|en)\b",
+        r"\1",
+        name,
+    )
     name = re.sub(r"-aftalen\b", "-aftale", name)
     return name
 
@@ -326,9 +358,13 @@ def canonical_initiative(name: str) -> str:
 def _kind_from_name(name: str) -> str:
     low = name.lower()
     for pattern, kind in (
-        (r"kommune", "kommune"), (r"^region\b", "region"), (r"sygehus|hospital", "sygehus"),
-        (r"psykiatri", "psykiatri"), (r"universitet|forskningscent", "universitet"),
-        (r"forening|patient", "patientorganisation"), (r"\bplo\b|almen praksis|praksis", "almen-praksis"),
+        (r"kommune", "kommune"),
+        (r"^region\b", "region"),
+        (r"sygehus|hospital", "sygehus"),
+        (r"psykiatri", "psykiatri"),
+        (r"universitet|forskningscent", "universitet"),
+        (r"forening|patient", "patientorganisation"),
+        (r"\bplo\b|almen praksis|praksis", "almen-praksis"),
         (r"styrelse|ministeri|danske regioner|\bkl\b", "nationalt-organ"),
     ):
         if re.search(pattern, low):
@@ -336,7 +372,9 @@ def _kind_from_name(name: str) -> str:
     return "andet"
 
 
-def _route_forum(linker: Linker, registry: Registry, name: str, ex: Extraction, out: Linked, cluster, region, parent) -> str:
+def _route_forum(
+    linker: Linker, registry: Registry, name: str, ex: Extraction, out: Linked, cluster, region, parent
+) -> str:
     """A forum named on a route: the meeting's own, a level of the same cluster, a sundhedsråd, the regional council
     the meeting's council recommends to, a registry forum, or a new one."""
     from ..extract.route import _same
@@ -355,8 +393,12 @@ def _route_forum(linker: Linker, registry: Registry, name: str, ex: Extraction, 
     own = linker.council_of(out.forum.id if out.forum else None)
     if own is not None and level == "regionsraad":
         named, _ = linker.lookup(name, ("forum",), own.region, day)
-        if named is not None and named.level == "regionsraad" and named.region == own.region \
-                and (day is None or named.valid_on(day)):
+        if (
+            named is not None
+            and named.level == "regionsraad"
+            and named.region == own.region
+            and (day is None or named.valid_on(day))
+        ):
             return named.id
         decider = linker.deciding_council(own, day)  # "Regionsrådet" in a council's minutes
         if decider is not None:
@@ -372,6 +414,36 @@ def _route_forum(linker: Linker, registry: Registry, name: str, ex: Extraction, 
 def link(ex: Extraction, registry: Registry, corrections: Corrections | None = None) -> Linked:
     linker = Linker(registry, corrections)
     out = Linked(extraction=ex, corrections=linker.corrections)
+    cluster, region = _link_meeting(linker, ex, out)
+    _link_mentions(linker, ex, out, region)
+
+    parent = out.body_id or (out.forum.part_of if out.forum else None)
+    own_council = linker.council_of(out.forum.id if out.forum else None)
+    meeting_day = _day(ex.meeting.date)
+    for i, item in enumerate(ex.items):
+        for k, rec in enumerate(item.recommendations):
+            if rec.proposed_by:
+                proposer = _proposer(linker, out, rec.proposed_by, region, meeting_day, parent)
+                if proposer is not None:
+                    out.proposers[(i, k)] = proposer
+        for k, decision in enumerate(item.decisions):
+            out.established[(i, k)], out.dissolved[(i, k)] = _established_and_dissolved(linker, out, decision, parent)
+        scope = _scope(parent)
+        out.cases[i] = linker.corrections.resolve(case_id(item, ex.document_key, i, scope))
+        if own_council is not None:
+            _regional_council_decides(linker, item, own_council, meeting_day)
+        for k, step in enumerate(item.route):
+            out.route_forums[(i, k)] = _route_forum(linker, registry, step.forum, ex, out, cluster, region, parent)
+        for k, ref in enumerate(item.references):
+            target = _reference_target(linker, ref, cluster, region, meeting_day)
+            if target is not None:
+                out.references[(i, k)] = target
+    return out
+
+
+def _link_meeting(linker: Linker, ex: Extraction, out: Linked) -> tuple[Entity | None, str | None]:
+    """The meeting's region (from its organisations, or its health cluster's), forum and body, with a warning
+    when the meeting lies outside the cluster's or council's period; returns the cluster and the region."""
     region = linker.document_region(ex)
     cluster = linker.cluster(ex.meeting.body, region) or linker.cluster(ex.meeting.forum, region)
     if cluster is not None:
@@ -384,9 +456,14 @@ def link(ex: Extraction, registry: Registry, corrections: Corrections | None = N
             out.warnings.append(f"mødet {ex.meeting.date} ligger uden for {cluster.name}s gyldighedsperiode")
     council = linker.council_of(out.forum.id if out.forum else None)
     if council is not None and _day(ex.meeting.date) and not council.valid_on(_day(ex.meeting.date)):
-        out.warnings.append(f"mødet {ex.meeting.date} ligger uden for {council.name}s gyldighedsperiode "
-                            f"(fra {council.valid_from})")
+        out.warnings.append(
+            f"mødet {ex.meeting.date} ligger uden for {council.name}s gyldighedsperiode (fra {council.valid_from})"
+        )
+    return cluster, region
 
+
+def _link_mentions(linker: Linker, ex: Extraction, out: Linked, region: str | None) -> None:
+    """Ids for the organisations, participants (and whom they represent) and initiatives the minutes name."""
     for mention in ex.organisations:
         entity, curated = linker.lookup(mention.name, ("region", "kommune", "organisation"), region)
         if entity is not None:
@@ -396,7 +473,9 @@ def link(ex: Extraction, registry: Registry, corrections: Corrections | None = N
         else:
             node_id = linker.corrections.resolve(f"organisation/{slug(mention.name)}")
             mention.id = None
-            out.organisations.append(LinkedOrganisation(node_id, mention.name, mention.kind or _kind_from_name(mention.name), False))
+            out.organisations.append(
+                LinkedOrganisation(node_id, mention.name, mention.kind or _kind_from_name(mention.name), False)
+            )
 
     for person in ex.participants:
         out.persons.append(linker.corrections.resolve(_person_id(linker, person.name, out.forum)))
@@ -411,62 +490,60 @@ def link(ex: Extraction, registry: Registry, corrections: Corrections | None = N
         initiative.id = node_id
         out.initiatives.append(node_id)
 
-    parent = out.body_id or (out.forum.part_of if out.forum else None)
-    own_council = linker.council_of(out.forum.id if out.forum else None)
-    meeting_day = _day(ex.meeting.date)
-    for i, item in enumerate(ex.items):
-        for k, rec in enumerate(item.recommendations):
-            if rec.proposed_by:
-                forum_entity = linker.council_forum(rec.proposed_by)
-                if forum_entity is None:
-                    forum_entity, _ = linker.lookup(rec.proposed_by, ("forum",), region, meeting_day)
-                if forum_entity is not None:
-                    out.proposers[(i, k)] = forum_entity.id
-                elif forum_level(rec.proposed_by):
-                    forum = linker.local_forum(rec.proposed_by, parent)
-                    out.new_forums.setdefault(forum.id, forum)
-                    out.proposers[(i, k)] = forum.id
-                else:
-                    org, _ = linker.lookup(rec.proposed_by, ("region", "kommune", "organisation"), region)
-                    if org is not None:
-                        out.proposers[(i, k)] = org.id
-        for k, decision in enumerate(item.decisions):
-            made = []
-            for name in decision.establishes:
-                forum = linker.local_forum(name, parent)
-                if forum.level != "andet":
-                    out.new_forums.setdefault(forum.id, forum)
-                    made.append(forum.id)
-                else:
-                    made.append(linker.corrections.resolve(f"initiative/{slug(canonical_initiative(name))}"))
-            out.established[(i, k)] = made
-            ended = []
-            for name in decision.dissolves:
-                forum = linker.local_forum(name, parent)
-                out.new_forums.setdefault(forum.id, forum)
-                ended.append(forum.id)
-            out.dissolved[(i, k)] = ended
-        scope = _scope(parent)
-        out.cases[i] = linker.corrections.resolve(case_id(item, ex.document_key, i, scope))
-        if own_council is not None:
-            _regional_council_decides(linker, item, own_council, meeting_day)
-        for k, step in enumerate(item.route):
-            out.route_forums[(i, k)] = _route_forum(linker, registry, step.forum, ex, out, cluster, region, parent)
-        for k, ref in enumerate(item.references):
-            if not ref.forum:
-                continue
-            level = forum_level(ref.forum)
-            if cluster is not None and level in ("politisk-niveau", "fagligt-strategisk-niveau"):
-                target = registry.cluster_forum(cluster.id, level)
-                if target is not None:
-                    out.references[(i, k)] = target.id
-                    continue
-            entity = linker.council_forum(ref.forum)
-            if entity is None:
-                entity, _ = linker.lookup(ref.forum, ("forum",), region, _day(ref.date) or meeting_day)
-            if entity is not None:
-                out.references[(i, k)] = entity.id
-    return out
+
+def _proposer(
+    linker: Linker, out: Linked, name: str, region: str | None, day: date | None, parent: str | None
+) -> str | None:
+    """Who put a recommendation forward: a council or forum of the registry, a local forum (new), or an
+    organisation; None when the name is none of them."""
+    forum_entity = linker.council_forum(name)
+    if forum_entity is None:
+        forum_entity, _ = linker.lookup(name, ("forum",), region, day)
+    if forum_entity is not None:
+        return forum_entity.id
+    if forum_level(name):
+        forum = linker.local_forum(name, parent)
+        out.new_forums.setdefault(forum.id, forum)
+        return forum.id
+    org, _ = linker.lookup(name, ("region", "kommune", "organisation"), region)
+    return org.id if org is not None else None
+
+
+def _established_and_dissolved(
+    linker: Linker, out: Linked, decision: Decision, parent: str | None
+) -> tuple[list[str], list[str]]:
+    """The forums (or initiatives) a decision establishes, and the forums it dissolves."""
+    made = []
+    for name in decision.establishes:
+        forum = linker.local_forum(name, parent)
+        if forum.level != "andet":
+            out.new_forums.setdefault(forum.id, forum)
+            made.append(forum.id)
+        else:
+            made.append(linker.corrections.resolve(f"initiative/{slug(canonical_initiative(name))}"))
+    ended = []
+    for name in decision.dissolves:
+        forum = linker.local_forum(name, parent)
+        out.new_forums.setdefault(forum.id, forum)
+        ended.append(forum.id)
+    return made, ended
+
+
+def _reference_target(
+    linker: Linker, ref: MeetingReference, cluster: Entity | None, region: str | None, meeting_day: date | None
+) -> str | None:
+    """The forum an item's reference to another treatment names (the cluster's own forum at a cluster level)."""
+    if not ref.forum:
+        return None
+    level = forum_level(ref.forum)
+    if cluster is not None and level in ("politisk-niveau", "fagligt-strategisk-niveau"):
+        target = linker.registry.cluster_forum(cluster.id, level)
+        if target is not None:
+            return target.id
+    entity = linker.council_forum(ref.forum)
+    if entity is None:
+        entity, _ = linker.lookup(ref.forum, ("forum",), region, _day(ref.date) or meeting_day)
+    return entity.id if entity is not None else None
 
 
 def _person_id(linker: Linker, name: str, forum: LinkedForum | None) -> str:
@@ -489,7 +566,9 @@ def _regional_council_decides(linker: Linker, item, council, day: date | None) -
     the minutes say so: an item that names no regional council keeps the route the extractor found."""
     if any(step.role == "decides" for step in item.route):
         return
-    recommends = any(step.role == "recommends" for step in item.route) or any(d.outcome == "recommended" for d in item.decisions)
+    recommends = any(step.role == "recommends" for step in item.route) or any(
+        d.outcome == "recommended" for d in item.decisions
+    )
     if not recommends:
         return
     for text in [d.text for d in item.decisions] + [r.text for r in item.recommendations]:

@@ -6,8 +6,9 @@ so that a key the extractor uses must exist in `concepts.ttl`.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
@@ -43,13 +44,13 @@ def shapes_graph() -> Graph:
     return graph
 
 
-@lru_cache(maxsize=None)
+@cache
 def concept_keys(scheme: str) -> dict[str, URIRef]:
     """Keys (skos:notation) of a scheme to concept IRIs, e.g. concept_keys('OutcomeScheme')['approved']."""
     graph = ontology_graph()
     scheme_iri = SG[scheme]
     keys = {
-        str(graph.value(c, SKOS.notation)): c
+        str(graph.value(c, SKOS.notation)): cast(URIRef, c)  # every concept of the ontology is an IRI
         for c in graph.subjects(SKOS.inScheme, scheme_iri)
     }
     if not keys:
@@ -64,7 +65,7 @@ def concept_iri(scheme: str, key: str) -> URIRef:
     return keys[key]
 
 
-@lru_cache(maxsize=None)
+@cache
 def concept_label(concept: URIRef, lang: str = "da") -> str:
     for label in ontology_graph().objects(concept, SKOS.prefLabel):
         if getattr(label, "language", None) == lang:

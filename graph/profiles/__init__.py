@@ -79,14 +79,18 @@ def load(folder: Path = FOLDER) -> list[Profile]:
         detect = data.get("detect", {})
         if "name" not in data:
             raise ProfileError(f"{path.name}: mangler name")
-        profiles.append(Profile(
-            name=data["name"], doc=data.get("doc", ""),
-            all=tuple(_compile(path, p) for p in detect.get("all", [])),
-            any=tuple(_compile(path, p) for p in detect.get("any", [])),
-            source=_compile(path, detect["source"]) if detect.get("source") else None,
-            examples=tuple(detect.get("examples", ())), counter=tuple(detect.get("counter", ())),
-            settings=dict(data.get("settings", {})),
-        ))
+        profiles.append(
+            Profile(
+                name=data["name"],
+                doc=data.get("doc", ""),
+                all=tuple(_compile(path, p) for p in detect.get("all", [])),
+                any=tuple(_compile(path, p) for p in detect.get("any", [])),
+                source=_compile(path, detect["source"]) if detect.get("source") else None,
+                examples=tuple(detect.get("examples", ())),
+                counter=tuple(detect.get("counter", ())),
+                settings=dict(data.get("settings", {})),
+            )
+        )
     return profiles
 
 

@@ -36,9 +36,11 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -52,7 +54,9 @@ TODAY = ("i dag", "idag", "today")  # a date parameter's default that means the 
 # the schemes queries name most, as prefixes of their own: `sgc:outcome\/approved` needs an escaped slash,
 # which rdflib's parser mishandles
 QUERY_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {
-    "outcome": str(CONCEPT["outcome/"]), "route": str(CONCEPT["route-role/"])}
+    "outcome": str(CONCEPT["outcome/"]),
+    "route": str(CONCEPT["route-role/"]),
+}
 
 
 class QueryError(Exception):
@@ -83,7 +87,9 @@ class NamedQuery:
 _HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|index|inline)\s*:\s*(?P<value>.*)$")
 _INDEX_RE = re.compile(r"^(?P<param>[A-Za-z_]\w*)\s*->\s*\?(?P<var>[A-Za-z_]\w*)$")
 INDEX_LIMIT = 5000  # more matches than this: the query scans as it would without the index
-_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)\)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<desc>.*))?$")
+_PARAM_RE = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)\)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<desc>.*))?$"
+)
 
 
 def parse_named_query(path: Path) -> NamedQuery:
@@ -109,8 +115,10 @@ def parse_named_query(path: Path) -> NamedQuery:
         else:
             p = _PARAM_RE.match(value)
             if not p or p["type"] not in PARAM_TYPES:
-                raise QueryError(f"{path}:{number}: parameteren skal skrives 'navn (type) = standard -- beskrivelse' "
-                                 f"med en type blandt {', '.join(PARAM_TYPES)}")
+                raise QueryError(
+                    f"{path}:{number}: parameteren skal skrives 'navn (type) = standard -- beskrivelse' "
+                    f"med en type blandt {', '.join(PARAM_TYPES)}"
+                )
             default = p["default"].strip() if p["default"] and p["default"].strip() else None
             query.params.append(Param(p["name"], p["type"], default, (p["desc"] or "").strip()))
     if not query.title_da:
@@ -130,8 +138,11 @@ def load_queries(folder: str | Path = QUERIES_DIR) -> dict[str, NamedQuery]:
 def resolve_query(name_or_path: str, folder: str | Path = QUERIES_DIR) -> NamedQuery:
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.exists():
-        return parse_named_query(path) if path.read_text(encoding="utf-8").lstrip().startswith("# title") else \
-            NamedQuery(path.stem, path, path.stem, path.stem, "", [], path.read_text(encoding="utf-8"))
+        return (
+            parse_named_query(path)
+            if path.read_text(encoding="utf-8").lstrip().startswith("# title")
+            else NamedQuery(path.stem, path, path.stem, path.stem, "", [], path.read_text(encoding="utf-8"))
+        )
     queries = load_queries(folder)
     if name_or_path in queries:
         return queries[name_or_path]
@@ -142,7 +153,17 @@ def resolve_query(name_or_path: str, folder: str | Path = QUERIES_DIR) -> NamedQ
 
 # --------------------------------------------------------------------------- parameters
 
-def _find_by_label(store: GraphStore, label: str) -> list[str]:
+
+class QueryStore(Protocol):
+    """What binding a named query's parameters asks of a store: GraphStore, or the server's store that answers
+    through its sandboxed backend (graph.serve.BackendStore)."""
+
+    def query(self, sparql: str, **kwargs: Any) -> Any: ...
+
+    def search_index(self) -> Any: ...
+
+
+def _find_by_label(store: QueryStore, label: str) -> list[str]:
     """The nodes one of whose names is `label` (case aside); the text index narrows the look-up to the nodes whose
     names contain it, instead of comparing every label in the store."""
     query = """SELECT DISTINCT ?s WHERE {
@@ -151,11 +172,13 @@ def _find_by_label(store: GraphStore, label: str) -> list[str]:
     index = store.search_index()
     candidates = index.nodes(label) if index is not None else None
     narrowed = {"s": candidates} if candidates is not None and len(candidates) <= INDEX_LIMIT else None
-    rows = store.query(with_values(query, {ox.Variable("wanted"): ox.Literal(label)}, narrowed), prefixes=QUERY_PREFIXES)
+    rows = store.query(
+        with_values(query, {ox.Variable("wanted"): ox.Literal(label)}, narrowed), prefixes=QUERY_PREFIXES
+    )
     return [r["s"].value for r in rows]
 
 
-def describe_nodes(store: GraphStore, iris: list[str]) -> list[str]:
+def describe_nodes(store: QueryStore, iris: list[str]) -> list[str]:
     """'Sundhedsklynge Nord (Region Hovedstaden): klynge/1084/nord' for each node: its name, its region (its own, or
     that of what it is part of) and its id, so a user can tell same-named nodes apart."""
     query = """SELECT ?s (SAMPLE(?name) AS ?n) (GROUP_CONCAT(DISTINCT ?regionName; separator=", ") AS ?r) WHERE {
@@ -168,12 +191,12 @@ def describe_nodes(store: GraphStore, iris: list[str]) -> list[str]:
         row = rows.get(iri)
         name = row["n"].value if row is not None and row["n"] is not None else iri.rsplit("/", 1)[-1]
         region = row["r"].value if row is not None and row["r"] is not None and row["r"].value else ""
-        ident = iri[len(str(ID)):] if iri.startswith(str(ID)) else iri
+        ident = iri[len(str(ID)) :] if iri.startswith(str(ID)) else iri
         out.append(f"{name}{f' ({region})' if region else ''}: {ident}")
     return out
 
 
-def to_term(param: Param, value: str, store: GraphStore | None = None):
+def to_term(param: Param, value: str, store: QueryStore | None = None):
     value = value.strip()
     if param.type in ("node", "iri"):
         if re.match(r"^https?://", value):
@@ -185,9 +208,14 @@ def to_term(param: Param, value: str, store: GraphStore | None = None):
             if len(found) == 1:
                 return ox.NamedNode(found[0])
             if not found:
-                raise QueryError(f"parameteren {param.name}: intet hedder '{value}' (angiv et navn, et id som kommune/0101 eller en IRI)")
-            raise QueryError(f"parameteren {param.name}: '{value}' er flertydigt ({len(found)} knuder); angiv id'et:\n"
-                             + "\n".join(f"  {line}" for line in describe_nodes(store, found[:8])))
+                raise QueryError(
+                    f"parameteren {param.name}: intet hedder '{value}' "
+                    "(angiv et navn, et id som kommune/0101 eller en IRI)"
+                )
+            raise QueryError(
+                f"parameteren {param.name}: '{value}' er flertydigt ({len(found)} knuder); angiv id'et:\n"
+                + "\n".join(f"  {line}" for line in describe_nodes(store, found[:8]))
+            )
         raise QueryError(f"parameteren {param.name} skal være en IRI, fik '{value}'")
     if param.type == "date":
         if value.lower() in TODAY:
@@ -204,7 +232,7 @@ def to_term(param: Param, value: str, store: GraphStore | None = None):
     return ox.Literal(value)
 
 
-def bind_params(query: NamedQuery, given: dict[str, str], store: GraphStore | None = None) -> dict:
+def bind_params(query: NamedQuery, given: dict[str, str], store: QueryStore | None = None) -> dict:
     known = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(known))
     if unknown:
@@ -220,6 +248,7 @@ def bind_params(query: NamedQuery, given: dict[str, str], store: GraphStore | No
 
 
 # --------------------------------------------------------------------------- running
+
 
 @dataclass
 class Result:
@@ -285,11 +314,16 @@ def inline_values(sparql: str, bindings: dict) -> str:
     """Write each bound value into the query text in place of its variable; the value is a pyoxigraph term, so its
     text is an escaped literal, a validated IRI or a typed literal and cannot change the query's structure."""
     for variable, term in bindings.items():
-        sparql = re.sub(rf"[?$]{re.escape(variable.value)}(?![\w])", lambda _m, text=str(term): text, sparql)
+        sparql = re.sub(rf"[?$]{re.escape(variable.value)}(?![\w])", _constant(str(term)), sparql)
     return sparql
 
 
-def prepare(store: GraphStore, query: NamedQuery, bindings: dict) -> str:
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for re.sub that inserts `text` as it is (a string replacement would read its backslashes)."""
+    return lambda _m: text
+
+
+def prepare(store: QueryStore, query: NamedQuery, bindings: dict) -> str:
     """The query text to run: parameters bound (by VALUES, or written in where the query asks for it) and text
     parameters narrowed by the index."""
     inline = {v: t for v, t in bindings.items() if v.value in query.inline}
@@ -298,7 +332,7 @@ def prepare(store: GraphStore, query: NamedQuery, bindings: dict) -> str:
     return with_values(inline_values(query.sparql, inline), rest, narrowed)
 
 
-def narrow(store: GraphStore, query: NamedQuery, bindings: dict) -> dict[str, list[str]]:
+def narrow(store: QueryStore, query: NamedQuery, bindings: dict) -> dict[str, list[str]]:
     """The variables the full-text index narrows for this query's text parameters (none without an index)."""
     index = store.search_index() if query.index else None
     if index is None:
@@ -339,7 +373,7 @@ def term_text(term) -> str:
         return ""
     if isinstance(term, ox.NamedNode):
         value = term.value
-        return "sgid:" + value[len(str(ID)):] if value.startswith(str(ID)) else value
+        return "sgid:" + value[len(str(ID)) :] if value.startswith(str(ID)) else value
     return term.value
 
 
@@ -360,7 +394,9 @@ def to_json(result: Result) -> str:
             out["datatype"] = term.datatype.value
         return out
 
-    bindings = [{v: binding(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    bindings = [
+        {v: binding(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows
+    ]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
 
 

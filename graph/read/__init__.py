@@ -13,10 +13,10 @@ import json
 import re
 import unicodedata
 import zipfile
-from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 from ..vocab import slug
 from .portal import PortalMeeting, is_portal_meeting, render as render_portal
@@ -138,8 +138,33 @@ def _looks_binary(text: str) -> bool:
 
 
 class _HtmlToText(HTMLParser):
-    BLOCK = {"p", "div", "br", "tr", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-             "section", "article", "header", "footer", "thead", "tbody", "blockquote", "dl", "dt", "dd", "hr", "title"}
+    BLOCK = {
+        "p",
+        "div",
+        "br",
+        "tr",
+        "table",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "thead",
+        "tbody",
+        "blockquote",
+        "dl",
+        "dt",
+        "dd",
+        "hr",
+        "title",
+    }
     CELL = {"td", "th"}
     SKIP = {"script", "style", "head", "noscript", "template"}
 
@@ -284,8 +309,9 @@ def _read_docx(path: Path, raw: bytes) -> str:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError(path, f"ødelagt Word-fil ({exc})") from exc
     if part.file_size > MAX_UNPACKED:
-        raise ReadError(path, f"Word-filens tekst fylder {part.file_size / MB:.0f} MB udpakket; grænsen er "
-                              f"{MAX_UNPACKED // MB} MB")
+        raise ReadError(
+            path, f"Word-filens tekst fylder {part.file_size / MB:.0f} MB udpakket; grænsen er {MAX_UNPACKED // MB} MB"
+        )
     lines: list[str] = []
     try:
         with archive.open(part) as stream:
@@ -298,8 +324,13 @@ def _read_docx(path: Path, raw: bytes) -> str:
                     lines.append(_docx_text(element))
                 elif element.tag == _W + "tbl":
                     for row in element.iter(_W + "tr"):
-                        lines.append("\t".join(" ".join(_docx_text(p) for p in cell.iter(_W + "p")).strip()
-                                               for cell in row if cell.tag == _W + "tc"))
+                        lines.append(
+                            "\t".join(
+                                " ".join(_docx_text(p) for p in cell.iter(_W + "p")).strip()
+                                for cell in row
+                                if cell.tag == _W + "tc"
+                            )
+                        )
                 element.clear()  # comments, processing instructions and everything read are let go
                 while element.getprevious() is not None:
                     del parent[0]
@@ -315,7 +346,7 @@ def _source_line(text: str) -> tuple[str | None, str]:
     """A first line `# source: <address>` (how harvested and collected minutes say where they were published) is
     metadata, not part of the minutes."""
     m = _SOURCE_LINE.match(text)
-    return (m["source"], text[m.end():]) if m else (None, text)
+    return (m["source"], text[m.end() :]) if m else (None, text)
 
 
 def _portal_json(raw: bytes) -> dict | None:
@@ -371,7 +402,13 @@ def read_document(path: str | Path, raw: bytes | None = None, key: str | None = 
     if not text.strip():
         raise ReadError(path, "ingen tekst efter udtræk")
     return Document(
-        key=key or document_key(path), path=display_path(path), text=text,
-        sha256=hashlib.sha256(raw).hexdigest(), format=fmt, encoding=encoding, warnings=warnings, source=source,
+        key=key or document_key(path),
+        path=display_path(path),
+        text=text,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        format=fmt,
+        encoding=encoding,
+        warnings=warnings,
+        source=source,
         portal=portal,
     )

@@ -23,8 +23,20 @@ from urllib.parse import urlsplit
 
 from ..span import Span
 
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-          "november", "december")
+MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
@@ -74,11 +86,15 @@ class PortalMeeting:
 
 def is_portal_meeting(data: Any) -> bool:
     """A FirstAgenda meeting, recognised by content: numbered items and a meeting or committee object."""
-    return (isinstance(data, dict) and isinstance(data.get("Dagsordenpunkter"), list)
-            and (isinstance(data.get("Moede"), dict) or isinstance(data.get("Udvalg"), dict)))
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("Dagsordenpunkter"), list)
+        and (isinstance(data.get("Moede"), dict) or isinstance(data.get("Udvalg"), dict))
+    )
 
 
 # --------------------------------------------------------------------------- text building
+
 
 def _clean(text: str) -> str:
     """One line as the read stage normalises text: NFC, no non-breaking or zero-width spaces, single spaces."""
@@ -148,8 +164,10 @@ def _local(value: Any) -> dt.datetime | None:
 
 
 def _danish(moment: dt.datetime) -> str:
-    return (f"{WEEKDAYS[moment.weekday()]} den {moment.day}. {MONTHS[moment.month - 1]} {moment.year} "
-            f"kl. {moment.hour:02d}.{moment.minute:02d}")
+    return (
+        f"{WEEKDAYS[moment.weekday()]} den {moment.day}. {MONTHS[moment.month - 1]} {moment.year} "
+        f"kl. {moment.hour:02d}.{moment.minute:02d}"
+    )
 
 
 def _portal_of(data: dict, source: str | None) -> str | None:
@@ -170,30 +188,45 @@ def _text_of(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _object(data: dict, name: str) -> dict:
+    """data[name] when it is a JSON object, else an empty one."""
+    value = data.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _sorting(item: dict) -> int:
+    """An agenda item's place in the meeting (the portal's Sorting; 0 when it has none)."""
+    sorting = item.get("Sorting")
+    return sorting if isinstance(sorting, int) else 0
+
+
 def render(data: dict, source: str | None = None) -> tuple[str, PortalMeeting]:
     """The meeting as text (the portal page's layout) and what it states as data."""
-    moede = data.get("Moede") if isinstance(data.get("Moede"), dict) else {}
-    udvalg = data.get("Udvalg") if isinstance(data.get("Udvalg"), dict) else {}
+    moede, udvalg = _object(data, "Moede"), _object(data, "Udvalg")
     begin = _local(moede.get("MeetingBeginUtc")) or _local(moede.get("Dato"))
     meeting = PortalMeeting(
-        meeting_id=_text_of(data.get("Id")) or None, forum=_clean(_text_of(udvalg.get("Navn"))) or None,
-        date=begin.date().isoformat() if begin else None, start=f"{begin.hour:02d}:{begin.minute:02d}" if begin else None,
+        meeting_id=_text_of(data.get("Id")) or None,
+        forum=_clean(_text_of(udvalg.get("Navn"))) or None,
+        date=begin.date().isoformat() if begin else None,
+        start=f"{begin.hour:02d}:{begin.minute:02d}" if begin else None,
         place=_clean(_text_of(moede.get("Sted"))) or None,
         final=moede.get("Afsluttet") if isinstance(moede.get("Afsluttet"), bool) else None,
         portal=_portal_of(data, source),
     )
     out = _Text()
     out.line(_text_of(moede.get("Navn")) or ("Referat" if meeting.final else "Dagsorden"))
-    for key, label, value in (("forum", "Udvalg", meeting.forum), ("date", "Mødedato", _danish(begin) if begin else ""),
-                              ("place", "Mødested", meeting.place)):
+    for key, label, value in (
+        ("forum", "Udvalg", meeting.forum),
+        ("date", "Mødedato", _danish(begin) if begin else ""),
+        ("place", "Mødested", meeting.place),
+    ):
         span = out.value(label, value or "")
         if span:
             meeting.spans[key] = span
     if "date" in meeting.spans:
         meeting.spans["start"] = meeting.spans["date"]
     _render_participants(out, moede, meeting)
-    items = sorted((i for i in data.get("Dagsordenpunkter") or [] if isinstance(i, dict)),
-                   key=lambda i: (i.get("Sorting") if isinstance(i.get("Sorting"), int) else 0))
+    items = sorted((i for i in data.get("Dagsordenpunkter") or [] if isinstance(i, dict)), key=_sorting)
     for raw in items:
         out.gap()
         _render_item(out, raw, meeting)
@@ -207,10 +240,18 @@ def _render_participants(out: _Text, moede: dict, meeting: PortalMeeting) -> Non
     out.line("Mødedeltagere:")
     for person in people:
         name = _clean(_text_of(person.get("Name")))
-        reason = "afbud" if person.get("ParticipationCancelled") is True else "fravær" if person.get("Absent") is True else None
+        reason = (
+            "afbud"
+            if person.get("ParticipationCancelled") is True
+            else "fravær"
+            if person.get("Absent") is True
+            else None
+        )
         span = out.line(f"{name} ({reason.capitalize()})" if reason else name)
         if span:
-            meeting.participants.append(PortalParticipant(name, reason is None, Span(span.start, span.start + len(name)), reason))
+            meeting.participants.append(
+                PortalParticipant(name, reason is None, Span(span.start, span.start + len(name)), reason)
+            )
 
 
 def _render_item(out: _Text, raw: dict, meeting: PortalMeeting) -> None:
@@ -221,8 +262,9 @@ def _render_item(out: _Text, raw: dict, meeting: PortalMeeting) -> None:
     if heading is None:
         return
     caption_span = Span(heading.end - len(caption), heading.end)
-    item = PortalItem(number, caption, case, raw.get("IsOpen") if isinstance(raw.get("IsOpen"), bool) else None,
-                      heading, caption_span)
+    item = PortalItem(
+        number, caption, case, raw.get("IsOpen") if isinstance(raw.get("IsOpen"), bool) else None, heading, caption_span
+    )
     if case:
         item.case_span = out.line(case)
     for felt in raw.get("Felter") or []:
@@ -240,8 +282,11 @@ def _render_item(out: _Text, raw: dict, meeting: PortalMeeting) -> None:
         for bilag in attachments:
             title = _clean(_text_of(bilag.get("Navn")))
             span = out.line(title)
-            url = _text_of(bilag.get("Link")) or (f"{meeting.portal}/Vis/Pdf/bilag/{bilag['Id']}"
-                                                  if meeting.portal and _text_of(bilag.get("Id")) else None)
+            url = _text_of(bilag.get("Link")) or (
+                f"{meeting.portal}/Vis/Pdf/bilag/{bilag['Id']}"
+                if meeting.portal and _text_of(bilag.get("Id"))
+                else None
+            )
             if span:
                 item.attachments.append(PortalAttachment(title, url, span))
     for attendee in raw.get("ExternalAgendaItemAttendees") or []:

@@ -165,8 +165,9 @@ class Registry:
 
     def councils_of(self, kommune_id: str, day: date | None = None) -> list:
         """The council memberships of a kommune (every reading of a disputed one), valid on `day` if given."""
-        return [a for a in self.areas if a.kommune == kommune_id
-                and (day is None or self.entities[a.council].valid_on(day))]
+        return [
+            a for a in self.areas if a.kommune == kommune_id and (day is None or self.entities[a.council].valid_on(day))
+        ]
 
     def seats_in(self, organisation_id: str) -> list:
         return [s for s in self.seats if s.organisation == organisation_id]
@@ -240,191 +241,289 @@ def _split(text: str) -> tuple[str, ...]:
 
 def load_registry(folder: str | Path) -> Registry:
     """Load and check the registry in `folder`; raise RegistryError listing every problem."""
-    folder = Path(folder)
-    problems: list[Problem] = []
-    registry = Registry()
-    org_kinds = concept_keys("OrganisationKindScheme")
-    levels = concept_keys("ForumLevelScheme")
+    loader = _Loader(Path(folder))
+    loader.regions()
+    loader.kommuner()
+    loader.organisations()  # hospitals, psychiatry, national actors
+    loader.clusters()
+    loader.cluster_levels()
+    loader.forums()
 
-    def add(entity: Entity, reader: _Reader) -> None:
-        existing = registry.add(entity)
+    # the 17 sundhedsråd, their members, the disputed kommuner, the transition from the clusters
+    from .councils import load_councils
+
+    load_councils(loader.folder, loader.registry, loader.problems, _Reader, _split)
+    loader.reform()
+
+    if loader.problems:
+        raise RegistryError(loader.problems)
+    return loader.registry
+
+
+class _Loader:
+    """The registry's files, read in order into one registry (each file may refer to the ones before it),
+    with the problems of every file."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.problems: list[Problem] = []
+        self.registry = Registry()
+        self.org_kinds = concept_keys("OrganisationKindScheme")
+        self.levels = concept_keys("ForumLevelScheme")
+
+    def reader(self, name: str, required: tuple[str, ...]) -> _Reader:
+        return _Reader(self.folder / name, required, self.problems)
+
+    def add(self, entity: Entity, reader: _Reader) -> None:
+        existing = self.registry.add(entity)
         if existing is not None:
             reader.error(entity.origin, f"id '{entity.id}' findes allerede ({existing.origin})")
 
-    def region_of(reader: _Reader, origin: Origin, text: str, required: bool = True) -> str | None:
+    def region_of(self, reader: _Reader, origin: Origin, text: str, required: bool = True) -> str | None:
         if not text:
             if required:
                 reader.error(origin, "region mangler")
             return None
-        for entity in registry.lookup(text) + [registry.entities.get(f"region/{text}")]:
+        for entity in self.registry.lookup(text) + [self.registry.entities.get(f"region/{text}")]:
             if entity is not None and entity.kind == "region":
                 return entity.id
         reader.error(origin, f"ukendt region '{text}'")
         return None
 
-    # regions
-    reader = _Reader(folder / "regioner.csv", ("kode", "id", "navn", "kilde", "sikkerhed"), problems)
-    region_successors: list[tuple[_Reader, Origin, str, tuple[str, ...]]] = []
-    for origin, row in reader.rows():
-        if not row["id"] or not row["navn"]:
-            reader.error(origin, "id og navn skal udfyldes")
-            continue
-        if _split(row.get("afloeser", "")):
-            region_successors.append((reader, origin, f"region/{row['id']}", _split(row["afloeser"])))
-        add(Entity(
-            id=f"region/{row['id']}", kind="region", name=row["navn"], origin=origin,
-            aliases=_split(row.get("aliaser", "")), org_kind="region", code=row["kode"] or None,
-            valid_from=reader.date(origin, row.get("gyldig_fra", ""), "gyldig_fra"),
-            valid_to=reader.date(origin, row.get("gyldig_til", ""), "gyldig_til"),
-            source=row["kilde"], confidence=reader.confidence(origin, row["sikkerhed"]), note=row.get("note", ""),
-        ), reader)
-    for reader_, origin, region_id, replaced in region_successors:  # 'afloeser': the regions this one replaces
-        ids = []
-        for key in replaced:
-            found = registry.entities.get(f"region/{key}") or next(iter(registry.lookup(key)), None)
-            if found is None or found.kind != "region":
-                reader_.error(origin, f"afloeser: ukendt region '{key}'")
-            else:
-                ids.append(found.id)
-        registry.entities[region_id].succeeds = tuple(ids)
+    def regions(self) -> None:
+        reader = self.reader("regioner.csv", ("kode", "id", "navn", "kilde", "sikkerhed"))
+        region_successors: list[tuple[_Reader, Origin, str, tuple[str, ...]]] = []
+        for origin, row in reader.rows():
+            if not row["id"] or not row["navn"]:
+                reader.error(origin, "id og navn skal udfyldes")
+                continue
+            if _split(row.get("afloeser", "")):
+                region_successors.append((reader, origin, f"region/{row['id']}", _split(row["afloeser"])))
+            self.add(
+                Entity(
+                    id=f"region/{row['id']}",
+                    kind="region",
+                    name=row["navn"],
+                    origin=origin,
+                    aliases=_split(row.get("aliaser", "")),
+                    org_kind="region",
+                    code=row["kode"] or None,
+                    valid_from=reader.date(origin, row.get("gyldig_fra", ""), "gyldig_fra"),
+                    valid_to=reader.date(origin, row.get("gyldig_til", ""), "gyldig_til"),
+                    source=row["kilde"],
+                    confidence=reader.confidence(origin, row["sikkerhed"]),
+                    note=row.get("note", ""),
+                ),
+                reader,
+            )
+        for reader_, origin, region_id, replaced in region_successors:  # 'afloeser': the regions this one replaces
+            ids = []
+            for key in replaced:
+                found = self.registry.entities.get(f"region/{key}") or next(iter(self.registry.lookup(key)), None)
+                if found is None or found.kind != "region":
+                    reader_.error(origin, f"afloeser: ukendt region '{key}'")
+                else:
+                    ids.append(found.id)
+            self.registry.entities[region_id].succeeds = tuple(ids)
 
-    # kommuner
-    reader = _Reader(folder / "kommuner.csv", ("kode", "navn", "region", "kilde", "sikkerhed"), problems)
-    for origin, row in reader.rows():
-        code = row["kode"]
-        if not re.fullmatch(r"\d{4}", code):
-            reader.error(origin, f"kommunekode '{code}' skal være fire cifre")
-            continue
-        if not row["navn"]:
-            reader.error(origin, "navn skal udfyldes")
-            continue
-        name = row["navn"]
-        generic = (f"{name} Kommune", f"{name}s Kommune") if not name.endswith("s") else (f"{name} Kommune",)
-        add(Entity(
-            id=f"kommune/{code}", kind="kommune", name=name, origin=origin,
-            aliases=tuple(dict.fromkeys((*generic, *_split(row.get("aliaser", ""))))),
-            org_kind="kommune", code=code, region=region_of(reader, origin, row["region"]),
-            source=row["kilde"], confidence=reader.confidence(origin, row["sikkerhed"]),
-        ), reader)
+    def kommuner(self) -> None:
+        reader = self.reader("kommuner.csv", ("kode", "navn", "region", "kilde", "sikkerhed"))
+        for origin, row in reader.rows():
+            code = row["kode"]
+            if not re.fullmatch(r"\d{4}", code):
+                reader.error(origin, f"kommunekode '{code}' skal være fire cifre")
+                continue
+            if not row["navn"]:
+                reader.error(origin, "navn skal udfyldes")
+                continue
+            name = row["navn"]
+            generic = (f"{name} Kommune", f"{name}s Kommune") if not name.endswith("s") else (f"{name} Kommune",)
+            self.add(
+                Entity(
+                    id=f"kommune/{code}",
+                    kind="kommune",
+                    name=name,
+                    origin=origin,
+                    aliases=tuple(dict.fromkeys((*generic, *_split(row.get("aliaser", ""))))),
+                    org_kind="kommune",
+                    code=code,
+                    region=self.region_of(reader, origin, row["region"]),
+                    source=row["kilde"],
+                    confidence=reader.confidence(origin, row["sikkerhed"]),
+                ),
+                reader,
+            )
 
-    # organisations (hospitals, psychiatry, national actors)
-    reader = _Reader(folder / "organisationer.csv", ("id", "navn", "art", "region", "kilde", "sikkerhed"), problems)
-    for origin, row in reader.rows():
-        if row["art"] not in org_kinds:
-            reader.error(origin, f"art '{row['art']}' er ikke en kendt organisationsart ({', '.join(sorted(org_kinds))})")
-            continue
-        add(Entity(
-            id=f"organisation/{row['id']}", kind="organisation", name=row["navn"], origin=origin,
-            aliases=_split(row.get("aliaser", "")), org_kind=row["art"],
-            region=region_of(reader, origin, row["region"], required=False),
-            source=row["kilde"], confidence=reader.confidence(origin, row["sikkerhed"]), note=row.get("note", ""),
-        ), reader)
+    def organisations(self) -> None:
+        reader = self.reader("organisationer.csv", ("id", "navn", "art", "region", "kilde", "sikkerhed"))
+        for origin, row in reader.rows():
+            if row["art"] not in self.org_kinds:
+                reader.error(
+                    origin,
+                    f"art '{row['art']}' er ikke en kendt organisationsart ({', '.join(sorted(self.org_kinds))})",
+                )
+                continue
+            self.add(
+                Entity(
+                    id=f"organisation/{row['id']}",
+                    kind="organisation",
+                    name=row["navn"],
+                    origin=origin,
+                    aliases=_split(row.get("aliaser", "")),
+                    org_kind=row["art"],
+                    region=self.region_of(reader, origin, row["region"], required=False),
+                    source=row["kilde"],
+                    confidence=reader.confidence(origin, row["sikkerhed"]),
+                    note=row.get("note", ""),
+                ),
+                reader,
+            )
 
-    # health clusters, keyed by region and name (names repeat across regions)
-    reader = _Reader(folder / "sundhedsklynger.csv",
-                     ("id", "navn", "region", "akutsygehus", "kommuner", "kilde", "sikkerhed"), problems)
-    for origin, row in reader.rows():
-        region = region_of(reader, origin, row["region"])
-        if region is None:
-            continue
-        region_key = region.removeprefix("region/")
+    def clusters(self) -> None:
+        """Health clusters, keyed by region and name (names repeat across regions)."""
+        reader = self.reader(
+            "sundhedsklynger.csv", ("id", "navn", "region", "akutsygehus", "kommuner", "kilde", "sikkerhed")
+        )
+        for origin, row in reader.rows():
+            region = self.region_of(reader, origin, row["region"])
+            if region is None:
+                continue
+            region_key = region.removeprefix("region/")
+            members = self.cluster_members(reader, origin, row, region)
+            partial: set[str] = set()
+            for name in _split(row.get("delvise_kommuner", "")):
+                found = [e.id for e in self.registry.lookup(name) if e.kind == "kommune" and e.id in members]
+                if not found:
+                    reader.error(origin, f"delvis kommune '{name}' er ikke blandt klyngens kommuner")
+                partial.update(found)
+            hospital = f"organisation/{row['akutsygehus']}" if row["akutsygehus"] else None
+            if hospital and hospital not in self.registry.entities:
+                reader.error(origin, f"ukendt akutsygehus '{row['akutsygehus']}' (skal stå i organisationer.csv)")
+                hospital = None
+            self.add(
+                Entity(
+                    id=f"klynge/{region_key}/{row['id']}",
+                    kind="klynge",
+                    name=row["navn"],
+                    origin=origin,
+                    aliases=_split(row.get("aliaser", "")),
+                    region=region,
+                    members=tuple(members),
+                    partial_members=frozenset(partial),
+                    acute_hospital=hospital,
+                    valid_from=reader.date(origin, row.get("gyldig_fra", ""), "gyldig_fra"),
+                    valid_to=reader.date(origin, row.get("gyldig_til", ""), "gyldig_til"),
+                    source=row["kilde"],
+                    confidence=reader.confidence(origin, row["sikkerhed"]),
+                    note=row.get("note", ""),
+                ),
+                reader,
+            )
+
+    def cluster_members(self, reader: _Reader, origin: Origin, row: dict[str, str], region: str) -> list[str]:
+        """The kommuner of a cluster's row, each of them in the cluster's region."""
         members = []
         for name in _split(row["kommuner"]):
-            found = [e for e in registry.lookup(name) if e.kind == "kommune"]
+            found = [e for e in self.registry.lookup(name) if e.kind == "kommune"]
             if not found:
                 reader.error(origin, f"ukendt kommune '{name}'")
                 continue
             kommune = found[0]
             if kommune.region != region:
-                reader.error(origin, f"kommunen {kommune.name} ligger i {kommune.region}, ikke i klyngens region {region}")
+                reader.error(
+                    origin, f"kommunen {kommune.name} ligger i {kommune.region}, ikke i klyngens region {region}"
+                )
             members.append(kommune.id)
-        partial = set()
-        for name in _split(row.get("delvise_kommuner", "")):
-            found = [e.id for e in registry.lookup(name) if e.kind == "kommune" and e.id in members]
-            if not found:
-                reader.error(origin, f"delvis kommune '{name}' er ikke blandt klyngens kommuner")
-            partial.update(found)
-        hospital = f"organisation/{row['akutsygehus']}" if row["akutsygehus"] else None
-        if hospital and hospital not in registry.entities:
-            reader.error(origin, f"ukendt akutsygehus '{row['akutsygehus']}' (skal stå i organisationer.csv)")
-            hospital = None
-        add(Entity(
-            id=f"klynge/{region_key}/{row['id']}", kind="klynge", name=row["navn"], origin=origin,
-            aliases=_split(row.get("aliaser", "")), region=region, members=tuple(members),
-            partial_members=frozenset(partial), acute_hospital=hospital,
-            valid_from=reader.date(origin, row.get("gyldig_fra", ""), "gyldig_fra"),
-            valid_to=reader.date(origin, row.get("gyldig_til", ""), "gyldig_til"),
-            source=row["kilde"], confidence=reader.confidence(origin, row["sikkerhed"]), note=row.get("note", ""),
-        ), reader)
+        return members
 
-    # the two statutory levels of every cluster
-    for cluster in [e for e in registry.entities.values() if e.kind == "klynge"]:
-        key = cluster.id.removeprefix("klynge/")
-        for level, label in CLUSTER_LEVELS:
-            aliases = tuple(
-                f"{name} - {label}" for name in cluster.labels
-            ) + tuple(f"{label} i {name}" for name in cluster.labels)
-            registry.add(Entity(
-                id=f"forum/{key}/{level}", kind="forum", name=f"{cluster.name}, {label.lower()}",
-                origin=cluster.origin, aliases=aliases, region=cluster.region, level=level,
-                part_of=cluster.id,
-                reports_to=f"forum/{key}/politisk-niveau" if level != "politisk-niveau" else None,
-                valid_from=cluster.valid_from, valid_to=cluster.valid_to,
-                source=CLUSTER_LEVEL_SOURCE, confidence="V",
-            ))
+    def cluster_levels(self) -> None:
+        """The two statutory levels of every cluster."""
+        for cluster in [e for e in self.registry.entities.values() if e.kind == "klynge"]:
+            key = cluster.id.removeprefix("klynge/")
+            for level, label in CLUSTER_LEVELS:
+                aliases = tuple(f"{name} - {label}" for name in cluster.labels) + tuple(
+                    f"{label} i {name}" for name in cluster.labels
+                )
+                self.registry.add(
+                    Entity(
+                        id=f"forum/{key}/{level}",
+                        kind="forum",
+                        name=f"{cluster.name}, {label.lower()}",
+                        origin=cluster.origin,
+                        aliases=aliases,
+                        region=cluster.region,
+                        level=level,
+                        part_of=cluster.id,
+                        reports_to=f"forum/{key}/politisk-niveau" if level != "politisk-niveau" else None,
+                        valid_from=cluster.valid_from,
+                        valid_to=cluster.valid_to,
+                        source=CLUSTER_LEVEL_SOURCE,
+                        confidence="V",
+                    )
+                )
 
-    # regional forums
-    reader = _Reader(folder / "fora.csv", ("id", "navn", "niveau", "region", "kilde", "sikkerhed"), problems)
-    pending_refs: list[tuple[_Reader, Origin, str, str]] = []
-    for origin, row in reader.rows():
-        if row["niveau"] not in levels:
-            reader.error(origin, f"niveau '{row['niveau']}' er ikke et kendt niveau ({', '.join(sorted(levels))})")
-            continue
-        entity = Entity(
-            id=f"forum/{row['id']}", kind="forum", name=row["navn"], origin=origin,
-            aliases=_split(row.get("aliaser", "")), level=row["niveau"],
-            region=region_of(reader, origin, row["region"], required=False),
-            part_of=row.get("del_af") or None, reports_to=row.get("rapporterer_til") or None,
-            valid_from=reader.date(origin, row.get("gyldig_fra", ""), "gyldig_fra"),
-            valid_to=reader.date(origin, row.get("gyldig_til", ""), "gyldig_til"),
-            source=row["kilde"], confidence=reader.confidence(origin, row["sikkerhed"]), note=row.get("note", ""),
-        )
-        add(entity, reader)
-        for ref in (entity.part_of, entity.reports_to):
-            if ref:
-                pending_refs.append((reader, origin, ref, entity.id))
-    for reader_, origin, ref, _owner in pending_refs:
-        if ref not in registry.entities:
-            reader_.error(origin, f"henviser til ukendt id '{ref}'")
+    def forums(self) -> None:
+        """Regional forums."""
+        reader = self.reader("fora.csv", ("id", "navn", "niveau", "region", "kilde", "sikkerhed"))
+        pending_refs: list[tuple[_Reader, Origin, str, str]] = []
+        for origin, row in reader.rows():
+            if row["niveau"] not in self.levels:
+                reader.error(
+                    origin, f"niveau '{row['niveau']}' er ikke et kendt niveau ({', '.join(sorted(self.levels))})"
+                )
+                continue
+            entity = Entity(
+                id=f"forum/{row['id']}",
+                kind="forum",
+                name=row["navn"],
+                origin=origin,
+                aliases=_split(row.get("aliaser", "")),
+                level=row["niveau"],
+                region=self.region_of(reader, origin, row["region"], required=False),
+                part_of=row.get("del_af") or None,
+                reports_to=row.get("rapporterer_til") or None,
+                valid_from=reader.date(origin, row.get("gyldig_fra", ""), "gyldig_fra"),
+                valid_to=reader.date(origin, row.get("gyldig_til", ""), "gyldig_til"),
+                source=row["kilde"],
+                confidence=reader.confidence(origin, row["sikkerhed"]),
+                note=row.get("note", ""),
+            )
+            self.add(entity, reader)
+            for ref in (entity.part_of, entity.reports_to):
+                if ref:
+                    pending_refs.append((reader, origin, ref, entity.id))
+        for reader_, origin, ref, _owner in pending_refs:
+            if ref not in self.registry.entities:
+                reader_.error(origin, f"henviser til ukendt id '{ref}'")
 
-    # the 17 sundhedsråd, their members, the disputed kommuner, the transition from the clusters
-    from .councils import load_councils
-
-    load_councils(folder, registry, problems, _Reader, _split)
-
-    # reform timeline
-    reader = _Reader(folder / "reform.csv", ("id", "dato", "navn", "opretter", "nedlaegger", "kilde", "sikkerhed"), problems)
-    for origin, row in reader.rows():
-        day = reader.date(origin, row["dato"], "dato")
-        if day is None:
-            if not row["dato"]:
-                reader.error(origin, "dato mangler")
-            continue
-        resolved = {}
-        for column in ("opretter", "nedlaegger"):
-            ids = []
-            for pattern in _split(row[column]):
-                matches = sorted(fnmatch.filter(registry.entities, pattern))
-                if not matches:
-                    reader.error(origin, f"{column}: '{pattern}' passer ikke på noget id")
-                ids.extend(m for m in matches if m not in ids)
-            resolved[column] = tuple(ids)
-        registry.events.append(ReformEvent(
-            id=row["id"], date=day, name=row["navn"], establishes=resolved["opretter"],
-            dissolves=resolved["nedlaegger"], source=row["kilde"],
-            confidence=reader.confidence(origin, row["sikkerhed"]), note=row.get("note", ""), origin=origin,
-        ))
-
-    if problems:
-        raise RegistryError(problems)
-    return registry
+    def reform(self) -> None:
+        """The reform timeline."""
+        reader = self.reader("reform.csv", ("id", "dato", "navn", "opretter", "nedlaegger", "kilde", "sikkerhed"))
+        for origin, row in reader.rows():
+            day = reader.date(origin, row["dato"], "dato")
+            if day is None:
+                if not row["dato"]:
+                    reader.error(origin, "dato mangler")
+                continue
+            resolved = {}
+            for column in ("opretter", "nedlaegger"):
+                ids: list[str] = []
+                for pattern in _split(row[column]):
+                    matches = sorted(fnmatch.filter(self.registry.entities, pattern))
+                    if not matches:
+                        reader.error(origin, f"{column}: '{pattern}' passer ikke på noget id")
+                    ids.extend(m for m in matches if m not in ids)
+                resolved[column] = tuple(ids)
+            self.registry.events.append(
+                ReformEvent(
+                    id=row["id"],
+                    date=day,
+                    name=row["navn"],
+                    establishes=resolved["opretter"],
+                    dissolves=resolved["nedlaegger"],
+                    source=row["kilde"],
+                    confidence=reader.confidence(origin, row["sikkerhed"]),
+                    note=row.get("note", ""),
+                    origin=origin,
+                )
+            )

@@ -21,9 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..ontology import concept_keys
 from ..vocab import slug
+
+if TYPE_CHECKING:
+    from . import Entity
 
 COUNCILS_FILE = "sundhedsraad.csv"
 MEMBERS_FILE = "sundhedsraad-medlemmer.csv"
@@ -33,10 +37,14 @@ COMPETENCES_FILE = "sundhedsraad-kompetencer.csv"
 ROLES = ("formand", "naestformand", "medlem")
 SEATS = ("regionalt", "kommunalt")
 COMMITTEE_FORMS = ("forberedende", "særligt udvalg")
-COMMITTEE_SOURCE = ("github:afpihl/sundhedsraad referater-config.json (commit 4514ebc63d67025396f7f324bcdd1d9dae2c310a): "
-                    "rådets udvalg i regionens dagsordensystem")
-FORMAL_SOURCE = ("L 214 (2024-25) https://www.ft.dk/samling/20241/lovforslag/l214/20241_l214_som_fremsat.htm ; "
-                 "overgangsloven (LOV nr 699 af 20/06/2025)")
+COMMITTEE_SOURCE = (
+    "github:afpihl/sundhedsraad referater-config.json (commit 4514ebc63d67025396f7f324bcdd1d9dae2c310a): "
+    "rådets udvalg i regionens dagsordensystem"
+)
+FORMAL_SOURCE = (
+    "L 214 (2024-25) https://www.ft.dk/samling/20241/lovforslag/l214/20241_l214_som_fremsat.htm ; "
+    "overgangsloven (LOV nr 699 af 20/06/2025)"
+)
 RANK = {"V": 2, "P": 1, "U": 0}
 
 
@@ -78,7 +86,8 @@ class AreaMembership:
 
 @dataclass
 class Seat:
-    """A person's seat in a council (or a regional council) with role, regional or municipal seat and what it represents."""
+    """A person's seat in a council (or a regional council) with role, regional or municipal seat and what it
+    represents."""
 
     organisation: str
     person: str
@@ -138,233 +147,432 @@ def weakest(*codes: str) -> str:
 
 def load_councils(folder: Path, registry, problems: list, Reader, split) -> None:
     """Add the councils, their committee forms, persons, seats, disputes, transitions and competences to `registry`."""
-    from . import Entity  # the registry module imports this one lazily
-
     if not (folder / COUNCILS_FILE).exists():
         return
-    by_key: dict[str, Entity] = {}
+    loader = _CouncilLoader(folder, registry, problems, Reader, split)
+    if not loader.councils():
+        return
+    loader.disputes()
+    loader.seats()
+    loader.competences()
+    registry.transitions.extend(transitions(registry))
 
-    def kommune(reader, origin, name: str):
+
+class _CouncilLoader:
+    """The council files, read into `registry` in order; every problem goes to `problems`."""
+
+    def __init__(self, folder: Path, registry, problems: list, Reader, split) -> None:
+        from . import Entity  # the registry module imports this one lazily
+
+        self.folder, self.registry, self.problems, self.Reader, self.split = folder, registry, problems, Reader, split
+        self.Entity = Entity
+        self.by_key: dict[str, Entity] = {}  # the councils by their id in the file
+        self.listed: dict[str, list[tuple[str, object]]] = {}  # kommune id -> [(council id, origin)]
+
+    def kommune(self, reader, origin, name: str):
+        registry = self.registry
         found = [e for e in registry.lookup(name) if e.kind == "kommune"] or (
-            [registry.entities[f"kommune/{name}"]] if f"kommune/{name}" in registry.entities else [])
+            [registry.entities[f"kommune/{name}"]] if f"kommune/{name}" in registry.entities else []
+        )
         if not found:
             reader.error(origin, f"ukendt kommune '{name}'")
             return None
         return found[0]
 
+    @staticmethod
     def in_region(k, region) -> bool:
         return k.region == region.id or k.region in region.succeeds
 
     # ---- councils
-    reader = Reader(folder / COUNCILS_FILE, ("id", "navn", "region", "kommuner", "forberedende_fra", "formel_fra",
-                                             "kilde", "sikkerhed"), problems)
-    listed: dict[str, list[tuple[str, object]]] = {}  # kommune id -> [(council id, origin)]
-    for origin, row in reader.rows():
-        region = next((e for e in registry.lookup(row["region"]) + [registry.entities.get(f"region/{row['region']}")]
-                       if e is not None and e.kind == "region"), None)
+    def councils(self) -> bool:
+        """The councils of sundhedsraad.csv, every kommune in exactly one of them; False when there are none."""
+        reader = self.Reader(
+            self.folder / COUNCILS_FILE,
+            ("id", "navn", "region", "kommuner", "forberedende_fra", "formel_fra", "kilde", "sikkerhed"),
+            self.problems,
+        )
+        for origin, row in reader.rows():
+            self.council(reader, origin, row)
+        if not self.by_key:
+            return False
+        for k in self.registry.by_kind(
+            "kommune"
+        ):  # every kommune in exactly one council (in the reading the file lists)
+            places = self.listed.get(k.id, [])
+            if not places:
+                reader.error(_origin(reader), f"kommunen {k.name} ({k.id}) er ikke i noget sundhedsråd")
+            elif len(places) > 1:
+                for _, origin in places[1:]:
+                    reader.error(
+                        origin,
+                        f"kommunen {k.name} står i flere sundhedsråd ({', '.join(c for c, _ in places)}); "
+                        f"en omstridt kommune står i {DISPUTES_FILE}",
+                    )
+        return True
+
+    def council(self, reader, origin, row: dict[str, str]) -> None:
+        """One row of sundhedsraad.csv: the council, its kommuner and its committee forms."""
+        registry, split = self.registry, self.split
+        region = next(
+            (
+                e
+                for e in registry.lookup(row["region"]) + [registry.entities.get(f"region/{row['region']}")]
+                if e is not None and e.kind == "region"
+            ),
+            None,
+        )
         if region is None:
             reader.error(origin, f"ukendt region '{row['region']}'" if row["region"] else "region mangler")
-            continue
+            return
         if not row["id"] or not row["navn"]:
             reader.error(origin, "id og navn skal udfyldes")
-            continue
-        if row["id"] in by_key:
-            reader.error(origin, f"rådet '{row['id']}' findes allerede ({by_key[row['id']].origin}); id'et skal være entydigt i hele landet")
-            continue
+            return
+        if row["id"] in self.by_key:
+            reader.error(
+                origin,
+                f"rådet '{row['id']}' findes allerede ({self.by_key[row['id']].origin}); "
+                "id'et skal være entydigt i hele landet",
+            )
+            return
+        periods = self.periods(reader, origin, row)
+        if periods is None:
+            return
+        first, start, formal = periods
+        confidence = reader.confidence(origin, row["sikkerhed"])
+        start_confidence = reader.confidence(origin, row.get("forberedende_sikkerhed") or "U")
+        council_id = f"sundhedsraad/{region.id.removeprefix('region/')}/{row['id']}"
+        members = self.council_members(reader, origin, row, region, council_id)
+        deciders = sorted(
+            (
+                f
+                for f in registry.entities.values()
+                if f.kind == "forum" and f.level == "regionsraad" and f.region == region.id
+            ),
+            key=lambda f: (f.valid_from or date.min, f.id),
+        )
+        phases = (
+            Phase(
+                "forberedende",
+                start,
+                formal - timedelta(days=1),
+                row["kilde"],
+                start_confidence,
+                f"første møde {first.isoformat()}"
+                if first
+                else "første møde ikke fundet; 2026-01-01 er den tidligst mulige dato",
+            ),
+            Phase("formel", formal, None, FORMAL_SOURCE, "V", "rådene overtager formelt efter den nye regionslov"),
+        )
+        council = self.Entity(
+            id=council_id,
+            kind="sundhedsraad",
+            name=row["navn"],
+            origin=origin,
+            aliases=split(row.get("aliaser", "")),
+            region=region.id,
+            level="sundhedsraad",
+            part_of=region.id,
+            reports_to=deciders[0].id if deciders else None,
+            also_reports_to=tuple(f.id for f in deciders[1:]),
+            valid_from=start,
+            first_meeting=first,
+            phases=phases,
+            composition=row.get("medlemstal", ""),
+            members=tuple(members),
+            source=row["kilde"],
+            confidence=confidence,
+            note=row.get("note", ""),
+        )
+        existing = registry.add(council)
+        if existing is not None:
+            reader.error(origin, f"id '{council_id}' findes allerede ({existing.origin})")
+            return
+        self.by_key[row["id"]] = council
+        for k in members:
+            registry.areas.append(AreaMembership(council_id, k, start, row["kilde"], confidence, origin))
+        self.committee_forms(reader, origin, row, council, start, formal)
+
+    @staticmethod
+    def periods(reader, origin, row: dict[str, str]) -> tuple[date | None, date, date] | None:
+        """The first meeting (if known), the start of the preparatory and of the formal period; None when a
+        start is missing or not a date."""
         first = reader.date(origin, row.get("forste_moede", ""), "forste_moede")
         start = reader.date(origin, row["forberedende_fra"], "forberedende_fra")
         formal = reader.date(origin, row["formel_fra"], "formel_fra")
         if start is None or formal is None:
             if not row["forberedende_fra"] or not row["formel_fra"]:
                 reader.error(origin, "forberedende_fra og formel_fra skal udfyldes")
-            continue
+            return None
         if first is not None and first != start:
             reader.error(origin, f"forberedende_fra ({start}) skal være det første møde ({first}), når det kendes")
         if start >= formal:
             reader.error(origin, f"forberedende_fra ({start}) skal ligge før formel_fra ({formal})")
-        confidence = reader.confidence(origin, row["sikkerhed"])
-        start_confidence = reader.confidence(origin, row.get("forberedende_sikkerhed") or "U")
-        council_id = f"sundhedsraad/{region.id.removeprefix('region/')}/{row['id']}"
+        return first, start, formal
+
+    def council_members(self, reader, origin, row: dict[str, str], region, council_id: str) -> list[str]:
+        """The kommuner a council's row lists (each in the council's region), noted as listed for that council."""
         members = []
-        for name in split(row["kommuner"]):
-            k = kommune(reader, origin, name)
+        for name in self.split(row["kommuner"]):
+            k = self.kommune(reader, origin, name)
             if k is None:
                 continue
-            if not in_region(k, region):
+            if not self.in_region(k, region):
                 reader.error(origin, f"kommunen {k.name} ligger i {k.region}, ikke i rådets region {region.id}")
             members.append(k.id)
-            listed.setdefault(k.id, []).append((council_id, origin))
-        deciders = sorted((f for f in registry.entities.values() if f.kind == "forum" and f.level == "regionsraad"
-                           and f.region == region.id), key=lambda f: (f.valid_from or date.min, f.id))
-        phases = (
-            Phase("forberedende", start, formal - timedelta(days=1), row["kilde"], start_confidence,
-                  f"første møde {first.isoformat()}" if first else "første møde ikke fundet; 2026-01-01 er den tidligst mulige dato"),
-            Phase("formel", formal, None, FORMAL_SOURCE, "V", "rådene overtager formelt efter den nye regionslov"),
-        )
-        council = Entity(
-            id=council_id, kind="sundhedsraad", name=row["navn"], origin=origin, aliases=split(row.get("aliaser", "")),
-            region=region.id, level="sundhedsraad", part_of=region.id,
-            reports_to=deciders[0].id if deciders else None, also_reports_to=tuple(f.id for f in deciders[1:]),
-            valid_from=start, first_meeting=first, phases=phases, composition=row.get("medlemstal", ""),
-            members=tuple(members), source=row["kilde"], confidence=confidence, note=row.get("note", ""),
-        )
-        existing = registry.add(council)
-        if existing is not None:
-            reader.error(origin, f"id '{council_id}' findes allerede ({existing.origin})")
-            continue
-        by_key[row["id"]] = council
-        for k in members:
-            registry.areas.append(AreaMembership(council_id, k, start, row["kilde"], confidence, origin))
-        for form in split(row.get("udvalg", "")):
+            self.listed.setdefault(k.id, []).append((council_id, origin))
+        return members
+
+    def committee_forms(self, reader, origin, row: dict[str, str], council, start: date, formal: date) -> None:
+        """The committees a region publishes the council under ('forberedende', 'særligt udvalg'), as forums."""
+        for form in self.split(row.get("udvalg", "")):
             if form not in COMMITTEE_FORMS:
                 reader.error(origin, f"udvalg '{form}' skal være et af: {', '.join(COMMITTEE_FORMS)}")
                 continue
-            registry.add(Entity(
-                id=f"forum/{council_id}/{slug(form)}", kind="forum", name=f"{row['navn']} ({form})", origin=origin,
-                level="sundhedsraad", region=region.id, part_of=council_id, reports_to=council.reports_to,
-                valid_from=start, valid_to=formal - timedelta(days=1) if form == "forberedende" else None,
-                source=COMMITTEE_SOURCE, confidence="P",
-                note=("Rådet som forberedende udvalg i regionens dagsordensystem; slutter senest når rådet overtager formelt (U)"
-                      if form == "forberedende" else
-                      "Rådet som særligt udvalg i regionens dagsordensystem; om det er en anden retlig form end det "
-                      "forberedende udvalg, og hvor længe det findes, vides ikke (P)"),
-            ))
-    if not by_key:
-        return
-    for k in registry.by_kind("kommune"):  # every kommune in exactly one council (in the reading the file lists)
-        places = listed.get(k.id, [])
-        if not places:
-            reader.error(_origin(reader), f"kommunen {k.name} ({k.id}) er ikke i noget sundhedsråd")
-        elif len(places) > 1:
-            for _, origin in places[1:]:
-                reader.error(origin, f"kommunen {k.name} står i flere sundhedsråd ({', '.join(c for c, _ in places)}); "
-                                     f"en omstridt kommune står i {DISPUTES_FILE}")
+            self.registry.add(
+                self.Entity(
+                    id=f"forum/{council.id}/{slug(form)}",
+                    kind="forum",
+                    name=f"{row['navn']} ({form})",
+                    origin=origin,
+                    level="sundhedsraad",
+                    region=council.region,
+                    part_of=council.id,
+                    reports_to=council.reports_to,
+                    valid_from=start,
+                    valid_to=formal - timedelta(days=1) if form == "forberedende" else None,
+                    source=COMMITTEE_SOURCE,
+                    confidence="P",
+                    note=(
+                        "Rådet som forberedende udvalg i regionens dagsordensystem; "
+                        "slutter senest når rådet overtager formelt (U)"
+                        if form == "forberedende"
+                        else "Rådet som særligt udvalg i regionens dagsordensystem; "
+                        "om det er en anden retlig form end det forberedende udvalg, og hvor længe det findes, "
+                        "vides ikke (P)"
+                    ),
+                )
+            )
 
     # ---- disputed kommuner: one row per reading
-    path = folder / DISPUTES_FILE
-    if path.exists():
-        reader = Reader(path, ("kommune", "laesning", "raad", "kilde", "sikkerhed"), problems)
+    def disputes(self) -> None:
+        path = self.folder / DISPUTES_FILE
+        if not path.exists():
+            return
+        registry = self.registry
+        reader = self.Reader(path, ("kommune", "laesning", "raad", "kilde", "sikkerhed"), self.problems)
         readings: dict[str, list[tuple[object, dict, Entity]]] = {}
         for origin, row in reader.rows():
-            k = kommune(reader, origin, row["kommune"])
-            council = by_key.get(row["raad"]) or next((e for e in registry.lookup(row["raad"]) if e.kind == "sundhedsraad"), None)
+            k = self.kommune(reader, origin, row["kommune"])
+            council = self.by_key.get(row["raad"]) or next(
+                (e for e in registry.lookup(row["raad"]) if e.kind == "sundhedsraad"), None
+            )
             if council is None:
                 reader.error(origin, f"ukendt sundhedsråd '{row['raad']}'")
             if not row["laesning"]:
                 reader.error(origin, "laesning skal udfyldes (navnet på den læsning af kilderne rækken følger)")
             if k is None or council is None or not row["laesning"]:
                 continue
-            if not in_region(k, registry.get(council.region)):
+            if not self.in_region(k, registry.get(council.region)):
                 reader.error(origin, f"kommunen {k.name} ligger ikke i {council.name}s region")
             readings.setdefault(k.id, []).append((origin, row, council))
         for k_id, rows in readings.items():
-            names = [row["laesning"] for _, row, _ in rows]
-            if len(set(names)) != len(names):
-                reader.error(rows[0][0], f"{registry.get(k_id).name}: hver læsning må kun stå én gang")
-                continue
-            if len(rows) < 2:
-                reader.error(rows[0][0], f"{registry.get(k_id).name}: en omstridt kommune skal have mindst to læsninger")
-                continue
-            primary = [(o, row, c) for o, row, c in rows if c.id in [cid for cid, _ in listed.get(k_id, [])]]
-            if len(primary) != 1:
-                reader.error(rows[0][0], f"{registry.get(k_id).name}: præcis én læsning skal være rådet i {COUNCILS_FILE}")
-                continue
-            for origin, row, council in rows:
-                others = tuple(c.id for _, _, c in rows if c.id != council.id)
-                confidence = reader.confidence(origin, row["sikkerhed"])
-                if (origin, row, council) == primary[0]:
-                    area = next(a for a in registry.areas if a.kommune == k_id and a.council == council.id)
-                    area.reading, area.alternatives, area.note = row["laesning"], others, row.get("note", "")
-                    area.source, area.confidence = row["kilde"], confidence
-                else:
-                    registry.areas.append(AreaMembership(
-                        council.id, k_id, council.valid_from, row["kilde"], confidence, origin, reading=row["laesning"],
-                        alternatives=others, primary=False, note=row.get("note", "")))
+            self.readings_of(reader, k_id, rows)
+
+    def readings_of(self, reader, k_id: str, rows: list[tuple[object, dict, Entity]]) -> None:
+        """A disputed kommune: its membership under the reading sundhedsraad.csv lists, and one per other reading."""
+        registry = self.registry
+        names = [row["laesning"] for _, row, _ in rows]
+        if len(set(names)) != len(names):
+            reader.error(rows[0][0], f"{registry.get(k_id).name}: hver læsning må kun stå én gang")
+            return
+        if len(rows) < 2:
+            reader.error(rows[0][0], f"{registry.get(k_id).name}: en omstridt kommune skal have mindst to læsninger")
+            return
+        primary = [(o, row, c) for o, row, c in rows if c.id in [cid for cid, _ in self.listed.get(k_id, [])]]
+        if len(primary) != 1:
+            reader.error(rows[0][0], f"{registry.get(k_id).name}: præcis én læsning skal være rådet i {COUNCILS_FILE}")
+            return
+        for origin, row, council in rows:
+            others = tuple(c.id for _, _, c in rows if c.id != council.id)
+            confidence = reader.confidence(origin, row["sikkerhed"])
+            if (origin, row, council) == primary[0]:
+                area = next(a for a in registry.areas if a.kommune == k_id and a.council == council.id)
+                area.reading, area.alternatives, area.note = row["laesning"], others, row.get("note", "")
+                area.source, area.confidence = row["kilde"], confidence
+            else:
+                registry.areas.append(
+                    AreaMembership(
+                        council.id,
+                        k_id,
+                        council.valid_from,
+                        row["kilde"],
+                        confidence,
+                        origin,
+                        reading=row["laesning"],
+                        alternatives=others,
+                        primary=False,
+                        note=row.get("note", ""),
+                    )
+                )
 
     # ---- persons and their seats
-    path = folder / MEMBERS_FILE
-    if path.exists():
-        reader = Reader(path, ("raad", "navn", "rolle", "mandat", "kilde", "sikkerhed"), problems)
+    def seats(self) -> None:
+        path = self.folder / MEMBERS_FILE
+        if not path.exists():
+            return
+        reader = self.Reader(path, ("raad", "navn", "rolle", "mandat", "kilde", "sikkerhed"), self.problems)
         parties: dict[str, tuple[str, object]] = {}
         chairs: dict[tuple[str, str], object] = {}
-        areas = registry.council_areas()
+        areas = self.registry.council_areas()
         for origin, row in reader.rows():
-            if row["raad"].startswith("forum/"):
-                organisation = registry.entities.get(row["raad"])
-            else:
-                organisation = by_key.get(row["raad"]) or next(
-                    (e for e in registry.lookup(row["raad"]) if e.kind == "sundhedsraad"), None)
-            if organisation is None:
-                reader.error(origin, f"ukendt sundhedsråd eller forum '{row['raad']}'")
-                continue
-            if not row["navn"]:
-                reader.error(origin, "navn skal udfyldes")
-                continue
-            if row["rolle"] not in ROLES:
-                reader.error(origin, f"rolle '{row['rolle']}' skal være en af: {', '.join(ROLES)}")
-                continue
-            if row["mandat"] not in SEATS:
-                reader.error(origin, f"mandat '{row['mandat']}' skal være regionalt eller kommunalt")
-                continue
-            represents = organisation.region
-            if row["mandat"] == "kommunalt":
-                k = kommune(reader, origin, row.get("kommune", "")) if row.get("kommune") else None
-                if k is None:
-                    if not row.get("kommune"):
-                        reader.error(origin, "et kommunalt mandat skal angive kommunen")
-                    continue
-                if organisation.kind == "sundhedsraad" and organisation.id not in [a.council for a in areas.get(k.id, [])]:
-                    reader.error(origin, f"kommunen {k.name} er ikke i {organisation.name}")
-                represents = k.id
-            elif row.get("kommune"):
-                reader.error(origin, "et regionalt mandat repræsenterer regionen, ikke en kommune")
-            person_id = f"person/{row.get('person') or slug(row['navn'])}"
-            party = row.get("parti", "")
-            if person_id in parties and parties[person_id][0] != party:
-                reader.error(origin, f"{row['navn']} står også med partiet '{parties[person_id][0]}' ({parties[person_id][1]}): "
-                                     f"er det to personer, så angiv et person-id i kolonnen person")
-                continue
-            parties.setdefault(person_id, (party, origin))
-            if row["rolle"] != "medlem":
-                key = (organisation.id, row["rolle"])
-                if key in chairs:
-                    reader.error(origin, f"{organisation.name} har allerede en {row['rolle']} ({chairs[key]})")
-                chairs.setdefault(key, origin)
-            confidence = reader.confidence(origin, row["sikkerhed"])
-            person = registry.entities.get(person_id)
-            if person is None:
-                registry.add(Entity(id=person_id, kind="person", name=row["navn"], origin=origin,
-                                    aliases=split(row.get("aliaser", "")), source=row["kilde"], confidence=confidence))
-            else:
-                if RANK[confidence] > RANK[person.confidence]:
-                    person.confidence, person.source = confidence, row["kilde"]
-                person.aliases = tuple(dict.fromkeys((*person.aliases, *split(row.get("aliaser", "")))))
-                registry._index.clear()
-            start = reader.date(origin, row.get("gyldig_fra", ""), "gyldig_fra") or organisation.valid_from
-            end = reader.date(origin, row.get("gyldig_til", ""), "gyldig_til") or organisation.valid_to
-            registry.seats.append(Seat(
-                organisation.id, person_id, row["navn"], party, row["rolle"], row["mandat"], represents, start, end,
-                row["kilde"], confidence, origin, row.get("note", "")))
+            self.seat(reader, origin, row, parties, chairs, areas)
+
+    def seat(
+        self,
+        reader,
+        origin,
+        row: dict[str, str],
+        parties: dict[str, tuple[str, object]],
+        chairs: dict[tuple[str, str], object],
+        areas: dict[str, list],
+    ) -> None:
+        """One row of sundhedsraad-medlemmer.csv: the person (added, or their aliases joined) and the seat."""
+        registry = self.registry
+        if row["raad"].startswith("forum/"):
+            organisation = registry.entities.get(row["raad"])
+        else:
+            organisation = self.by_key.get(row["raad"]) or next(
+                (e for e in registry.lookup(row["raad"]) if e.kind == "sundhedsraad"), None
+            )
+        if organisation is None:
+            reader.error(origin, f"ukendt sundhedsråd eller forum '{row['raad']}'")
+            return
+        if not row["navn"]:
+            reader.error(origin, "navn skal udfyldes")
+            return
+        if row["rolle"] not in ROLES:
+            reader.error(origin, f"rolle '{row['rolle']}' skal være en af: {', '.join(ROLES)}")
+            return
+        if row["mandat"] not in SEATS:
+            reader.error(origin, f"mandat '{row['mandat']}' skal være regionalt eller kommunalt")
+            return
+        seated, represents = self.represents(reader, origin, row, organisation, areas)
+        if not seated:
+            return
+        person_id = f"person/{row.get('person') or slug(row['navn'])}"
+        party = row.get("parti", "")
+        if person_id in parties and parties[person_id][0] != party:
+            reader.error(
+                origin,
+                f"{row['navn']} står også med partiet '{parties[person_id][0]}' ({parties[person_id][1]}): "
+                f"er det to personer, så angiv et person-id i kolonnen person",
+            )
+            return
+        parties.setdefault(person_id, (party, origin))
+        if row["rolle"] != "medlem":
+            key = (organisation.id, row["rolle"])
+            if key in chairs:
+                reader.error(origin, f"{organisation.name} har allerede en {row['rolle']} ({chairs[key]})")
+            chairs.setdefault(key, origin)
+        confidence = reader.confidence(origin, row["sikkerhed"])
+        self.person(origin, row, person_id, confidence)
+        start = reader.date(origin, row.get("gyldig_fra", ""), "gyldig_fra") or organisation.valid_from
+        end = reader.date(origin, row.get("gyldig_til", ""), "gyldig_til") or organisation.valid_to
+        registry.seats.append(
+            Seat(
+                organisation.id,
+                person_id,
+                row["navn"],
+                party,
+                row["rolle"],
+                row["mandat"],
+                represents,
+                start,
+                end,
+                row["kilde"],
+                confidence,
+                origin,
+                row.get("note", ""),
+            )
+        )
+
+    def represents(
+        self,
+        reader,
+        origin,
+        row: dict[str, str],
+        organisation,
+        areas: dict[str, list],
+    ) -> tuple[bool, str | None]:
+        """What a seat represents: the region, or for a municipal seat its kommune (one in the council); False
+        first when the row's kommune is missing or unknown (the seat is not taken)."""
+        represents = organisation.region
+        if row["mandat"] == "kommunalt":
+            k = self.kommune(reader, origin, row.get("kommune", "")) if row.get("kommune") else None
+            if k is None:
+                if not row.get("kommune"):
+                    reader.error(origin, "et kommunalt mandat skal angive kommunen")
+                return False, None
+            if organisation.kind == "sundhedsraad" and organisation.id not in [a.council for a in areas.get(k.id, [])]:
+                reader.error(origin, f"kommunen {k.name} er ikke i {organisation.name}")
+            represents = k.id
+        elif row.get("kommune"):
+            reader.error(origin, "et regionalt mandat repræsenterer regionen, ikke en kommune")
+        return True, represents
+
+    def person(self, origin, row: dict[str, str], person_id: str, confidence: str) -> None:
+        """The seat's person: added at their first seat; a later seat adds aliases and a better source."""
+        registry, split = self.registry, self.split
+        person = registry.entities.get(person_id)
+        if person is None:
+            registry.add(
+                self.Entity(
+                    id=person_id,
+                    kind="person",
+                    name=row["navn"],
+                    origin=origin,
+                    aliases=split(row.get("aliaser", "")),
+                    source=row["kilde"],
+                    confidence=confidence,
+                )
+            )
+        else:
+            if RANK[confidence] > RANK[person.confidence]:
+                person.confidence, person.source = confidence, row["kilde"]
+            person.aliases = tuple(dict.fromkeys((*person.aliases, *split(row.get("aliaser", "")))))
+            registry._index.clear()
 
     # ---- what councils decide and what they recommend
-    path = folder / COMPETENCES_FILE
-    if path.exists():
-        reader = Reader(path, ("id", "opgave", "raadets_rolle", "kilde", "sikkerhed"), problems)
+    def competences(self) -> None:
+        path = self.folder / COMPETENCES_FILE
+        if not path.exists():
+            return
+        registry = self.registry
+        reader = self.Reader(path, ("id", "opgave", "raadets_rolle", "kilde", "sikkerhed"), self.problems)
         roles, levels = concept_keys("RouteRoleScheme"), concept_keys("ForumLevelScheme")
         for origin, row in reader.rows():
             if row["raadets_rolle"] not in roles:
-                reader.error(origin, f"raadets_rolle '{row['raadets_rolle']}' skal være en af: {', '.join(sorted(roles))}")
+                reader.error(
+                    origin, f"raadets_rolle '{row['raadets_rolle']}' skal være en af: {', '.join(sorted(roles))}"
+                )
                 continue
             if row.get("beslutter") and row["beslutter"] not in levels:
                 reader.error(origin, f"beslutter '{row['beslutter']}' er ikke et kendt niveau")
                 continue
-            registry.competences.append(Competence(
-                f"competence/{slug(row['id'])}", row["opgave"], row["raadets_rolle"], row.get("beslutter") or None,
-                row["kilde"], reader.confidence(origin, row["sikkerhed"]), origin, row.get("note", "")))
-        for council in by_key.values():
+            registry.competences.append(
+                Competence(
+                    f"competence/{slug(row['id'])}",
+                    row["opgave"],
+                    row["raadets_rolle"],
+                    row.get("beslutter") or None,
+                    row["kilde"],
+                    reader.confidence(origin, row["sikkerhed"]),
+                    origin,
+                    row.get("note", ""),
+                )
+            )
+        for council in self.by_key.values():
             council.competences = tuple(c.id for c in registry.competences)
-
-    registry.transitions.extend(transitions(registry))
 
 
 def _origin(reader):
@@ -400,16 +608,34 @@ def transitions(registry) -> list[Transition]:
                 continue
             certain = set.intersection(*moving.values())
             disputed = every - certain
-            note = ", ".join(sorted(registry.get(k).name + (" (delvis)" if k in partial else "") for k in certain)) \
-                if certain else "ingen sikre kommuner"
+            note = (
+                ", ".join(sorted(registry.get(k).name + (" (delvis)" if k in partial else "") for k in certain))
+                if certain
+                else "ingen sikre kommuner"
+            )
             if disputed:
                 places = []
                 for k in sorted(disputed, key=lambda k: registry.get(k).name):
                     where = "; ".join(f"{a.reading}: {registry.get(a.council).name}" for a in areas.get(k, []))
                     places.append(f"{registry.get(k).name} ({where})")
                 note += "; omstridt: " + ", ".join(places)
-            confidence = weakest(predecessor.confidence, *[a.confidence for k in certain for a in areas[k] if a.council == council_id]) \
-                if certain else "U"
-            out.append(Transition(predecessor.id, council_id, tuple(sorted(every)), tuple(sorted(disputed)),
-                                  councils[council_id].phases[1].valid_from, confidence, note))
+            confidence = (
+                weakest(
+                    predecessor.confidence,
+                    *[a.confidence for k in certain for a in areas[k] if a.council == council_id],
+                )
+                if certain
+                else "U"
+            )
+            out.append(
+                Transition(
+                    predecessor.id,
+                    council_id,
+                    tuple(sorted(every)),
+                    tuple(sorted(disputed)),
+                    councils[council_id].phases[1].valid_from,
+                    confidence,
+                    note,
+                )
+            )
     return out

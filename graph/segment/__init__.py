@@ -25,6 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
+from typing import cast
 
 from ..lexicon import lexicon, rules, rx
 from ..profiles import GENERIC, Profile, profile_for
@@ -89,7 +90,7 @@ class Segmented:
         return self.document.text
 
     def slice(self, span: Span) -> str:
-        return self.document.text[span.start:span.end]
+        return self.document.text[span.start : span.end]
 
 
 def _lines(text: str) -> list[Line]:
@@ -104,11 +105,14 @@ def _lines(text: str) -> list[Line]:
 
 # --------------------------------------------------------------------------- section headings
 
+
 @cache
 def _section_patterns() -> list[tuple[str, re.Pattern]]:
     """The lexicon's [[section]] headings, each ending at a word boundary."""
-    return [(entry.key, re.compile(rf"^(?:{entry.pattern})(?![\wæøåÆØÅ])", entry.flags))
-            for entry in lexicon().groups["section"]]
+    return [
+        (cast(str, entry.key), re.compile(rf"^(?:{entry.pattern})(?![\wæøåÆØÅ])", entry.flags))  # a section kind
+        for entry in lexicon().groups["section"]
+    ]
 
 
 def _longest_heading(text: str) -> tuple[str, int] | None:
@@ -150,7 +154,8 @@ def _heading(line: str) -> _Heading | None:
         return None
     kind, end = found
     gap = _SEP.match(text, end)
-    heading, sep, rest = text[:end], gap["sep"], text[gap.end():]
+    assert gap is not None  # every part of _SEP is optional
+    heading, sep, rest = text[:end], gap["sep"], text[gap.end() :]
     if not sep and "\t" in gap.group():
         sep = "\t"  # a table cell exported as text: "Beslutning<TAB>Godkendt."
     if kind == "history" and len(text) <= 220:  # "Sagens forløb 11-09-2019 Byrådet": the history's first entry follows
@@ -199,6 +204,7 @@ def _parse_item_title(title: str) -> tuple[str | None, str, str | None]:
 
 # --------------------------------------------------------------------------- item headings
 
+
 @dataclass
 class _Plan:
     """Where an item's heading stands: its line, number and title as written."""
@@ -215,6 +221,11 @@ class _Plan:
     def weak(self) -> bool:
         return self.form in ("space", "glued")
 
+    @property
+    def value(self) -> int:
+        """The number of a numbered heading ('7' -> 7)."""
+        return int(cast(str, self.number))
+
 
 def _strip_lead(line: Line) -> tuple[str, int]:
     """The line without a bullet or Markdown mark and a glued list label, and how much was cut."""
@@ -222,13 +233,18 @@ def _strip_lead(line: Line) -> tuple[str, int]:
     for name in ("item.bullet", "item.glued_label"):
         m = rx(name).match(text)
         if m:
-            text, cut = text[m.end():], cut + m.end()
+            text, cut = text[m.end() :], cut + m.end()
     return text, cut
 
 
 def _title_like(text: str) -> bool:
-    return (0 < len(text) <= 200 and text[:1].isupper() and not text.endswith((".", ",", ";", ":"))
-            and not _heading(text) and not rx("item.punkt_alone").match(text))
+    return (
+        0 < len(text) <= 200
+        and text[:1].isupper()
+        and not text.endswith((".", ",", ";", ":"))
+        and not _heading(text)
+        and not rx("item.punkt_alone").match(text)
+    )
 
 
 def _punkt_headings(lines: list[Line]) -> list[_Plan]:
@@ -241,7 +257,7 @@ def _punkt_headings(lines: list[Line]) -> list[_Plan]:
         plan = _punkt_line(lines, i, text, cut)
         if plan is None:
             continue
-        number = int(re.match(r"\d+", plan.number).group()) if plan.number else None
+        number = _leading_int(plan.number) if plan.number else None
         # numbers only go up: "punkt 7. Bilag ..." after item 7 is an attachment's file name
         if number is not None and number <= last_number:
             continue
@@ -270,6 +286,11 @@ def _punkt_line(lines: list[Line], i: int, text: str, cut: int) -> _Plan | None:
     if after is not None and _title_like(lines[after].text):
         return _Plan(i, m["num"], lines[after].text, lines[after].start)
     return None
+
+
+def _leading_int(text: str) -> int:
+    """'12' -> 12, '3a' -> 3: the number an item number starts with (the lexicon's item numbers start with one)."""
+    return int(cast(re.Match[str], re.match(r"\d+", text)).group())
 
 
 def _neighbour(lines: list[Line], i: int, step: int) -> int | None:
@@ -323,7 +344,7 @@ def _numbered_line(line: Line, i: int) -> _Plan | None:
     if form == "colon" and not (line.text.startswith("#") or text.startswith("AD")):
         return None  # 'AD 2: Title' is a Markdown heading; 'Ad 3: Anbefales.' answers a recommendation
     glued = rx("item.glued_section").search(title)
-    plan = _Plan(i, m["num"], title[:glued.start()] if glued else title, line.start + cut + m.start("title"), form)
+    plan = _Plan(i, m["num"], title[: glued.start()] if glued else title, line.start + cut + m.start("title"), form)
     plan.glued_section = glued["section"] if glued else None
     return plan
 
@@ -348,8 +369,8 @@ def _chain(candidates: list[_Plan], counts: list[int]) -> list[_Plan]:
     best_end: dict[tuple[bool, int], list[_Plan]] = {}
     best: list[_Plan] = []
     for cand in candidates:
-        key = (cand.weak, int(cand.number))
-        previous = best_end.get((cand.weak, int(cand.number) - 1))
+        key = (cand.weak, cand.value)
+        previous = best_end.get((cand.weak, cand.value - 1))
         if previous and counts[cand.line_index] - counts[previous[-1].line_index + 1] >= 1:
             chain = previous + [cand]
         else:
@@ -366,8 +387,11 @@ def _agenda_list(candidates: list[_Plan], counts: list[int]) -> list[_Plan]:
     other numbered heading. Two entries make a list (three when written 'N Title' or glued)."""
     block: list[_Plan] = []
     for cand in candidates:
-        if block and (cand.weak == block[-1].weak and int(cand.number) == int(block[-1].number) + 1
-                      and counts[cand.line_index] == counts[block[-1].line_index + 1]):
+        if block and (
+            cand.weak == block[-1].weak
+            and cand.value == block[-1].value + 1
+            and counts[cand.line_index] == counts[block[-1].line_index + 1]
+        ):
             block.append(cand)
             continue
         if block and len(block) >= _LIST_MIN[block[0].weak]:
@@ -399,8 +423,8 @@ def _unglue_last(entries: list[_Plan]) -> None:
     """'... tandlægeoverenskomsten1. Meddelelse - ...': the last entry runs into the first item's heading."""
     last, first = entries[-1], entries[0]
     for m in rx("item.glued_next").finditer(last.title_raw):
-        if m["num"] == first.number and _same_title(first.title_raw, last.title_raw[m.end():]):
-            last.title_raw = last.title_raw[:m.start()]
+        if m["num"] == first.number and _same_title(first.title_raw, last.title_raw[m.end() :]):
+            last.title_raw = last.title_raw[: m.start()]
             return
 
 
@@ -412,12 +436,20 @@ def _bodies_for(entries: list[_Plan], candidates: list[_Plan], lines: list[Line]
     floor = entries[-1].line_index
     titles = _line_titles(lines, floor)
     for entry in entries:
-        body = next((c for c in after if c.line_index > floor and c.number == entry.number
-                     and _same_title(entry.title_raw, c.title_raw)), None)
+        body = next(
+            (
+                c
+                for c in after
+                if c.line_index > floor and c.number == entry.number and _same_title(entry.title_raw, c.title_raw)
+            ),
+            None,
+        )
         if body is None:
             body = _title_line(entry, lines, floor, titles)
         if body is None:
-            plans.append(_Plan(entry.line_index, entry.number, entry.title_raw, entry.title_start, entry.form, listed=True))
+            plans.append(
+                _Plan(entry.line_index, entry.number, entry.title_raw, entry.title_start, entry.form, listed=True)
+            )
             continue
         floor = body.line_index
         title, start = body.title_raw, body.title_start
@@ -488,7 +520,7 @@ def _flat_agenda(lines: list[Line]) -> list[_Plan]:
         label = rx("item.flat_agenda_label").search(line.text) if line.text else None
         if label is None:
             continue
-        rest = line.text[label.end():]
+        rest = line.text[label.end() :]
         starts = _flat_numbered(rest) or _flat_marked(rest)
         if len(starts) >= 3:
             return _flat_plans(lines, i, label.end(), rest, starts)
@@ -509,7 +541,9 @@ def _flat_marked(rest: str) -> list[tuple[int, int, str | None]]:
     return [(m.start(), m.end(), m["num"]) for m in rx("item.flat_marker").finditer(rest)]
 
 
-def _flat_plans(lines: list[Line], index: int, offset: int, rest: str, starts: list[tuple[int, int, str | None]]) -> list[_Plan]:
+def _flat_plans(
+    lines: list[Line], index: int, offset: int, rest: str, starts: list[tuple[int, int, str | None]]
+) -> list[_Plan]:
     line = lines[index]
     base = line.start + offset
     plans = []
@@ -518,7 +552,7 @@ def _flat_plans(lines: list[Line], index: int, offset: int, rest: str, starts: l
         title = rest[title_start:end]
         if k + 1 == len(starts):
             tail = rx("item.flat_tail").search(title)
-            title = title[:tail.start()] if tail else title
+            title = title[: tail.start()] if tail else title
         title = title.strip()
         if title:
             plans.append(_Plan(index, number, title, base + title_start, "flat", listed=True))
@@ -526,6 +560,7 @@ def _flat_plans(lines: list[Line], index: int, offset: int, rest: str, starts: l
 
 
 # --------------------------------------------------------------------------- sections and case numbers
+
 
 def _sections(doc_text: str, lines: list[Line], first: int, last: int) -> list[Section]:
     """Split lines[first:last] of one item into sections."""
@@ -536,7 +571,12 @@ def _sections(doc_text: str, lines: list[Line], first: int, last: int) -> list[S
         if not line.text:
             continue
         found = _heading(line.text)
-        if found and current is not None and current.kind == "beslutning" and rx("section_absence").match(found.heading):
+        if (
+            found
+            and current is not None
+            and current.kind == "beslutning"
+            and rx("section_absence").match(found.heading)
+        ):
             found = None  # "Afbud: X", "Fraværende: Ingen" inside a decision belong to it
         if found:
             if current is not None:
@@ -544,8 +584,14 @@ def _sections(doc_text: str, lines: list[Line], first: int, last: int) -> list[S
                 sections.append(current)
             content_start = line.end - len(found.rest) if found.rest else min(line.end + 1, len(doc_text))
             heading_start = line.start + found.offset
-            current = Section(found.kind, found.heading, Span(content_start, content_start),
-                              Span(heading_start, heading_start + len(found.heading)), found.subject, found.history)
+            current = Section(
+                found.kind,
+                found.heading,
+                Span(content_start, content_start),
+                Span(heading_start, heading_start + len(found.heading)),
+                found.subject,
+                found.history,
+            )
         elif current is None:
             current = Section("andet", "", Span(line.start, line.start))
     if current is not None:
@@ -561,7 +607,7 @@ def _proposal_first(doc_text: str, sections: list[Section]) -> None:
     with two decision sections and no indstilling section, the first is the proposal."""
     decisions = [s for s in sections if s.kind == "beslutning"]
     if len(decisions) >= 2 and not any(s.kind == "indstilling" for s in sections):
-        first_text = doc_text[decisions[0].span.start:decisions[0].span.end][:300].lower()
+        first_text = doc_text[decisions[0].span.start : decisions[0].span.end][:300].lower()
         later_is_record = any(s.heading.lower().startswith("referat") for s in decisions[1:])
         if later_is_record or re.search(r"\bbeslutter\b|\bindstilles\b", first_text):
             decisions[0].kind = "indstilling"
@@ -612,6 +658,7 @@ def _lead_line(lines: list[Line], heading: int, floor: int) -> int:
 
 # --------------------------------------------------------------------------- the stage
 
+
 def segment(document: Document) -> Segmented:
     lines = _lines(document.text)
     segmented = _segment(document, lines)
@@ -621,7 +668,7 @@ def segment(document: Document) -> Segmented:
 
 
 def _segment(document: Document, lines: list[Line]) -> Segmented:
-    toc = [Span(l.start, l.end) for l in lines if l.text and _is_toc_line(l.text)]
+    toc = [Span(line.start, line.end) for line in lines if line.text and _is_toc_line(line.text)]
 
     plans, layout = _punkt_headings(lines), "punkt"
     # "N. Title" items before the first "Punkt N:" heading: numbered minutes with an item appended in the other
@@ -672,8 +719,15 @@ def _titled(plan: _Plan) -> tuple[str | None, str, str | None, Span]:
 def _listed_item(lines: list[Line], plan: _Plan) -> Item:
     kind_label, title, time_slot, title_span = _titled(plan)
     line = lines[plan.line_index]
-    return Item(number=plan.number, title=sentence_case(title), title_span=title_span, span=Span(line.start, line.end),
-                kind_label=kind_label, time_slot=time_slot, listed=True)
+    return Item(
+        number=plan.number,
+        title=sentence_case(title),
+        title_span=title_span,
+        span=Span(line.start, line.end),
+        kind_label=kind_label,
+        time_slot=time_slot,
+        listed=True,
+    )
 
 
 def _body_item(text: str, lines: list[Line], plan: _Plan, start_line: int, end_line: int) -> Item:
@@ -683,8 +737,14 @@ def _body_item(text: str, lines: list[Line], plan: _Plan, start_line: int, end_l
     if title_span.start > line.end:  # "Pkt. 15" / title on the next line
         first_body = next(i for i in range(plan.line_index + 1, len(lines)) if lines[i].start >= title_span.start) + 1
     end = _trim_end(text, line.start, lines[end_line - 1].end if end_line > 0 else line.end)
-    item = Item(number=plan.number, title=sentence_case(title), title_span=title_span,
-                span=Span(lines[start_line].start, max(end, line.end)), kind_label=kind_label, time_slot=time_slot)
+    item = Item(
+        number=plan.number,
+        title=sentence_case(title),
+        title_span=title_span,
+        span=Span(lines[start_line].start, max(end, line.end)),
+        kind_label=kind_label,
+        time_slot=time_slot,
+    )
     item.sections = _sections(text, lines, first_body, end_line)
     if plan.glued_section and item.sections and not item.sections[0].heading:
         glued = _heading(plan.glued_section)
@@ -698,11 +758,12 @@ def _body_item(text: str, lines: list[Line], plan: _Plan, start_line: int, end_l
 
 # --------------------------------------------------------------------------- documents without item headings
 
+
 def _single_item(document: Document, lines: list[Line], toc: list[Span]) -> Segmented:
     """No item headings: the document is one case (e.g. an indstilling to an executive team), or a run of cases
     whose sections start over, or of recommendation lead-ins each followed by its verdict."""
     text = document.text
-    nonempty = [i for i, l in enumerate(lines) if l.text]
+    nonempty = [i for i, line in enumerate(lines) if line.text]
     if not nonempty:
         return Segmented(document, Span(0, 0), [], toc, "empty")
     pairs = _lead_verdict_items(text, lines)
@@ -717,7 +778,9 @@ def _single_item(document: Document, lines: list[Line], toc: list[Span]) -> Segm
         starts = [body_from] + numbered_cases[1:]
         begins = [nonempty[0]] + numbered_cases[1:]
     else:
-        starts = [_line_at(lines, s.heading_span.start) for s in _run_starts(sections)]
+        starts = [
+            _line_at(lines, cast(Span, s.heading_span).start) for s in _run_starts(sections)
+        ]  # each has a heading
         begins = [nonempty[0]] + [_run_begin(lines, h, starts[k]) for k, h in enumerate(starts[1:])]
     items = []
     for k, begin in enumerate(begins):
@@ -738,7 +801,9 @@ def _holds_a_case(lines: list[Line], sections: list[Section]) -> bool:
     kinds = {s.kind for s in sections}
     if kinds & {"indstilling", "beslutning"}:
         return True
-    numbered = any(line.text and len(line.text) <= 120 and rx("item.case_number").search(line.text) for line in lines[:60])
+    numbered = any(
+        line.text and len(line.text) <= 120 and rx("item.case_number").search(line.text) for line in lines[:60]
+    )
     return numbered and bool(kinds & {"resume", "sagsfremstilling"})
 
 
@@ -750,9 +815,16 @@ def _line_at(lines: list[Line], pos: int) -> int:
 def _implicit_item(text: str, lines: list[Line], begin: int, first_body: int, end_line: int) -> Item:
     start = lines[begin].start
     end = _trim_end(text, start, lines[end_line - 1].end)
-    item = Item(number=None, title="", title_span=Span(start, start), span=Span(start, max(start, end)),
-                sections=_sections(text, lines, first_body, end_line), implicit=True)
+    item = Item(
+        number=None,
+        title="",
+        title_span=Span(start, start),
+        span=Span(start, max(start, end)),
+        sections=_sections(text, lines, first_body, end_line),
+        implicit=True,
+    )
     opening = rx("item.case_number").match(lines[begin].text)
+    found: tuple[str, Span] | None
     if opening and len(lines[begin].text) <= 80:  # the case opens with its number
         found = opening["n"], Span(lines[begin].start + opening.start("n"), lines[begin].start + opening.end("n"))
     else:
@@ -768,7 +840,9 @@ def _title_first(item: Item, lines: list[Line], nonempty: list[int], body_from: 
     title_line = lines[nonempty[0]]
     if body_from > nonempty[0] and _titled_document(lines, nonempty):
         title, span = title_line.text, Span(title_line.start, title_line.end)
-        m = re.match(r"^(?P<label>[\wæøåÆØÅ-]*indstilling|dagsordenspunkt|orientering)\s*:\s*(?P<t>.+)$", title, re.IGNORECASE)
+        m = re.match(
+            r"^(?P<label>[\wæøåÆØÅ-]*indstilling|dagsordenspunkt|orientering)\s*:\s*(?P<t>.+)$", title, re.IGNORECASE
+        )
         if m:
             item.kind_label, title = m["label"], m["t"]
             span = Span(span.start + title_line.text.find(m["t"]), span.end)
@@ -809,7 +883,9 @@ def _body_start(lines: list[Line], nonempty: list[int]) -> int:
     first = nonempty[0]
     for i in nonempty[:3]:
         found = _heading(lines[i].text)
-        if found and not (found.kind == "beslutning" and not found.rest and lines[i].text.lower() in ("referat", "dagsorden")):
+        if found and not (
+            found.kind == "beslutning" and not found.rest and lines[i].text.lower() in ("referat", "dagsorden")
+        ):
             return i
     heading = _heading(lines[first].text)
     return first if heading and heading.kind != "beslutning" else first + 1
@@ -826,8 +902,11 @@ def _titled_document(lines: list[Line], nonempty: list[int]) -> bool:
 def _case_lines(lines: list[Line], first: int) -> list[int]:
     """Lines that hold only a case number ('Sagsid.: 19/1234', 'Sagsnr. 16/169'): where the cases of a headingless
     document begin."""
-    return [i for i in range(first, len(lines))
-            if lines[i].text and len(lines[i].text) <= 80 and rx("item.case_number").match(lines[i].text)]
+    return [
+        i
+        for i in range(first, len(lines))
+        if lines[i].text and len(lines[i].text) <= 80 and rx("item.case_number").match(lines[i].text)
+    ]
 
 
 def _run_starts(sections: list[Section]) -> list[Section]:
@@ -842,9 +921,13 @@ def _run_starts(sections: list[Section]) -> list[Section]:
         if not section.heading or (section.span.end <= section.span.start and section.kind == "beslutning"):
             continue
         again = section.kind in seen
-        if not starts or (again and (
+        if not starts or (
+            again
+            and (
                 (section.kind in ("resume", "sagsfremstilling") and after_decision)
-                or (section.kind == "beslutning" and after_history))):
+                or (section.kind == "beslutning" and after_history)
+            )
+        ):
             starts.append(section)
             seen, after_decision, after_history = set(), False, False
         seen.add(section.kind)
@@ -873,10 +956,20 @@ def _lead_verdict_items(text: str, lines: list[Line]) -> list[Item]:
         return []
     items = []
     for index, (lead_index, verdict_index) in enumerate(starts):
-        lead, verdict = lines[lead_index], lines[verdict_index]
+        lead_line, verdict_line = lines[lead_index], lines[verdict_index]
         end = lines[starts[index + 1][0]].start if index + 1 < len(starts) else len(text)
-        sections = [Section("indstilling", "", Span(lead.start, lead.end)),
-                    Section("beslutning", "", Span(verdict.start, verdict.end))]
-        items.append(Item(number=None, title="", title_span=Span(lead.start, lead.start),
-                          span=Span(lead.start, _trim_end(text, lead.start, end)), sections=sections, implicit=True))
+        sections = [
+            Section("indstilling", "", Span(lead_line.start, lead_line.end)),
+            Section("beslutning", "", Span(verdict_line.start, verdict_line.end)),
+        ]
+        items.append(
+            Item(
+                number=None,
+                title="",
+                title_span=Span(lead_line.start, lead_line.start),
+                span=Span(lead_line.start, _trim_end(text, lead_line.start, end)),
+                sections=sections,
+                implicit=True,
+            )
+        )
     return items

@@ -53,6 +53,21 @@ def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def rdf_bytes(
+    statements: Iterable[ox.Quad] | Iterable[ox.Triple], format: ox.RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """`statements` serialized in `format` (ox.serialize without an output returns the bytes)."""
+    data = ox.serialize(statements, format=format, prefixes=prefixes)
+    assert data is not None
+    return data
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The value of a term the build wrote (the meta graph holds no quoted triples)."""
+    assert not isinstance(term, ox.Triple)
+    return term.value
+
+
 def to_quads(triples: Iterable[tuple], graph_iri: URIRef | str) -> list[ox.Quad]:
     """Triples of rdflib or pyoxigraph terms -> pyoxigraph quads in one named graph."""
     g = ox.NamedNode(str(graph_iri))
@@ -60,7 +75,8 @@ def to_quads(triples: Iterable[tuple], graph_iri: URIRef | str) -> list[ox.Quad]
     try:  # the emitter's triples are pyoxigraph terms already
         return [ox.Quad(s, p, o, g) for s, p, o in triples]
     except TypeError:
-        return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
+        # a literal as subject or predicate is refused by ox.Quad itself (TypeError), as it is in the emitter's terms
+        return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]  # type: ignore[arg-type]
 
 
 class GraphStore:
@@ -94,7 +110,7 @@ class GraphStore:
     def graph_hashes(self) -> dict[str, str]:
         """Named graph IRI -> content hash it was built from."""
         rows = self.ox.quads_for_pattern(None, ox.NamedNode(str(SG.builtFrom)), None, ox.NamedNode(str(META_GRAPH)))
-        return {q.subject.value: q.object.value for q in rows}
+        return {_value(q.subject): _value(q.object) for q in rows}
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
@@ -141,7 +157,7 @@ class GraphStore:
         staged.append(nquads)
         self._added += count
         if content_hash is not None:
-            staged.append(ox.serialize([self._hash_quad(g, content_hash)], format=ox.RdfFormat.N_QUADS))
+            staged.append(rdf_bytes([self._hash_quad(g, content_hash)], ox.RdfFormat.N_QUADS))
             self._added += 1
         self._staged_count += count
         if self._staged_count >= self.BULK_BATCH:
@@ -175,8 +191,10 @@ class GraphStore:
     # ---- shared nodes: which documents describe which node graphs (one literal per document)
     def described_nodes(self) -> dict[str, set[str]]:
         """Document graph -> the node graphs it describes, as recorded by the builds."""
-        rows = self.ox.quads_for_pattern(None, ox.NamedNode(str(SG.describesNodes)), None, ox.NamedNode(str(META_GRAPH)))
-        return {q.subject.value: set(q.object.value.split()) for q in rows}
+        rows = self.ox.quads_for_pattern(
+            None, ox.NamedNode(str(SG.describesNodes)), None, ox.NamedNode(str(META_GRAPH))
+        )
+        return {_value(q.subject): set(_value(q.object).split()) for q in rows}
 
     def set_described_nodes(self, graph_iri: str, node_graphs: Iterable[str]) -> None:
         g, p, meta = ox.NamedNode(str(graph_iri)), ox.NamedNode(str(SG.describesNodes)), ox.NamedNode(str(META_GRAPH))
@@ -192,7 +210,7 @@ class GraphStore:
     def build_id(self) -> str | None:
         meta = ox.NamedNode(str(META_GRAPH))
         for quad in self.ox.quads_for_pattern(meta, ox.NamedNode(str(SG.buildId)), None, meta):
-            return quad.object.value
+            return _value(quad.object)
         return None
 
     def set_build_id(self, build_id: str) -> None:
@@ -213,7 +231,7 @@ class GraphStore:
         meta, predicate = ox.NamedNode(str(META_GRAPH)), ox.NamedNode(str(SG.quadCount))
         recorded = list(self.ox.quads_for_pattern(meta, predicate, None, meta))
         if recorded:
-            total = int(recorded[0].object.value) + self._added  # the count quad is replaced, not added
+            total = int(_value(recorded[0].object)) + self._added  # the count quad is replaced, not added
             for quad in recorded:
                 self.ox.remove(quad)
         else:
@@ -249,9 +267,10 @@ def quotes(store: GraphStore, subjects: Iterable[str], batch: int = 300) -> dict
     wanted = list(dict.fromkeys(subjects))
     spans: dict[str, tuple[str, int, int]] = {}
     for first in range(0, len(wanted), batch):
-        values = " ".join(f"<{s}>" for s in wanted[first:first + batch])
-        for row in store.query(f"SELECT ?s ?q WHERE {{ VALUES ?s {{ {values} }} "
-                               f"?s <http://www.w3.org/ns/prov#qualifiedDerivation> ?q }}"):
+        values = " ".join(f"<{s}>" for s in wanted[first : first + batch])
+        for row in store.query(
+            f"SELECT ?s ?q WHERE {{ VALUES ?s {{ {values} }} ?s <http://www.w3.org/ns/prov#qualifiedDerivation> ?q }}"
+        ):
             parsed = parse_quote(row["q"].value) if isinstance(row["q"], ox.NamedNode) else None
             if parsed and (row["s"].value not in spans or parsed < spans[row["s"].value]):
                 spans[row["s"].value] = parsed
@@ -260,9 +279,11 @@ def quotes(store: GraphStore, subjects: Iterable[str], batch: int = 300) -> dict
         node = ox.NamedNode(doc)
         text = next(store.ox.quads_for_pattern(node, ox.NamedNode(str(SG.text)), None), None)
         name = next(store.ox.quads_for_pattern(node, ox.NamedNode(str(SG.fileName)), None), None)
-        documents[doc] = (name.object.value if name else "", text.object.value if text else "")
-    return {s: Quote(doc, documents[doc][0], start, end, documents[doc][1][start:end])
-            for s, (doc, start, end) in spans.items()}
+        documents[doc] = (_value(name.object) if name else "", _value(text.object) if text else "")
+    return {
+        s: Quote(doc, documents[doc][0], start, end, documents[doc][1][start:end])
+        for s, (doc, start, end) in spans.items()
+    }
 
 
 def _recover(data_dir: Path) -> None:
@@ -310,7 +331,9 @@ def build_lock(data_dir: str | Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "?"
-            raise BuildLocked(f"en anden build kører allerede i {data_dir} (proces {holder}); vent til den er færdig") from None
+            raise BuildLocked(
+                f"en anden build kører allerede i {data_dir} (proces {holder}); vent til den er færdig"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -342,10 +365,10 @@ def open_for_update(data_dir: str | Path, fresh: bool = False) -> Iterator[Graph
             store.ox.optimize()
         store.ox.flush()
     except BaseException:
-        store.ox = None  # release the database before removing the copy
+        del store.ox  # release the database before removing the copy
         shutil.rmtree(work, ignore_errors=True)
         raise
-    store.ox = None  # release the database lock before moving the folder
+    del store.ox  # release the database lock before moving the folder
     old = data_dir / (STORE_DIR + ".old")
     if live.exists():
         os.replace(live, old)

@@ -25,16 +25,23 @@ import pyoxigraph as ox
 
 SEARCH_FILE = "search.sqlite"
 PENDING = ".pending"
-INDEXED = ("http://www.w3.org/ns/prov#value", "http://purl.org/dc/terms/title",
-           "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel",
-           "http://www.w3.org/2004/02/skos/core#hiddenLabel", "http://xmlns.com/foaf/0.1/name")
+INDEXED = (
+    "http://www.w3.org/ns/prov#value",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2004/02/skos/core#hiddenLabel",
+    "http://xmlns.com/foaf/0.1/name",
+)
 MIN_TERM = 3  # the trigram tokenizer needs three characters; shorter terms are looked up by a scan
 
 
 def _schema(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5("
-               "node UNINDEXED, graph UNINDEXED, text, tokenize = 'trigram')")
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5("
+        "node UNINDEXED, graph UNINDEXED, text, tokenize = 'trigram')"
+    )
 
 
 def _rows(store, graphs: Iterable[str]) -> Iterable[tuple[str, str, str]]:
@@ -46,7 +53,9 @@ def _rows(store, graphs: Iterable[str]) -> Iterable[tuple[str, str, str]]:
                     yield quad.subject.value, graph, quad.object.value.lower()
 
 
-def prepare(data_dir: Path, store, changed: Iterable[str], removed: Iterable[str], build_id: str, rebuild: bool) -> Path:
+def prepare(
+    data_dir: Path, store, changed: Iterable[str], removed: Iterable[str], build_id: str, rebuild: bool
+) -> Path:
     """Write the index for the store as this build leaves it into a pending copy: only the changed and removed
     graphs are touched, unless `rebuild` (or there is no index from the store's previous build)."""
     final = Path(data_dir) / SEARCH_FILE
@@ -112,8 +121,9 @@ class SearchIndex:
         term = term.lower()
         if len(term) >= MIN_TERM:
             quoted = '"' + term.replace('"', '""') + '"'  # a phrase of trigrams: the substring itself
-            rows = self.db.execute("SELECT DISTINCT node FROM texts WHERE texts MATCH ? AND instr(text, ?) > 0",
-                                   (quoted, term))
+            rows = self.db.execute(
+                "SELECT DISTINCT node FROM texts WHERE texts MATCH ? AND instr(text, ?) > 0", (quoted, term)
+            )
         else:
             rows = self.db.execute("SELECT DISTINCT node FROM texts WHERE instr(text, ?) > 0", (term,))
         return [node for (node,) in rows]

@@ -6,8 +6,8 @@ case once, when a document that names the case changed, and keeps it in a graph 
 (…/graph/state/case-…, beside the case's description in …/graph/node/case-…):
 
     <case#venter-…>     sg:stateOf <case> ; sg:recommendedBy <forum A> ; sg:waitsFor <forum B> .
-    <case#anbefalet-…>  sg:stateOf <case> ; sg:recommendedBy <forum A> ; sg:recommenderRole <role> ; sg:decider <forum B> ;
-                        sg:deciderDecision <B's decision on the case>, … .
+    <case#anbefalet-…>  sg:stateOf <case> ; sg:recommendedBy <forum A> ; sg:recommenderRole <role> ;
+                        sg:decider <forum B> ; sg:deciderDecision <B's decision on the case>, … .
     <case>              sg:firstTreated "2024-03-01"^^xsd:date .     (a waiting case: since when)
 
 A case with neither has no state graph.
@@ -29,8 +29,10 @@ from ..vocab import GRAPH, SG
 NODE_GRAPHS, STATE_GRAPHS = str(GRAPH["node/case-"]), str(GRAPH["state/case-"])
 _RECOMMENDS = "<https://w3id.org/sundhedsgraf/concept/route-role/recommends> <https://w3id.org/sundhedsgraf/concept/route-role/prepares>"
 _DECIDES = "<https://w3id.org/sundhedsgraf/concept/route-role/decides>"
-_P = ("PREFIX sg: <https://w3id.org/sundhedsgraf/ont#> PREFIX prov: <http://www.w3.org/ns/prov#> "
-      "PREFIX dct: <http://purl.org/dc/terms/> ")
+_P = (
+    "PREFIX sg: <https://w3id.org/sundhedsgraf/ont#> PREFIX prov: <http://www.w3.org/ns/prov#> "
+    "PREFIX dct: <http://purl.org/dc/terms/> "
+)
 BATCH = 400
 
 
@@ -40,8 +42,12 @@ def state_graph(node_graph: str) -> str:
 
 
 def _case_of(store, node_graph: str) -> str | None:
-    for quad in store.ox.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                                           ox.NamedNode(str(SG.Case)), ox.NamedNode(node_graph)):
+    for quad in store.ox.quads_for_pattern(
+        None,
+        ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        ox.NamedNode(str(SG.Case)),
+        ox.NamedNode(node_graph),
+    ):
         return quad.subject.value
     return None
 
@@ -60,30 +66,50 @@ def _states(store, cases: list[str]) -> dict[str, list[ox.Triple]]:
     state_of, by, waits = (ox.NamedNode(str(SG[n])) for n in ("stateOf", "recommendedBy", "waitsFor"))
     role_p, decider, first = (ox.NamedNode(str(SG[n])) for n in ("recommenderRole", "decider", "firstTreated"))
     decision_p = ox.NamedNode(str(SG.deciderDecision))
-    for row in _rows(store, f"""SELECT DISTINCT ?sag ?fa ?fb WHERE {{ VALUES_CASES
+    for row in _rows(
+        store,
+        f"""SELECT DISTINCT ?sag ?fa ?fb WHERE {{ VALUES_CASES
             ?sag sg:routeStep ?b . ?b sg:stepRole {_DECIDES} . ?b sg:stepForum ?fb .
             ?sag sg:routeStep ?a . ?a sg:stepRole ?ar . VALUES ?ar {{ {_RECOMMENDS} }} ?a sg:stepForum ?fa .
             FILTER(?fa != ?fb)
-            FILTER NOT EXISTS {{ ?t sg:case ?sag ; prov:generated ?d . ?d sg:decidedBy ?fb }} }}""", cases):
+            FILTER NOT EXISTS {{ ?t sg:case ?sag ; prov:generated ?d . ?d sg:decidedBy ?fb }} }}""",
+        cases,
+    ):
         case, fa, fb = row["sag"], row["fa"], row["fb"]
         node = ox.NamedNode(f"{case.value}#venter-{_tag(fa.value, fb.value)}")
         triples[case.value] += [ox.Triple(node, state_of, case), ox.Triple(node, by, fa), ox.Triple(node, waits, fb)]
     decided: dict[tuple[str, str], list[ox.NamedNode]] = {}  # (case, forum) -> that forum's decisions on the case
-    for row in _rows(store, """SELECT DISTINCT ?sag ?f ?d WHERE { VALUES_CASES
-            ?t sg:case ?sag . ?t prov:generated ?d . ?d sg:decidedBy ?f }""", cases):
+    for row in _rows(
+        store,
+        """SELECT DISTINCT ?sag ?f ?d WHERE { VALUES_CASES
+            ?t sg:case ?sag . ?t prov:generated ?d . ?d sg:decidedBy ?f }""",
+        cases,
+    ):
         decided.setdefault((row["sag"].value, row["f"].value), []).append(row["d"])
-    for row in _rows(store, f"""SELECT DISTINCT ?sag ?fa ?ar ?fb WHERE {{ VALUES_CASES
+    for row in _rows(
+        store,
+        f"""SELECT DISTINCT ?sag ?fa ?ar ?fb WHERE {{ VALUES_CASES
             GRAPH ?g {{ ?sag sg:routeStep ?a . ?a sg:stepForum ?fa . ?a sg:stepRole ?ar . VALUES ?ar {{ {_RECOMMENDS} }}
                        ?sag sg:routeStep ?b . ?b sg:stepRole {_DECIDES} . ?b sg:stepForum ?fb . }}
-            FILTER(?fb != ?fa) }}""", cases):
+            FILTER(?fb != ?fa) }}""",
+        cases,
+    ):
         case, fa, ar, fb = row["sag"], row["fa"], row["ar"], row["fb"]
         node = ox.NamedNode(f"{case.value}#anbefalet-{_tag(fa.value, ar.value, fb.value)}")
-        triples[case.value] += [ox.Triple(node, state_of, case), ox.Triple(node, by, fa), ox.Triple(node, role_p, ar),
-                                ox.Triple(node, decider, fb)]
+        triples[case.value] += [
+            ox.Triple(node, state_of, case),
+            ox.Triple(node, by, fa),
+            ox.Triple(node, role_p, ar),
+            ox.Triple(node, decider, fb),
+        ]
         triples[case.value] += [ox.Triple(node, decision_p, d) for d in decided.get((case.value, fb.value), [])]
     waiting = [c for c, t in triples.items() if any(x.predicate == waits for x in t)]
-    for row in _rows(store, """SELECT ?sag (MIN(?dato) AS ?siden) WHERE { VALUES_CASES
-            ?item sg:case ?sag . ?m sg:hasAgendaItem ?item ; dct:date ?dato } GROUP BY ?sag""", waiting):
+    for row in _rows(
+        store,
+        """SELECT ?sag (MIN(?dato) AS ?siden) WHERE { VALUES_CASES
+            ?item sg:case ?sag . ?m sg:hasAgendaItem ?item ; dct:date ?dato } GROUP BY ?sag""",
+        waiting,
+    ):
         if row["siden"] is not None:  # since when a waiting case has waited
             triples[row["sag"].value].append(ox.Triple(row["sag"], first, row["siden"]))
     return triples
@@ -106,10 +132,12 @@ def update_case_states(store, node_graphs: Iterable[str]) -> tuple[list[str], li
             cases[case] = node_graph
     names = sorted(cases)
     for first in range(0, len(names), BATCH):
-        for case, triples in _states(store, names[first:first + BATCH]).items():
+        for case, triples in _states(store, names[first : first + BATCH]).items():
             graph = state_graph(cases[case])
             if triples:
-                store.replace_quads(graph, [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples])
+                store.replace_quads(
+                    graph, [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
+                )
                 written.append(graph)
             elif store.ox.contains_named_graph(ox.NamedNode(graph)):  # a case with nothing to wait for: no state
                 store.remove_graph(graph)
@@ -131,13 +159,25 @@ def update_corpus_summary(store) -> str:
     items_p, docs_p = ox.NamedNode(str(SG.decidedItemCount)), ox.NamedNode(str(SG.documentCount))
     graph = ox.NamedNode(SUMMARY_GRAPH)
     quads = []
-    for row in store.query(_P + """SELECT ?forum ?o (SUM(?n) AS ?antal) WHERE {
-            ?m sg:heldBy ?forum ; sg:outcomeCount ?c . ?c sg:outcome ?o ; sg:count ?n } GROUP BY ?forum ?o"""):
+    for row in store.query(
+        _P
+        + """SELECT ?forum ?o (SUM(?n) AS ?antal) WHERE {
+            ?m sg:heldBy ?forum ; sg:outcomeCount ?c . ?c sg:outcome ?o ; sg:count ?n } GROUP BY ?forum ?o"""
+    ):
         node = ox.NamedNode(f"{row['forum'].value}#udfald-{row['o'].value.rsplit('/', 1)[-1]}")
-        quads += [ox.Quad(node, forum_p, row["forum"], graph), ox.Quad(node, outcome_p, row["o"], graph),
-                  ox.Quad(node, count, row["antal"], graph)]
-    for row in store.query(_P + """SELECT ?o (SUM(?n) AS ?punkter) (COUNT(DISTINCT ?m) AS ?dokumenter) WHERE {
-            ?m sg:involvementCount ?c . ?c sg:involves ?o ; sg:count ?n } GROUP BY ?o"""):
-        quads += [ox.Quad(row["o"], items_p, row["punkter"], graph), ox.Quad(row["o"], docs_p, row["dokumenter"], graph)]
+        quads += [
+            ox.Quad(node, forum_p, row["forum"], graph),
+            ox.Quad(node, outcome_p, row["o"], graph),
+            ox.Quad(node, count, row["antal"], graph),
+        ]
+    for row in store.query(
+        _P
+        + """SELECT ?o (SUM(?n) AS ?punkter) (COUNT(DISTINCT ?m) AS ?dokumenter) WHERE {
+            ?m sg:involvementCount ?c . ?c sg:involves ?o ; sg:count ?n } GROUP BY ?o"""
+    ):
+        quads += [
+            ox.Quad(row["o"], items_p, row["punkter"], graph),
+            ox.Quad(row["o"], docs_p, row["dokumenter"], graph),
+        ]
     store.replace_quads(SUMMARY_GRAPH, quads)
     return SUMMARY_GRAPH
