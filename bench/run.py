@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import generate  # noqa: E402
-from graph.query import QUERY_PREFIXES, bind_params, load_queries, run, with_values  # noqa: E402
+from graph.query import QUERY_PREFIXES, bind_params, load_queries, prepare, run  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 
 TARGETS = {
@@ -231,7 +231,7 @@ def bench_rdflib(out_dir: Path, queries: dict[str, dict], timeout_s: float, repe
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in QUERY_PREFIXES.items())
     for name, query in load_queries().items():
         store = GraphStore.open_read_only(out_dir)
-        text = prologue + with_values(query.sparql, bind_params(query, bench_params(store, query), store))
+        text = prologue + prepare(store, query, bind_params(query, bench_params(store, query), store), narrowing=False)
         queries[name]["rdflib_ms"] = in_child(_rdflib_child, (dataset, text, repeats), timeout_s)
     return {"rdflib_load_s": load_s, "rdflib_quads": len(dataset)}
 

@@ -411,12 +411,7 @@ def sent_sparql(store: GraphStore, question: named.NamedQuery, narrowed: bool = 
     """What `sundhedsgraf query` runs (parameters at their defaults, the text index's narrowing), with the prefixes
     it passes to Oxigraph written out."""
     bindings = named.bind_params(question, {}, store)
-    narrowing = named.narrow(store, question, bindings) if narrowed and hasattr(named, "narrow") else None
-    return PREFIXES + (
-        named.with_values(question.sparql, bindings, narrowing)
-        if narrowing
-        else named.with_values(question.sparql, bindings)
-    )
+    return PREFIXES + named.prepare(store, question, bindings, narrowing=narrowed)
 
 
 def concatenated(sparql_text: str) -> dict[str, str]:

@@ -323,12 +323,12 @@ def _constant(text: str) -> Callable[[re.Match[str]], str]:
     return lambda _m: text
 
 
-def prepare(store: QueryStore, query: NamedQuery, bindings: dict) -> str:
+def prepare(store: QueryStore, query: NamedQuery, bindings: dict, narrowing: bool = True) -> str:
     """The query text to run: parameters bound (by VALUES, or written in where the query asks for it) and text
-    parameters narrowed by the index."""
+    parameters narrowed by the index (unless `narrowing` is off)."""
     inline = {v: t for v, t in bindings.items() if v.value in query.inline}
     rest = {v: t for v, t in bindings.items() if v.value not in query.inline}
-    narrowed = narrow(store, query, bindings)
+    narrowed = narrow(store, query, bindings) if narrowing else None
     return with_values(inline_values(query.sparql, inline), rest, narrowed)
 
 

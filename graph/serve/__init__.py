@@ -4,7 +4,7 @@ The front is a small Python HTTP server: it serves the page, the named queries a
 the maps, and checks every query before it runs (no UPDATE, LOAD or SERVICE, a size
 limit). The query page (pages.py, static/) is YASQE, vendored, and the page's own code; it
 loads nothing from elsewhere. Named queries are bound by the front as the CLI binds them
-(graph.query.bind_params, narrow, with_values; /named/<name>), their label look-ups and
+(graph.query.bind_params and prepare; /named/<name>), their label look-ups and
 the text index's build id asked of the backend (BackendStore), so the front never opens
 the database itself. Queries then run in an Oxigraph server started in read-only mode on a private
 loopback port, which enforces the per-query timeout inside the engine (a runaway
@@ -60,7 +60,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..query import QueryError, Result, bind_params, load_queries, narrow, to_delimited, with_values
+from ..query import QueryError, Result, bind_params, load_queries, prepare, to_delimited
 from ..store import META_GRAPH, STORE_DIR, StoreError, parse_quote
 from ..store.search import SearchIndex
 from . import pages
@@ -1051,8 +1051,7 @@ class _Handler(BaseHTTPRequestHandler):
                 check_query(edited)
             bindings = bind_params(query, given, store)
             with self.endpoint._index_lock:
-                narrowed = narrow(store, query, bindings)
-            sparql = pages.KNOWN_PROLOGUE + with_values(query.sparql, bindings, narrowed)
+                sparql = pages.KNOWN_PROLOGUE + prepare(store, query, bindings)
             check_query(sparql, MAX_NAMED_QUERY_BYTES)
             content_type, body = render(*backend.query(sparql), FORMATS["json"])
             if fmt == "json":
