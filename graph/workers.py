@@ -78,8 +78,19 @@ def _limit_memory(extra: int | None) -> None:
         pass
 
 
-def _worker(connection: Connection, function: Callable[[Any], Any], limits: Limits) -> None:
+# The parent's ends of the live workers' pipes. A forked worker inherits them; it closes them first thing, so that
+# when the parent is gone its own pipe reads as closed (it would otherwise hold its parent's end open and wait).
+_PARENT_ENDS: set[Connection] = set()
+
+
+def _worker(
+    connection: Connection, function: Callable[[Any], Any], limits: Limits, parent: int, inherited: list[Connection]
+) -> None:
+    for end in inherited:
+        end.close()
     _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(limits.memory)
     while True:
@@ -109,9 +120,13 @@ def _worker(connection: Connection, function: Callable[[Any], Any], limits: Limi
 class _Worker:
     def __init__(self, context, function: Callable[[Any], Any], limits: Limits):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, function, limits), daemon=True)
+        inherited = [*_PARENT_ENDS, self.connection]
+        self.process = context.Process(
+            target=_worker, args=(child, function, limits, os.getpid(), inherited), daemon=True
+        )
         self.process.start()
         child.close()
+        _PARENT_ENDS.add(self.connection)
         self.index: int | None = None
         self.deadline = 0.0
 
@@ -123,6 +138,10 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
+        self._close()
+
+    def _close(self) -> None:
+        _PARENT_ENDS.discard(self.connection)
         self.connection.close()
 
     def stop(self) -> None:
@@ -134,7 +153,7 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
             self.process.join(2)
-        self.connection.close()
+        self._close()
 
 
 def _death_message(process, limits: Limits) -> str:

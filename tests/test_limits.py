@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -221,3 +223,31 @@ def test_broken_xml_in_a_docx_is_a_read_error(tmp_path):
     path = _docx(tmp_path / "broken.docx", [b"<w:p><w:r><w:t>Referat</w:t></w:r>"])
     with pytest.raises(ReadError, match="ødelagt Word-fil"):
         read_document(path)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux's")
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.4])
+def test_workers_die_with_their_parent_however_early_it_is_killed(tmp_path, delay):
+    marker = f"SUNDHEDSGRAF_WORKER_TEST={os.getpid()}-{delay}-{time.monotonic_ns()}"
+    code = "import time\nfrom graph.workers import run_limited\nlist(run_limited(time.sleep, [30] * 4, jobs=2))\n"
+    env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
+    parent = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, env=env)
+    time.sleep(delay)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _with_marker(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _with_marker(marker) == []
+
+
+def _with_marker(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
