@@ -25,7 +25,7 @@ from .read import ReadError, check_size, display_path, document_key, read_bytes
 from .registry import Registry, load_registry
 from .resources import CHECKOUT_DATA, reference_dir
 from .store import META_GRAPH, GraphStore, build_lock, open_for_update, rdf_bytes, search, stored_state, to_quads
-from .store.summary import update_case_states, update_corpus_summary
+from .store.summary import SUMMARY_GRAPH, Contributions, contributions, update_case_states, update_corpus_summary
 from .vocab import CORRECTIONS_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SG, document_graph, slug
 from .workers import Limits, TaskFailed, run_limited
 
@@ -213,6 +213,7 @@ def build(
                 store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
                 store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
                 states: list[str] = []
+                before = Contributions()  # what the documents this build replaces or removes brought to the totals
                 if document_builder is not None:
                     affected = _build_documents(
                         store,
@@ -227,11 +228,10 @@ def build(
                         hashes,
                         out_dir if fresh else None,
                         limits or Limits(),
+                        before,
                     )
                     written, dropped = update_case_states(store, affected)  # where each touched case waits now
-                    states = written + dropped
-                    if affected or any(d.status in ("built", "removed") for d in report.documents) or fresh:
-                        states.append(update_corpus_summary(store))  # totals over the corpus, summed again
+                    states = written + dropped + _update_totals(store, report, before, fresh)
                 store.set_build_id(build_id)
                 report.total_quads = store.record_count()
                 report.type_counts = count_types(store)
@@ -326,10 +326,11 @@ def _build_documents(
     hashes,
     carry_from: Path | None,
     limits: Limits,
+    before: Contributions,
 ) -> set[str]:
     """`hashes`: what the stored graphs were built from; `carry_from`: the data folder whose store a fresh build
-    replaces, from which a document that fails now keeps its previous graph. Returns the shared-node graphs whose
-    documents changed."""
+    replaces, from which a document that fails now keeps its previous graph; `before` collects what the replaced
+    and removed documents had added to the corpus totals. Returns the shared-node graphs whose documents changed."""
     previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
     seen, todo = _changed_documents(minutes, fingerprint, hashes, report)
 
@@ -356,6 +357,7 @@ def _build_documents(
         built, warnings = outcome
         (_, nquads, trig, count), *nodes = built
         result.warnings = warnings
+        before += contributions(store, [graph_iri])  # the old version's, before it is replaced
         result.triples = store.stage_nquads(graph_iri, nquads, count, content_hash)
         exports.write(graph_iri, nquads, trig)
         mine = {node[0] for node in nodes}
@@ -369,6 +371,7 @@ def _build_documents(
     store.commit_staged()
     for graph in gone:
         affected |= described.pop(graph, set())
+        before += contributions(store, [graph])
         store.remove_graph(graph)
         report.documents.append(DocumentResult(path=graph, graph=graph, status="removed"))
     for graph in built_now:
@@ -377,6 +380,18 @@ def _build_documents(
     if refetch:  # a node whose first describer is a document not rebuilt now: take its description from it
         _refetch_nodes(store, exports, report, refetch, seen, limits)
     return affected
+
+
+def _update_totals(store: GraphStore, report: BuildReport, before: Contributions, fresh: bool) -> list[str]:
+    """The corpus totals: what the changed documents bring now in place of what they brought, or, in a fresh
+    store or one without totals yet, summed over every document."""
+    if fresh or not store.ox.contains_named_graph(ox.NamedNode(SUMMARY_GRAPH)):
+        documents = [g for g in store.named_graphs() if g.startswith(str(GRAPH["doc/"]))]
+        return [update_corpus_summary(store, None, contributions(store, documents))]
+    changed = [d.graph for d in report.documents if d.status == "built" and d.graph]
+    if not changed and not any(d.status == "removed" for d in report.documents):
+        return []
+    return [update_corpus_summary(store, before, contributions(store, changed))]
 
 
 def _changed_documents(
