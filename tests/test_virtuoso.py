@@ -15,6 +15,7 @@ Virtuoso may answer otherwise, DIALECT shows why.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import shutil
@@ -40,7 +41,7 @@ from graph.store import META_GRAPH, GraphStore
 
 VIRTUOSO, ISQL = shutil.which("virtuoso-t"), shutil.which("isql-vt")
 pytestmark = pytest.mark.skipif(
-    VIRTUOSO is None or ISQL is None,
+    (VIRTUOSO is None or ISQL is None) and not os.environ.get("CI"),  # in CI a missing server fails, not skips
     reason="virtuoso-t/isql-vt er ikke installeret (Debian: apt-get install virtuoso-opensource-7-bin); "
     "CI installerer dem",
 )

@@ -169,6 +169,7 @@ def lexicon() -> Lexicon:
     return load()
 
 
+@cache  # asked for ~1,700 times per document: one dictionary look-up, not three
 def rx(name: str) -> re.Pattern:
     """The compiled pattern of a lexicon entry."""
     return lexicon()[name].regex

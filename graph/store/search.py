@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -44,13 +44,29 @@ def _schema(db: sqlite3.Connection) -> None:
     )
 
 
-def _rows(store, graphs: Iterable[str]) -> Iterable[tuple[str, str, str]]:
-    for graph in graphs:
-        g = ox.NamedNode(graph)
-        for predicate in INDEXED:
-            for quad in store.ox.quads_for_pattern(None, ox.NamedNode(predicate), None, g):
-                if isinstance(quad.object, ox.Literal) and isinstance(quad.subject, ox.NamedNode):
-                    yield quad.subject.value, graph, quad.object.value.lower()
+Row = tuple[str, str, str]  # (node, graph, lower-cased text)
+INSERT = "INSERT INTO texts (node, graph, text) VALUES (?, ?, ?)"
+
+
+def _row(quad: ox.Quad) -> Row | None:
+    if isinstance(quad.object, ox.Literal) and isinstance(quad.subject, ox.NamedNode):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            return quad.subject.value, quad.graph_name.value, quad.object.value.lower()
+    return None
+
+
+def _rows(store, graphs: Iterable[str] | None) -> Iterator[Row]:
+    """The indexed texts of `graphs`, or of every named graph (one pass per property)."""
+    patterns: list[tuple[ox.NamedNode, ox.NamedNode | None]]
+    if graphs is None:
+        patterns = [(ox.NamedNode(p), None) for p in INDEXED]
+    else:
+        patterns = [(ox.NamedNode(p), ox.NamedNode(g)) for g in graphs for p in INDEXED]
+    for predicate, graph in patterns:
+        for quad in store.ox.quads_for_pattern(None, predicate, None, graph):
+            row = _row(quad)
+            if row is not None:
+                yield row
 
 
 def prepare(
@@ -66,14 +82,14 @@ def prepare(
     db = sqlite3.connect(pending)
     try:
         _schema(db)
+        graphs: list[str] | None = None  # every graph
         if rebuild or not final.exists():
             db.execute("DELETE FROM texts")
-            graphs: Iterable[str] = store.named_graphs()
         else:
             graphs = list(changed)
             for graph in [*graphs, *removed]:
                 db.execute("DELETE FROM texts WHERE graph = ?", (graph,))
-        db.executemany("INSERT INTO texts (node, graph, text) VALUES (?, ?, ?)", _rows(store, graphs))
+        db.executemany(INSERT, _rows(store, graphs))
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('build', ?)", (build_id,))
         db.commit()
     finally:

@@ -21,20 +21,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..vocab import GRAPH, SG
+from ..vocab import GRAPH, SG, concept
 
 NODE_GRAPHS, STATE_GRAPHS = str(GRAPH["node/case-"]), str(GRAPH["state/case-"])
-_RECOMMENDS = "<https://w3id.org/sundhedsgraf/concept/route-role/recommends> <https://w3id.org/sundhedsgraf/concept/route-role/prepares>"
-_DECIDES = "<https://w3id.org/sundhedsgraf/concept/route-role/decides>"
-_P = (
-    "PREFIX sg: <https://w3id.org/sundhedsgraf/ont#> PREFIX prov: <http://www.w3.org/ns/prov#> "
-    "PREFIX dct: <http://purl.org/dc/terms/> "
-)
 
 
 def state_graph(node_graph: str) -> str:
@@ -53,70 +47,103 @@ def _case_of(store, node_graph: str) -> str | None:
     return None
 
 
-FULL_PASS_FROM = 200  # more cases than this: each query once over the whole corpus, else once per case
-
-
-def _rows(store, template: str, cases: list[str]) -> Iterator[tuple[str, ox.QuerySolution]]:
-    """(case, row) of a query over the given cases. The template names the case as {case} and says where ?sag is
-    projected ({proj}) and grouped ({group}). Many cases: one pass over the corpus, kept to the cases asked for; few
-    cases (an incremental build): one query per case with its IRI written in. Not a VALUES block of cases: Oxigraph
-    joins that with the pattern evaluated for every case in the store."""
-    if len(cases) > FULL_PASS_FROM:
-        wanted = set(cases)
-        for row in store.query(_P + template.format(case="?sag", proj="?sag", group="GROUP BY ?sag")):
-            if row["sag"].value in wanted:
-                yield row["sag"].value, row
-    else:
-        for case in cases:
-            for row in store.query(_P + template.format(case=f"<{case}>", proj="", group="")):
-                yield case, row
-
-
 def _tag(*parts: str) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
-_WAITING = f"""SELECT DISTINCT {{proj}} ?fa ?fb WHERE {{{{
-    {{case}} sg:routeStep ?b . ?b sg:stepRole {_DECIDES} . ?b sg:stepForum ?fb .
-    {{case}} sg:routeStep ?a . ?a sg:stepRole ?ar . VALUES ?ar {{{{ {_RECOMMENDS} }}}} ?a sg:stepForum ?fa .
-    FILTER(?fa != ?fb)
-    FILTER NOT EXISTS {{{{ ?t sg:case {{case}} ; prov:generated ?d . ?d sg:decidedBy ?fb }}}} }}}}"""
-_DECIDED = """SELECT DISTINCT {proj} ?f ?d WHERE {{ ?t sg:case {case} . ?t prov:generated ?d . ?d sg:decidedBy ?f }}"""
-_PAIRS = f"""SELECT DISTINCT {{proj}} ?fa ?ar ?fb WHERE {{{{
-    GRAPH ?g {{{{ {{case}} sg:routeStep ?a . ?a sg:stepForum ?fa . ?a sg:stepRole ?ar .
-               VALUES ?ar {{{{ {_RECOMMENDS} }}}}
-               {{case}} sg:routeStep ?b . ?b sg:stepRole {_DECIDES} . ?b sg:stepForum ?fb . }}}}
-    FILTER(?fb != ?fa) }}}}"""
-_FIRST = """SELECT {proj} (MIN(?dato) AS ?siden) WHERE {{
-    ?item sg:case {case} . ?m sg:hasAgendaItem ?item ; dct:date ?dato }} {group}"""
+_ROUTE_STEP, _STEP_ROLE, _STEP_FORUM, _CASE, _DECIDED_BY = (
+    ox.NamedNode(str(SG[n])) for n in ("routeStep", "stepRole", "stepForum", "case", "decidedBy")
+)
+_HAS_ITEM = ox.NamedNode(str(SG.hasAgendaItem))
+_GENERATED = ox.NamedNode("http://www.w3.org/ns/prov#generated")
+_DATE = ox.NamedNode("http://purl.org/dc/terms/date")
+_XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+_RECOMMENDER_ROLES = {str(concept("route-role", r)) for r in ("recommends", "prepares")}
+_DECIDER_ROLE = str(concept("route-role", "decides"))
 
 
-def _states(store, cases: list[str]) -> dict[str, list[ox.Triple]]:
-    triples: dict[str, list[ox.Triple]] = {c: [] for c in cases}
+def _objects(store, subject, predicate, graph=None) -> list:
+    """Objects of (subject, predicate) in `graph`, or in any graph with their graph (object, graph)."""
+    found = store.ox.quads_for_pattern(subject, predicate, None, graph)
+    return [q.object for q in found] if graph is not None else [(q.object, q.graph_name) for q in found]
+
+
+def _subjects(store, predicate, obj) -> set:
+    return {q.subject for q in store.ox.quads_for_pattern(None, predicate, obj, None)}
+
+
+@dataclass
+class _Route:
+    """One case's route over all the minutes: per document graph, who recommended or prepared it (forum, role) and
+    who decides it; and the forums whose decision on it is in the minutes."""
+
+    recommenders: dict[str, set[tuple[ox.NamedNode, ox.NamedNode]]] = field(default_factory=dict)
+    deciders: dict[str, set[ox.NamedNode]] = field(default_factory=dict)
+    decisions: dict[str, set[ox.NamedNode]] = field(default_factory=dict)  # forum -> its decisions on the case
+
+
+def _route(store, case: ox.NamedNode) -> _Route:
+    """Read by direct look-ups, not SPARQL: a case is restated in every document on its route, and a join of its steps
+    with each other grows with the square of them (minutes at 5,000 documents); sets do not."""
+    route = _Route()
+    for step, graph in _objects(store, case, _ROUTE_STEP):
+        forums = _objects(store, step, _STEP_FORUM, graph)
+        for role in _objects(store, step, _STEP_ROLE, graph):
+            if role.value in _RECOMMENDER_ROLES:
+                route.recommenders.setdefault(graph.value, set()).update((f, role) for f in forums)
+            elif role.value == _DECIDER_ROLE:
+                route.deciders.setdefault(graph.value, set()).update(forums)
+    if not route.recommenders or not route.deciders:
+        return route  # no recommender and decider: nothing waits, nothing was only recommended
+    for treatment in _subjects(store, _CASE, case):
+        for decision in {d for d, _ in _objects(store, treatment, _GENERATED)}:
+            for forum in {f for f, _ in _objects(store, decision, _DECIDED_BY)}:
+                route.decisions.setdefault(forum.value, set()).add(decision)
+    return route
+
+
+def _first_treated(store, case: ox.NamedNode) -> ox.Literal | None:
+    """The earliest date of a meeting with an agenda item on the case."""
+    dates = {
+        date
+        for item in _subjects(store, _CASE, case)
+        for meeting in _subjects(store, _HAS_ITEM, item)
+        for date, _ in _objects(store, meeting, _DATE)
+        if isinstance(date, ox.Literal) and date.datatype.value == _XSD_DATE
+    }
+    return min(dates, key=lambda d: d.value, default=None)
+
+
+def _case_state(store, case: str) -> list[ox.Triple]:
+    subject = ox.NamedNode(case)
     state_of, by, waits = (ox.NamedNode(str(SG[n])) for n in ("stateOf", "recommendedBy", "waitsFor"))
-    role_p, decider, first = (ox.NamedNode(str(SG[n])) for n in ("recommenderRole", "decider", "firstTreated"))
-    decision_p = ox.NamedNode(str(SG.deciderDecision))
-    for case, row in _rows(store, _WAITING, cases):
-        subject, fa, fb = ox.NamedNode(case), row["fa"], row["fb"]
+    role_p, decider, decision_p = (ox.NamedNode(str(SG[n])) for n in ("recommenderRole", "decider", "deciderDecision"))
+    route, triples = _route(store, subject), []
+    recommending = {forum for pairs in route.recommenders.values() for forum, _ in pairs}
+    deciding = set().union(*route.deciders.values())
+    for fa, fb in {(a, b) for a in recommending for b in deciding if a != b and b.value not in route.decisions}:
         node = ox.NamedNode(f"{case}#venter-{_tag(fa.value, fb.value)}")
-        triples[case] += [ox.Triple(node, state_of, subject), ox.Triple(node, by, fa), ox.Triple(node, waits, fb)]
-    decided: dict[tuple[str, str], list[ox.NamedNode]] = {}  # (case, forum) -> that forum's decisions on the case
-    for case, row in _rows(store, _DECIDED, cases):
-        decided.setdefault((case, row["f"].value), []).append(row["d"])
-    for case, row in _rows(store, _PAIRS, cases):
-        subject, fa, ar, fb = ox.NamedNode(case), row["fa"], row["ar"], row["fb"]
+        triples += [ox.Triple(node, state_of, subject), ox.Triple(node, by, fa), ox.Triple(node, waits, fb)]
+    pairs = {  # recommender and decider from the same document's route
+        (fa, ar, fb)
+        for graph, recommenders in route.recommenders.items()
+        for fa, ar in recommenders
+        for fb in route.deciders.get(graph, ())
+        if fa != fb
+    }
+    for fa, ar, fb in pairs:
         node = ox.NamedNode(f"{case}#anbefalet-{_tag(fa.value, ar.value, fb.value)}")
-        triples[case] += [
+        triples += [
             ox.Triple(node, state_of, subject),
             ox.Triple(node, by, fa),
             ox.Triple(node, role_p, ar),
             ox.Triple(node, decider, fb),
         ]
-        triples[case] += [ox.Triple(node, decision_p, d) for d in decided.get((case, fb.value), [])]
-    waiting = [c for c, t in triples.items() if any(x.predicate == waits for x in t)]
-    for case, row in _rows(store, _FIRST, waiting):
-        if row["siden"] is not None:  # since when a waiting case has waited
-            triples[case].append(ox.Triple(ox.NamedNode(case), first, row["siden"]))
+        triples += [ox.Triple(node, decision_p, d) for d in route.decisions.get(fb.value, ())]
+    if any(t.predicate == waits for t in triples):  # since when a waiting case has waited
+        first = _first_treated(store, subject)
+        if first is not None:
+            triples.append(ox.Triple(subject, ox.NamedNode(str(SG.firstTreated)), first))
     return triples
 
 
@@ -135,7 +162,8 @@ def update_case_states(store, node_graphs: Iterable[str]) -> tuple[list[str], li
                 removed.append(state_graph(node_graph))
         else:
             cases[case] = node_graph
-    for case, triples in _states(store, sorted(cases)).items():
+    for case in sorted(cases):
+        triples = _case_state(store, case)
         graph = state_graph(cases[case])
         if triples:
             store.replace_quads(
