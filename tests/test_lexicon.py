@@ -89,16 +89,14 @@ def test_references_put_a_shared_part_in_once(tmp_path):
     assert load(tmp_path)["dated"].regex.match("tirsdag den 4")
 
 
-PROFILES = profiles()
-
-
-@pytest.mark.parametrize("profile", PROFILES, ids=[p.name for p in PROFILES])
-def test_profile_recognises_its_examples_and_not_its_counter_examples(profile):
-    assert profile.examples and profile.counter, f"{profile.name}: eksempel og modeksempel mangler"
-    for example in profile.examples:
-        assert profile_for(example) is profile, f"{profile.name} skal genkende {example[:60]!r}"
-    for counter in profile.counter:
-        assert profile_for(counter) is not profile, f"{profile.name} må ikke genkende {counter[:60]!r}"
+def test_each_profile_recognises_its_examples_and_not_its_counter_examples():
+    # none is shipped yet (the generic rules read every layout in the gold); one added must pass this
+    for profile in profiles():
+        assert profile.examples and profile.counter, f"{profile.name}: eksempel og modeksempel mangler"
+        for example in profile.examples:
+            assert profile_for(example) is profile, f"{profile.name} skal genkende {example[:60]!r}"
+        for counter in profile.counter:
+            assert profile_for(counter) is not profile, f"{profile.name} må ikke genkende {counter[:60]!r}"
 
 
 def test_a_profile_is_a_file_of_detection_and_settings(tmp_path):
