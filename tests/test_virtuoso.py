@@ -412,7 +412,7 @@ def sent_sparql(store: GraphStore, question: named.NamedQuery, narrowed: bool = 
     """What `sundhedsgraf query` runs (parameters at their defaults, the text index's narrowing), with the prefixes
     it passes to Oxigraph written out."""
     bindings = named.bind_params(question, {}, store)
-    return PREFIXES + named.prepare(store, question, bindings, narrowing=narrowed)
+    return PREFIXES + named.prepare(store, question, bindings, narrowing=narrowed, lateral=False)
 
 
 def concatenated(sparql_text: str) -> dict[str, str]:
