@@ -576,45 +576,44 @@ def main() -> None:
 
 
 LIMITS = [
-    "- **Indlæsning i databasen er grænsen for en fuld build.** Ved 5.000 dokumenter er der ~4,5 mio. quads (~900 pr. "
-    "referat; godt halvdelen er proveniens: hvert faktum har `prov:wasDerivedFrom` og et citat med dokument, "
-    "tegnspænd og tekst). Oxigraphs bulk-load på disk tager alene 45-55 s og 75-95 CPU-sekunder for ~5 mio. quads på "
-    "denne maskine uden anden last, og udtrækket bruger ~14 ms CPU pr. referat; en hel build bruger ~125 "
-    "CPU-sekunder, så på 2 kerner kan den ikke komme under ~63 s, uanset hvordan arbejdet fordeles. Målt og rettet: "
-    "udtrækket skrev rdflib-termer og konverterede dem (nu pyoxigraph-termer direkte), arbejderprocesserne sendte "
-    "picklede quads (~15 s pr. mio. quads; nu N-Quads-tekst, som også er eksportfilen), eksporten læste hver graf "
-    "tilbage fra databasen (22 s ved 1.000 dokumenter; nu skrevet af den tekst, der allerede findes), gazetteerens "
-    "regulære udtryk var en flad alternation (2 ms pr. referat; nu en trie), og citater bar `rdf:type` og "
-    "`sg:extractor` (14 % af quads).",
+    "- **En fuld build er bundet af CPU på 2 kerner.** Ved 5.000 dokumenter er der ~3,3 mio. quads (~670 pr. "
+    "referat; et faktums proveniens er nu grafen selv plus ét tegnspænd, citatet læses af dokumentets tekst, der "
+    "gemmes én gang). Profileret med py-spy (2026-11-30): dokumentfasen er ~78 s, hvor arbejderne bruger ~24 ms CPU "
+    "pr. referat (læsning, segmentering, udtræk, RDF og N-Quads-tekst inkl. overførsel), og hovedprocessen er "
+    "optaget ~21 s af at samle og bulk-indlæse; derefter tekstindekset (SQLite FTS5, ~9 s: ~4 s at læse teksterne, "
+    "~4 s at indsætte), sagernes tilstand (~3 s, nu direkte opslag i stedet for SPARQL-joins, der tog minutter), "
+    "komprimering af databasen (~6 s) og korpussets totaler (~2 s). I alt ~145 CPU-sekunder bruger- og ~20 "
+    "systemtid: på 2 kerner kan den ikke komme under ~80 s uden mindre arbejde pr. referat. Forsøgt og forkastet: "
+    "indsættelse i tekstindekset fra flere tråde (langsommere).",
     "- **Komprimering efter store indlæsninger.** Hvert bulk-load efterlader sine egne filer i databasen, og opslag "
-    "skal så se i dem alle; `build` komprimerer derfor databasen efter mere end 200.000 indlæste quads (~8 s ved "
+    "skal så se i dem alle; `build` komprimerer derfor databasen efter mere end 200.000 indlæste quads (~6 s ved "
     "5.000 dokumenter), hvilket gør forespørgslerne 3-7 gange hurtigere.",
-    "- **Forespørgsler over hele korpusset.** Oxigraph vælger selv join-algoritme; et opslag i den forenede "
-    "standardgraf koster her 5-10 µs, så en forespørgsel, der går gennem alle beslutninger, indstillinger eller "
-    "punkter (40.000-100.000 ved 5.000 dokumenter), tager 0,2-2 s uanset rækkefølge. Omskrevet: tæl først og slå "
-    "etiketter op bagefter (`udfald-pr-forum`, `mest-involverede-organisationer`), `MINUS` i stedet for `FILTER NOT "
-    "EXISTS` (`indstillinger-uden-beslutning`, `sager-der-venter`), ét mønster pr. `OPTIONAL` (`citat-bag-faktum`: "
-    "10,8 s -> 1 ms). Forespørgsler med en parameter, der udpeger én knude, er hurtige; de brede lister og "
-    "optællinger når ikke 100 ms ved 5.000 dokumenter uden forudberegnede sammendrag. Tekstsøgning "
-    "(`soeg-beslutninger`, `hvor-afgoeres-sagen`) læser alle 80.000 tekster (~0,2-0,3 s alene), og fordi søgeordet "
-    "bindes med `VALUES`, lægger Oxigraph filteret efter joinet; forsøgt og forkastet: SEP-0007-substitution (kræver "
-    "variablen i projektionen og blev langsommere) og ordet skrevet direkte ind i filteret (én forespørgsel 2x "
-    "hurtigere, en anden over 5 minutter). Et tekstindeks ville løse det.",
-    "- **Ét ændret dokument** (~1,4 s uden anden last) er mest fast pris: ~0,35 s at starte Python og indlæse pakken, "
-    "~0,2 s at tælle knudetyper til oversigten, ~0,1 s hver for at læse og hashe alle 5.000 filer, slå deres gemte "
-    "hashes op, skrive referenceregistret, finde de delte knuders grafer og skrive eksporten; selve dokumentet "
-    "(udtræk, skrivning, eksport) er ~0,1 s. Målingen kommer efter en build uden ændringer, så databasens filer er i "
-    "sidecachen; med en kold cache (`echo 3 > /proc/sys/vm/drop_caches`) tager det samme ~3,7 s, fordi RocksDB læser "
-    "fra disken.",
+    "- **Forespørgsler, der lister tusinder af rækker.** Et opslag i Oxigraphs database koster her 5-10 µs, så en "
+    "liste over alle 5.000 møder med seks felter (`moeder`) eller alle 3.000-5.000 beslutninger af en slags "
+    "(`beslutninger-med-forbehold`, `udsatte-og-videresendte`, `initiativer-pr-klynge`) tager 0,1-0,5 s alene ved "
+    "at læse rækkerne; de når ikke 100 ms ved 5.000 dokumenter uden sider (LIMIT) eller forudberegnede rækker. "
+    "Forespørgsler, der udpeger én knude, svarer på få millisekunder.",
+    "- **Oxigraphs optimering**, målt og omgået 2026-11-30: en `OPTIONAL` med mere end ét mønster joines ved at "
+    "finde hele højresiden i databasen først (en beslutnings udfaldsetiket over alle 100.000 beslutninger: 250 ms); "
+    "forespørgselslaget skriver derfor en `OPTIONAL` af rene mønstre om til `LATERAL { OPTIONAL { ... } }`, der slås "
+    "op pr. række (`kun-anbefalet` 272 -> 43 ms, `beslutninger-i-forum` 399 -> 61 ms; svarene sammenlignes med og "
+    "uden i testene og ved 5.000 dokumenter; Virtuoso får teksten som skrevet). En `BIND` mellem mønstre deler "
+    "gruppen, så resten findes i hele databasen (nu sidst i grupperne: `soeg-beslutninger` 300 -> 20 ms), og et "
+    "typemønster (`?d a besluit:Besluit`) får optimeringen til at starte fra alle beslutninger (nu `FILTER EXISTS`: "
+    "`nedsatte-og-nedlagte` 324 -> 20 ms). Tilbage: `sundhedsraadets-arv` (~2,5 s) samler fem slags fakta i en "
+    "`UNION` af grene med flere mønstre, som Oxigraph finder i hele databasen, før de joines med rådets ~900 "
+    "punkter; `LATERAL` ville her ændre svaret for grenen med `FILTER NOT EXISTS` (SPARQL ser ikke den ydre ?t "
+    "inde i grenen), så det er ikke gjort. `penge-pr-initiativ` summerer alle beløb (~0,4 s).",
+    "- **Ét ændret dokument** er mest fast pris: at starte Python og indlæse pakken, læse og hashe alle filer, slå "
+    "deres gemte hashes op og skrive eksporten; selve dokumentet er ~0,1 s. Målingen kommer efter en build uden "
+    "ændringer, så databasens filer er i sidecachen; med en kold cache tager det ~3-4 s, fordi RocksDB læser fra "
+    "disken.",
     "- **Kortpakken ved hver build.** Eksporten skrives kun for ændrede grafer; introduktionspakken med kort læser "
-    "hele grafen og vokser med korpusset (et forumkort viser de 40 nyeste møder og beslutninger; ældre samles i én "
-    "knude). Derfor måles den for sig: `build --no-maps` springer den over, når kortene ikke skal udgives.",
-    "- **Faktoren mod rdflib** måles på 500 dokumenter, hvor Oxigraph svarer på få millisekunder. For de "
-    "join-forespørgsler, der grupperer og tæller pr. møde (`moeder`) eller lister et forums medlemmer "
-    "(`medlemmer-af-forum`), ligger faktoren omkring 20× (17-23× i tre løb 2026-11-23, også `initiativ-historik`; "
-    "ikke profileret nærmere); for de brede joins når rdflib ikke at svare inden for 60 s.",
+    "hele grafen og tegnes igen ved hver build, også når kun ét dokument er ændret (~25 s ved 5.000 dokumenter). "
+    "Derfor måles den for sig: `build --no-maps` springer den over, når kortene ikke skal udgives.",
     "- **rdflib-sammenligningen** køres på højst 500 dokumenter, fordi rdflibs hukommelseslager bruger ~1,8 GB og ~30 "
-    "s pr. million quads; faktoren sammenligner de to motorer på de samme data.",
+    "s pr. million quads; faktoren sammenligner de to motorer på de samme data. Hvor Oxigraph svarer på 1-5 ms, er "
+    "faktoren mest et mål for rdflibs faste pris pr. forespørgsel.",
 ]
 
 

@@ -62,3 +62,22 @@ def test_an_index_from_another_build_is_not_used_and_is_written_again(tmp_path):
     build([minutes], out_dir=out, document_builder=build_document)  # nothing changed, but the index is rewritten
     index = GraphStore.open_read_only(out).search_index()
     assert isinstance(index, SearchIndex) and index.nodes("zebrastriber")
+
+
+def test_a_name_is_looked_up_whole_and_a_word_as_part(built):
+    index = GraphStore.open_read_only(built.out_dir).search_index()
+    whole = index.nodes("vejen kommune", whole=True)
+    assert whole and set(whole) < set(index.nodes("vejen"))
+    assert not index.nodes("vejen kommun", whole=True)
+    assert len(index.nodes("vejen", limit=1)) == 1
+
+
+@pytest.mark.parametrize("name", ["Vejen", "vejen kommune", "Sundhedsråd Lillebælt", "Kolding"])
+def test_a_node_given_by_name_is_found_with_and_without_the_index(built, name):
+    from graph.query import _find_by_label
+
+    with_index = GraphStore.open_read_only(built.out_dir)
+    without = GraphStore.open_read_only(built.out_dir)
+    without._search = None
+    assert sorted(_find_by_label(with_index, name)) == sorted(_find_by_label(without, name))
+    assert _find_by_label(with_index, name)

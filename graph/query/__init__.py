@@ -164,13 +164,14 @@ class QueryStore(Protocol):
 
 
 def _find_by_label(store: QueryStore, label: str) -> list[str]:
-    """The nodes one of whose names is `label` (case aside); the text index narrows the look-up to the nodes whose
-    names contain it, instead of comparing every label in the store."""
+    """The nodes one of whose names is `label` (case aside); the text index narrows the look-up to the nodes with a
+    text that is the name, instead of comparing every label in the store (a name such as Vejen is contained in
+    thousands of texts, and reading every label took 1.3 s at 5,000 documents)."""
     query = """SELECT DISTINCT ?s WHERE {
                  VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel foaf:name }
                  ?s ?p ?l . FILTER(LCASE(STR(?l)) = LCASE(STR(?wanted))) } LIMIT 20"""
     index = store.search_index()
-    candidates = index.nodes(label) if index is not None else None
+    candidates = index.nodes(label, limit=INDEX_LIMIT + 1, whole=True) if index is not None else None
     narrowed = {"s": candidates} if candidates is not None and len(candidates) <= INDEX_LIMIT else None
     rows = store.query(
         with_values(query, {ox.Variable("wanted"): ox.Literal(label)}, narrowed), prefixes=QUERY_PREFIXES

@@ -132,18 +132,19 @@ class SearchIndex:
             return None
         return cls(Path(data_dir) / SEARCH_FILE)
 
-    def nodes(self, term: str, limit: int = -1) -> list[str]:
-        """The nodes one of whose indexed texts contains `term` (case-insensitively), as CONTAINS(LCASE(...));
-        at most `limit` of them (-1: all), so a common word is not read to the end only to be found too common."""
+    def nodes(self, term: str, limit: int = -1, whole: bool = False) -> list[str]:
+        """The nodes one of whose indexed texts contains `term` (case-insensitively), as CONTAINS(LCASE(...)), or
+        with `whole` is `term`, as LCASE(...) = term; at most `limit` of them (-1: all), so a common word is not
+        read to the end only to be found too common."""
         term = term.lower()
+        test = "text = ?" if whole else "instr(text, ?) > 0"
         if len(term) >= MIN_TERM:
             quoted = '"' + term.replace('"', '""') + '"'  # a phrase of trigrams: the substring itself
             rows = self.db.execute(
-                "SELECT DISTINCT node FROM texts WHERE texts MATCH ? AND instr(text, ?) > 0 LIMIT ?",
-                (quoted, term, limit),
+                f"SELECT DISTINCT node FROM texts WHERE texts MATCH ? AND {test} LIMIT ?", (quoted, term, limit)
             )
         else:
-            rows = self.db.execute("SELECT DISTINCT node FROM texts WHERE instr(text, ?) > 0 LIMIT ?", (term, limit))
+            rows = self.db.execute(f"SELECT DISTINCT node FROM texts WHERE {test} LIMIT ?", (term, limit))
         return [node for (node,) in rows]
 
     def close(self) -> None:
