@@ -379,10 +379,15 @@ def build(paths: tuple[Path, ...], out_dir: Path, data_root: Path | None, maps: 
         f"({report.registry_triples} tripler) på {report.seconds:.2f} s -> {report.out_dir}"
     )
     if maps:
-        from .maps import onboarding_pack
+        from .maps import onboarding_pack, pack_is_current
 
         try:
-            report.files["maps"] = onboarding_pack(GraphStore.open_read_only(report.out_dir), report.out_dir)
+            store = GraphStore.open_read_only(report.out_dir)
+            if pack_is_current(store, report.out_dir):
+                console.print("Kortene er tegnet af de samme data, den samme kode og på samme dag - ikke tegnet igen.")
+                report.files["maps"] = report.out_dir / "maps" / "index.html"
+            else:
+                report.files["maps"] = onboarding_pack(store, report.out_dir)
         except OSError as exc:
             err_console.print(
                 f"Databasen og eksporten er bygget, men kortene kunne ikke skrives: {exc.strerror or exc} "

@@ -23,6 +23,26 @@ def test_build_then_validate(tmp_path):
     assert "overholder" in result.output
 
 
+def test_the_maps_are_drawn_again_only_when_what_they_show_changed(tmp_path):
+    from pathlib import Path
+
+    minutes, out = tmp_path / "minutes", tmp_path / "out"
+    minutes.mkdir()
+    sample = sorted((Path(__file__).resolve().parent.parent / "data" / "minutes").iterdir())[0]
+    (minutes / sample.name).write_bytes(sample.read_bytes())
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(minutes), "--out", str(out)]).exit_code == 0
+    index = out / "maps" / "index.html"
+    drawn = index.stat().st_mtime_ns
+    again = runner.invoke(main, ["build", str(minutes), "--out", str(out)])
+    assert again.exit_code == 0 and "ikke tegnet igen" in again.output
+    assert index.stat().st_mtime_ns == drawn
+    (minutes / sample.name).write_text(sample.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = runner.invoke(main, ["build", str(minutes), "--out", str(out)])
+    assert changed.exit_code == 0 and "ikke tegnet igen" not in changed.output
+    assert index.stat().st_mtime_ns != drawn
+
+
 def test_validate_exits_non_zero_on_a_violation(tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["build", "--out", str(tmp_path)]).exit_code == 0

@@ -9,6 +9,7 @@ tooltips with innerHTML and renders the heading unescaped) is not used.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -2217,6 +2218,35 @@ def _region_name(g: nx.MultiDiGraph, region: str | None) -> str:
     return g.nodes[region]["label"] if region and region in g else ""
 
 
+PACK_STAMP = ".pakke"  # in maps/: what the pack was drawn from (graph.maps.pack_stamp), written after the pack
+
+
+def pack_stamp(store: GraphStore, at: str | None = None) -> str:
+    """What the pack depends on: the content hashes of the store's graphs (each document's, the registry's and
+    the corrections'; the graphs derived from them follow), the package's code and templates, and the day the
+    structure is drawn for."""
+    digest = hashlib.sha256()
+    for graph_iri, content_hash in sorted(store.graph_hashes().items()):
+        digest.update(f"{graph_iri} {content_hash}\n".encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".js", ".css", ".ttl", ".toml", ".json"):
+            digest.update(path.relative_to(package).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
+    digest.update((at or date.today().isoformat()).encode())
+    return digest.hexdigest()
+
+
+def pack_is_current(store: GraphStore, out_dir: Path, at: str | None = None) -> bool:
+    """Whether maps/ holds a whole pack drawn from the same data, code and day (a build that changed nothing, or a
+    second build the same day, need not draw it again)."""
+    maps_dir = Path(out_dir) / "maps"
+    try:
+        stamp = (maps_dir / PACK_STAMP).read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return (maps_dir / "index.html").is_file() and stamp == pack_stamp(store, at)
+
+
 def onboarding_pack(store: GraphStore, out_dir: Path, at: str | None = None) -> Path:
     """maps/index.html: one offline page with the structure on the reader's day (or `at`) and after the reform, the
     transition from clusters to councils, who decides what, and a map per cluster, per sundhedsråd, per forum and per
@@ -2334,5 +2364,8 @@ def onboarding_pack(store: GraphStore, out_dir: Path, at: str | None = None) -> 
         pages_link="sider.html",
     )
     maps_dir = Path(out_dir) / "maps"
+    (maps_dir / PACK_STAMP).unlink(missing_ok=True)  # a pack interrupted from here on is not taken for current
     PackPages(store, forums, councils, organisations, own_view, kinds, pages).write(maps_dir, pack_links.documents)
-    return write_html(maps_dir / "index.html", html)
+    index = write_html(maps_dir / "index.html", html)
+    write_html(maps_dir / PACK_STAMP, pack_stamp(store, at) + "\n")
+    return index
