@@ -207,11 +207,18 @@ def build(
         # exports that another build left unfinished (killed after the store's swap) are written again from the store
         report.repaired_exports = repair = bool(hashes) and (stored_build is None or exports.build_id() != stored_build)
         build_id = uuid.uuid4().hex
+        index: search.PendingIndex | None = None
         try:
+            # the same fingerprint: the registry, corrections and ontology graphs are as stored (they come from
+            # the registry, the corrections file and the content stages' code), and are not written again
+            reference_unchanged = bool(hashes) and hashes.get(str(REGISTRY_GRAPH)) == fingerprint
             with open_for_update(out_dir, fresh=fresh) as store:
-                report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
-                store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
-                store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
+                if reference_unchanged:
+                    report.registry_triples = store.graph_size(str(REGISTRY_GRAPH))
+                else:
+                    report.registry_triples = store.replace_graph(REGISTRY_GRAPH, registry_graph(registry), fingerprint)
+                    store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
+                    store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
                 states: list[str] = []
                 before = Contributions()  # what the documents this build replaces or removes brought to the totals
                 if document_builder is not None:
@@ -238,7 +245,9 @@ def build(
                 removed = [
                     d.graph for d in report.documents if d.status == "removed" and d.graph
                 ] + report.dropped_node_graphs
-                reference = [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)]
+                reference = (
+                    [] if reference_unchanged else [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)]
+                )
                 report.files = _export(store, out_dir, exports, removed + reference + states, repair)
                 changed = (
                     [d.graph for d in report.documents if d.status == "built" and d.graph]
@@ -255,10 +264,12 @@ def build(
                 )
         except BaseException:
             exports.discard()
+            if index is not None:
+                index.discard()
             search.discard(out_dir)
             raise
         exports.commit(build_id)  # the store is in place: its exports follow, BUILD last
-        search.commit(index)  # and the text index (a kill before this: the next build writes it again)
+        index.commit()  # and the text index (a kill before this: the next build writes it again)
 
     report.seconds = time.perf_counter() - started
     return report
@@ -602,15 +613,15 @@ def _export(store: GraphStore, out_dir: Path, exports: ExportFiles, graphs: list
     they were built, here come the reference graphs and the removals (a file per graph keeps a weekly
     one-document update from rewriting the whole dataset); `cat export/*.nq` is the whole dataset.
     `repair`: the exports are not known to match the store: write every graph and remove every other file."""
-    present = set(store.named_graphs()) - {str(META_GRAPH)}
     if repair:
+        present = set(store.named_graphs()) - {str(META_GRAPH)}
         expected = {exports.path(g, suffix) for g in present for suffix in (".nq", ".trig")}
         for stray in exports.files() - expected:
             stray.unlink(missing_ok=True)
         written = {final for final in exports.pending}
         graphs = [g for g in present if exports.path(g, ".nq") not in written] + list(graphs)
     for graph in sorted(set(graphs)):
-        if graph in present:
+        if graph != str(META_GRAPH) and store.ox.contains_named_graph(ox.NamedNode(graph)):
             quads = list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
             exports.write(graph, *_serialized(graph, quads)[1:3])
         else:

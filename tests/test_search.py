@@ -81,3 +81,20 @@ def test_a_node_given_by_name_is_found_with_and_without_the_index(built, name):
     without._search = None
     assert sorted(_find_by_label(with_index, name)) == sorted(_find_by_label(without, name))
     assert _find_by_label(with_index, name)
+
+
+def test_an_index_written_before_rows_were_kept_per_graph_is_written_again(tmp_path):
+    import sqlite3
+
+    minutes, out = tmp_path / "minutes", tmp_path / "out"
+    minutes.mkdir()
+    shutil.copy(sorted(SAMPLES.iterdir())[2], minutes / "a.txt")
+    build([minutes], out_dir=out, document_builder=build_document)
+    db = sqlite3.connect(out / SEARCH_FILE)
+    db.execute("DROP TABLE rows_of_graph")
+    db.commit()
+    db.close()
+    (minutes / "a.txt").write_text("Referat\n\n1. Nyt punkt om zebrastriber\nBeslutning\nGodkendt.\n", encoding="utf-8")
+    build([minutes], out_dir=out, document_builder=build_document)
+    index = GraphStore.open_read_only(out).search_index()
+    assert index.nodes("zebrastriber") and not index.nodes("klyngemidler")

@@ -118,6 +118,10 @@ class GraphStore:
     def __len__(self) -> int:
         return len(self.ox)
 
+    def graph_size(self, graph_iri: str) -> int:
+        """The number of quads in one named graph."""
+        return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
+
     def query(self, sparql: str, union: bool = True, **kwargs):
         """Run SPARQL; by default the default graph is the union of all named graphs,
         so a query need not know which document a fact came from (GRAPH ?g still works)."""
