@@ -35,6 +35,9 @@ def run(text: str, registry):
         ("Der afsættes kr. 500.000 til projektet.", 500_000),
         ("DKK 250.000,00", 250_000),
         ("kr. 1,2 mio.", 1_200_000),
+        ("en udgift på omkring seks mio. kr.", 6_000_000),
+        ("Foreningen kan rejse tre mio.kr. fra en investor", 3_000_000),
+        ("en halv mio. kr.", 500_000),
     ],
 )
 def test_danish_money_notation(text, dkk):
@@ -45,6 +48,42 @@ def test_bare_numbers_are_money_only_in_a_money_context():
     assert [m.dkk for m in find_money("de 750.000 som er disponeret")] == [750_000]
     assert find_money("4500 genoptræningsplaner og 185 deltagere") == []
     assert find_money("55,4 % borgere") == []
+
+
+def test_a_number_word_is_money_only_before_a_scale_and_the_currency():
+    assert find_money("seks mio. borgere og tre millioner mennesker") == []
+    assert find_money("fem kr.") == []  # a bare word and kroner: too easily a mere word
+
+
+TABLE_IN_THOUSANDS = """I nedenstående skema ses budgetdifferencen:
+Scenarie (1.000 kr.)
+Budget
+Scenarie A. Nybyg
+2023
+Oprindeligt budget
+51.700
+Afholdte rådgiverudgifter
+-500
+Administrationen anbefaler scenarie A, da de andre scenarier vil medføre en forlængelse af projektet med et år.
+Der er afsat 750.000 kr. til rådgivning.
+"""
+
+ROWS_WITH_UNITS = """Botilbud, udvikling | R-2022 | 2025 | Stigning i %
+Helårspersoner | 5,7 | 9,0 | 58%
+Gennemsnitspris i 1.000 kr. | 401 | 1072 | 60%
+Botilbud i alt, udgift i mio. kr.
+172,1
+210,5
+22%
+"""
+
+
+def test_a_tables_cells_are_read_in_its_unit_and_a_rows_in_the_rows(registry):
+    amounts = run(TABLE_IN_THOUSANDS, registry).amounts
+    assert [(a.text, a.dkk) for a in amounts] == [("51.700", 51_700_000), ("-500", -500_000), ("750.000 kr.", 750_000)]
+    assert amounts[0].label == "Oprindeligt budget"
+    rows = run(ROWS_WITH_UNITS, registry).amounts
+    assert [a.dkk for a in rows] == [401_000, 1_072_000, 172_100_000, 210_500_000]  # not the persons, not the %
 
 
 def test_dates_and_times():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ..lexicon import rx
 from ..segment import Segmented, Span
 from .model import Amount, Extraction, InitiativeMention, OrganisationMention, start_of
 from .parse import BARE_RE, MONEY_CONTEXT_RE, find_money, parse_number
@@ -190,6 +191,69 @@ def _tables(text: str) -> list[list[tuple[list[str], int]]]:
     return tables
 
 
+_CELL_NUMBER_RE = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d{1,4}(?:,\d+)?")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_CELL_RE = re.compile(r"[^|\t]+")  # the cells of a line written as 'a | b | c' or with tabs
+TABLE_UNIT_LINES = 80  # how far below its unit line a table's cells are read
+
+
+def _unit_factor(line: str, entry: str) -> float | None:
+    m = (rx(entry).match if entry == "money.table_unit" else rx(entry).search)(line.strip())
+    if not m:
+        return None
+    unit = next((g for g in m.groups() if g), "").lower()
+    return 1e6 if unit.startswith(("mio", "mill")) else 1e3
+
+
+def _unit_tables(text: str) -> tuple[list[tuple[int, str, float, str | None]], list[tuple[int, int]]]:
+    """Cells of tables whose amounts are given in a unit, one cell per line: (start, cell text, DKK, the row's
+    label), and the unit lines' spans (their '1.000 kr.' is no amount). A unit line of its own ('Scenarie (1.000
+    kr.)', 'Beløb i 1.000 kr.') holds for the run of short lines below it up to the first line of prose; a row's
+    label ('Gennemsnitspris i 1.000 kr.') for the numbers right below it. A year in a heading ('2023') is no amount."""
+    found: list[tuple[int, str, float, str | None]] = []
+    unit_lines: list[tuple[int, int]] = []
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    for i, (line_start, line) in enumerate(lines):
+        cells = list(_CELL_RE.finditer(line))
+        first = cells[0].group() if cells else ""
+        factor = _unit_factor(first, "money.row_unit") if len(cells) > 1 and len(first) <= 90 else None
+        if factor is not None:
+            # a row of a table with its cells on one line: 'Gennemsnitspris i 1.000 kr. | 401 | 642 | 60%'
+            unit_lines.append((line_start, line_start + cells[0].end()))
+            for cell in cells[1:]:
+                value_text = cell.group().strip()
+                value = parse_number(value_text) if _CELL_NUMBER_RE.fullmatch(value_text) else None
+                if value and not _YEAR_RE.fullmatch(value_text):
+                    at = line_start + cell.start() + cell.group().find(value_text)
+                    found.append((at, value_text, round(value * factor, 2), cells[0].group().strip()))
+            continue
+        if len(line) > 90:
+            continue
+        table = _unit_factor(line, "money.table_unit")
+        row = None if table else _unit_factor(line, "money.row_unit")
+        if table is None and row is None:
+            continue
+        unit_lines.append((line_start, line_start + len(line)))
+        label = None if table else line.strip()
+        for start, cell_line in lines[i + 1 : i + 1 + TABLE_UNIT_LINES]:
+            text_of_cell = cell_line.strip()
+            if not text_of_cell:
+                continue
+            if _CELL_NUMBER_RE.fullmatch(text_of_cell):
+                value = parse_number(text_of_cell)
+                if value and not _YEAR_RE.fullmatch(text_of_cell):
+                    dkk = round(value * (table or row or 1), 2)
+                    found.append((start + cell_line.find(text_of_cell), text_of_cell, dkk, label))
+                continue
+            if row is not None or len(text_of_cell.split()) > 10 or len(text_of_cell) > 90:  # the row or table ended
+                break
+            label = text_of_cell
+    return found, unit_lines
+
+
 def amounts(seg: Segmented, ex: Extraction) -> None:
     text = seg.text
     item_at = [(i.span.start, i.span.end, i.number or (None if i.implicit else i.title)) for i in seg.items]
@@ -201,7 +265,17 @@ def amounts(seg: Segmented, ex: Extraction) -> None:
         return None
 
     seen: set[int] = set()
+    unit_cells, unit_lines = _unit_tables(text)
+    for at, cell_text, dkk, row_label in unit_cells:
+        if at in seen:  # a cell below both a table's unit and a row's
+            continue
+        seen.add(at)
+        ex.amounts.append(
+            Amount(span=Span(at, at + len(cell_text)), dkk=dkk, text=cell_text, item=item_of(at), label=row_label)
+        )
     for money in find_money(text):
+        if money.start in seen or any(a <= money.start < b for a, b in unit_lines):  # read in the table's unit
+            continue
         seen.add(money.start)
         ex.amounts.append(
             Amount(span=Span(money.start, money.end), dkk=money.dkk, text=money.text, item=item_of(money.start))

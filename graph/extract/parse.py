@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..lexicon import lexicon
+
 MONTHS = {
     "januar": 1,
     "jan": 1,
@@ -172,6 +174,12 @@ def find_money(text: str, bare_in_context: bool = True) -> list[MoneyMatch]:
             continue
         found.append(MoneyMatch(round(value * scale, 2), m.group().strip(" ("), m.start(), m.end()))
         taken.append((m.start(), m.end()))
+    words = lexicon()["money.word_amount"]
+    for m in words.regex.finditer(text):
+        value = words.extra["values"].get(m["word"].lower())
+        if value is not None and not any(a < m.end() and m.start() < b for a, b in taken):
+            found.append(MoneyMatch(value * _scale_factor(m["scale"]), m.group().strip(), m.start(), m.end()))
+            taken.append((m.start(), m.end()))
     if bare_in_context:
         for m in BARE_RE.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
