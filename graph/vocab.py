@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
 
 BASE = "https://w3id.org/sundhedsgraf/"
 SG = Namespace(BASE + "ont#")  # our own terms, only where no standard vocabulary fits
@@ -38,6 +38,7 @@ PREFIXES = {
     "owl": OWL,
     "xsd": XSD,
     "sh": SH,
+    "time": TIME,
 }
 
 REGISTRY_GRAPH = GRAPH["reference"]

@@ -18,6 +18,8 @@ def test_build_then_validate(tmp_path):
     result = runner.invoke(main, ["build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "Kommune" in result.output and "98" in result.output
+    types = result.output[result.output.index("Knuder pr. type") :]
+    assert "http" not in types  # every type has a Danish name and a short IRI
     result = runner.invoke(main, ["validate", "--data", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "overholder" in result.output
