@@ -268,7 +268,11 @@ def build(
                 index.discard()
             search.discard(out_dir)
             raise
-        exports.commit(build_id)  # the store is in place: its exports follow, BUILD last
+        try:
+            exports.commit(build_id)  # the store is in place: its exports follow, BUILD last
+        except BaseException:
+            index.discard()  # the next build finds exports and index from another build, and writes them again
+            raise
         index.commit()  # and the text index (a kill before this: the next build writes it again)
 
     report.seconds = time.perf_counter() - started

@@ -55,6 +55,13 @@ def test_a_number_word_is_money_only_before_a_scale_and_the_currency():
     assert find_money("fem kr.") == []  # a bare word and kroner: too easily a mere word
 
 
+@pytest.mark.parametrize(
+    "text", ["tre og en halv mio. kr.", "hundrede og tyve mio. kr.", "fem til seks mio. kr.", "2-tre mio. kr."]
+)
+def test_a_number_word_that_ends_a_longer_number_or_a_range_is_not_read_in_part(text):
+    assert find_money(text) == []
+
+
 TABLE_IN_THOUSANDS = """I nedenstående skema ses budgetdifferencen:
 Scenarie (1.000 kr.)
 Budget
@@ -76,6 +83,18 @@ Botilbud i alt, udgift i mio. kr.
 210,5
 22%
 """
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Udgifter (mio. kr.)\nDrift\n4,5\nGennemsnitspris i 1.000 kr.\n401\n", [4_500_000, 401_000]),
+        ("Budget (1.000 kr.)\nDrift\n4.500\n\n2. Eventuelt\nIntet.\nDeltagere:\nAnne Hansen\n3\n", [4_500_000]),
+        ("Budget (1.000 kr.)\nAntal pladser\n12\nUdgift\n1.200\n", [1_200_000]),
+    ],
+)
+def test_a_tables_unit_yields_to_a_rows_own_and_ends_with_the_table(registry, text, expected):
+    assert [a.dkk for a in run(text, registry).amounts] == expected
 
 
 def test_a_tables_cells_are_read_in_its_unit_and_a_rows_in_the_rows(registry):

@@ -98,3 +98,44 @@ def test_an_index_written_before_rows_were_kept_per_graph_is_written_again(tmp_p
     build([minutes], out_dir=out, document_builder=build_document)
     index = GraphStore.open_read_only(out).search_index()
     assert index.nodes("zebrastriber") and not index.nodes("klyngemidler")
+
+
+def test_an_index_opened_for_one_build_does_not_narrow_after_the_next(tmp_path):
+    """The index changes in place; a server that opened it for the store it serves must not narrow by the next."""
+    minutes, out = tmp_path / "minutes", tmp_path / "out"
+    minutes.mkdir()
+    shutil.copy(sorted(SAMPLES.iterdir())[2], minutes / "a.txt")
+    build([minutes], out_dir=out, document_builder=build_document)
+    opened = GraphStore.open_read_only(out).search_index()
+    assert opened.nodes("klyngemidler")
+    (minutes / "b.txt").write_text("Referat\n\n1. Punkt om zebrastriber\nBeslutning\nGodkendt.\n", encoding="utf-8")
+    build([minutes], out_dir=out, document_builder=build_document)
+    assert opened.nodes("klyngemidler") is None
+    assert GraphStore.open_read_only(out).search_index().nodes("zebrastriber")
+
+
+def test_a_transaction_a_killed_build_left_is_rolled_back_before_the_index_is_used(tmp_path):
+    import sqlite3
+
+    from graph.store import search
+
+    minutes, out = tmp_path / "minutes", tmp_path / "out"
+    minutes.mkdir()
+    shutil.copy(sorted(SAMPLES.iterdir())[2], minutes / "a.txt")
+    build([minutes], out_dir=out, document_builder=build_document)
+    journal = out / (SEARCH_FILE + "-journal")
+    db = sqlite3.connect(out / SEARCH_FILE)  # a build's in-place change, spilled to the file, then killed
+    db.execute("PRAGMA cache_size = 1")
+    db.execute("DELETE FROM texts")
+    assert journal.exists()
+    shutil.copy(out / SEARCH_FILE, tmp_path / "half.sqlite")
+    shutil.copy(journal, tmp_path / "half.sqlite-journal")
+    db.rollback()
+    db.close()
+    shutil.copy(tmp_path / "half.sqlite", out / SEARCH_FILE)
+    shutil.copy(tmp_path / "half.sqlite-journal", journal)
+    search._recover(out / SEARCH_FILE)
+    assert not journal.exists()
+    check = sqlite3.connect(out / SEARCH_FILE)
+    assert check.execute("SELECT count(*) FROM texts").fetchone()[0] > 0
+    check.close()

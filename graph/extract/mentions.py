@@ -194,6 +194,7 @@ def _tables(text: str) -> list[list[tuple[list[str], int]]]:
 _CELL_NUMBER_RE = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d{1,4}(?:,\d+)?")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _CELL_RE = re.compile(r"[^|\t]+")  # the cells of a line written as 'a | b | c' or with tabs
+_TABLE_ENDS_RE = re.compile(r"\d{1,3}\.\s+\S|[^\s:]+(?:\s+[^\s:]+)?:$")
 TABLE_UNIT_LINES = 80  # how far below its unit line a table's cells are read
 
 
@@ -238,19 +239,29 @@ def _unit_tables(text: str) -> tuple[list[tuple[int, str, float, str | None]], l
             continue
         unit_lines.append((line_start, line_start + len(line)))
         label = None if table else line.strip()
+        factor = table or row
+        cells_read = 0
         for start, cell_line in lines[i + 1 : i + 1 + TABLE_UNIT_LINES]:
             text_of_cell = cell_line.strip()
             if not text_of_cell:
+                if cells_read:  # a blank line after the cells: the table has ended
+                    break
                 continue
-            if _CELL_NUMBER_RE.fullmatch(text_of_cell):
+            if len(text_of_cell) <= 20 and _CELL_NUMBER_RE.fullmatch(text_of_cell):
                 value = parse_number(text_of_cell)
-                if value and not _YEAR_RE.fullmatch(text_of_cell):
-                    dkk = round(value * (table or row or 1), 2)
-                    found.append((start + cell_line.find(text_of_cell), text_of_cell, dkk, label))
+                if value and factor and not _YEAR_RE.fullmatch(text_of_cell):
+                    found.append((start + cell_line.find(text_of_cell), text_of_cell, round(value * factor, 2), label))
+                cells_read += 1
                 continue
-            if row is not None or len(text_of_cell.split()) > 10 or len(text_of_cell) > 90:  # the row or table ended
+            if row is not None or len(text_of_cell) > 90 or len(text_of_cell.split()) > 10:  # the row or table ended
+                break
+            if _TABLE_ENDS_RE.match(text_of_cell):  # an agenda heading ('2. Eventuelt') or a list of names
                 break
             label = text_of_cell
+            # a row with a unit of its own ('Gennemsnitspris i 1.000 kr.') or of counts ('Antal pladser') decides
+            # for the numbers below it; other rows take the table's unit
+            own = _unit_factor(label, "money.row_unit")
+            factor = own if own else (None if rx("money.not_money_row").search(label) else table or row)
     return found, unit_lines
 
 

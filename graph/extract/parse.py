@@ -124,6 +124,14 @@ MONEY_CONTEXT_RE = re.compile(
 )
 
 
+# what before a number word makes it the end of a longer number or of a range
+_PART_OF_A_NUMBER_RE = re.compile(
+    r"(?:\b(?:og|til|à|en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten"
+    r"|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|hundrede|tusind)|\d|-)\s*$",
+    re.IGNORECASE,
+)
+
+
 def parse_number(text: str) -> float | None:
     """Danish notation: '42.881,00' -> 42881.0; '4,3' -> 4.3."""
     text = (text or "").strip().replace(" ", "")
@@ -177,6 +185,8 @@ def find_money(text: str, bare_in_context: bool = True) -> list[MoneyMatch]:
     words = lexicon()["money.word_amount"]
     for m in words.regex.finditer(text):
         value = words.extra["values"].get(m["word"].lower())
+        if _PART_OF_A_NUMBER_RE.search(text, max(0, m.start() - 20), m.start()):
+            continue  # 'tre og en halv mio.', 'hundrede og tyve mio.', 'fem til seks mio.': not read in part
         if value is not None and not any(a < m.end() and m.start() < b for a, b in taken):
             found.append(MoneyMatch(value * _scale_factor(m["scale"]), m.group().strip(), m.start(), m.end()))
             taken.append((m.start(), m.end()))

@@ -345,17 +345,19 @@ def lateral_optionals(sparql: str) -> str:
     compare the unrewritten text. An OPTIONAL sharing no variable with what comes before it is left as it is."""
     code = _code(sparql)
     start = _outer_group(sparql) or 0
-    wrap = []
+    seen: set[str] = set()  # the variables written before the OPTIONAL at hand
+    read_to = start
+    pieces, done = [], 0
     for m in _OPTIONAL_RE.finditer(code, start):
+        seen.update(_VARIABLE_RE.findall(code, read_to, m.start()))
+        read_to = max(read_to, m.start())
         close = code.find("}", m.end())
         inner = code[m.end() : close]
-        if close < 0 or "{" in inner or _NOT_PER_ROW_RE.search(inner):
+        if close < 0 or "{" in inner or _NOT_PER_ROW_RE.search(inner) or not set(_VARIABLE_RE.findall(inner)) & seen:
             continue
-        if set(_VARIABLE_RE.findall(inner)) & set(_VARIABLE_RE.findall(code, start, m.start())):
-            wrap.append((m.start(), close + 1))
-    for begin, end in reversed(wrap):
-        sparql = f"{sparql[:begin]}LATERAL {{ {sparql[begin:end]} }}{sparql[end:]}"
-    return sparql
+        pieces += [sparql[done : m.start()], "LATERAL { ", sparql[m.start() : close + 1], " }"]
+        done = close + 1
+    return "".join(pieces) + sparql[done:] if pieces else sparql
 
 
 def prepare(store: QueryStore, query: NamedQuery, bindings: dict, narrowing: bool = True, lateral: bool = True) -> str:
@@ -377,7 +379,7 @@ def narrow(store: QueryStore, query: NamedQuery, bindings: dict) -> dict[str, li
     narrowed = {}
     for param, variable in query.index.items():
         nodes = index.nodes(bindings[ox.Variable(param)].value, limit=INDEX_LIMIT + 1)
-        if len(nodes) <= INDEX_LIMIT:
+        if nodes is not None and len(nodes) <= INDEX_LIMIT:
             narrowed[variable] = nodes
     return narrowed
 

@@ -114,6 +114,22 @@ class PendingIndex:
             self.pending.unlink(missing_ok=True)
 
 
+IN_PLACE_GRAPHS = 2000  # more changed graphs than this: a new index is written beside the old one and renamed in
+
+
+def _recover(path: Path) -> None:
+    """Open the index for writing once, so that SQLite rolls back a transaction a killed build left in its journal
+    into the file it belongs to (a journal left beside a renamed-in new index would later be played into it)."""
+    if path.exists():
+        db = sqlite3.connect(path)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            pass  # not an index we can read: it is written again
+        finally:
+            db.close()
+
+
 def _updatable(path: Path) -> bool:
     """Whether the index at `path` can be changed graph by graph (an index written before `rows_of_graph` existed
     cannot find a graph's rows, and is written again)."""
@@ -137,11 +153,16 @@ def prepare(
     final = Path(data_dir) / SEARCH_FILE
     pending = final.with_name(final.name + PENDING)
     pending.unlink(missing_ok=True)
-    if final.exists() and not rebuild and _updatable(final):
+    _recover(final)
+    graphs = list(changed)
+    removed = list(removed)
+    small = len(graphs) + len(removed) <= IN_PLACE_GRAPHS
+    if final.exists() and not rebuild and small and _updatable(final):
         db = sqlite3.connect(final)
-        db.execute("PRAGMA cache_size = -256000")  # changes stay in memory: readers are not locked out meanwhile
+        # the changes stay in memory until commit (a build changes few graphs in place): readers keep the old index
+        db.execute("PRAGMA cache_size = -256000")
+        db.execute("PRAGMA cache_spill = OFF")
         try:
-            graphs = list(changed)
             for graph in [*graphs, *removed]:
                 db.execute("DELETE FROM texts WHERE rowid IN (SELECT id FROM rows_of_graph WHERE graph = ?)", (graph,))
                 db.execute("DELETE FROM rows_of_graph WHERE graph = ?", (graph,))
@@ -187,29 +208,40 @@ def index_build_id(data_dir: Path) -> str | None:
 class SearchIndex:
     """The index of one data folder, read-only; `open` gives None when it is missing or from another build."""
 
-    def __init__(self, path: Path):
-        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    def __init__(self, path: Path, build_id: str | None = None):
+        # autocommit, with an explicit read transaction per look-up (nodes)
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+        self.build_id = build_id
 
     @classmethod
     def open(cls, data_dir: Path, build_id: str | None) -> SearchIndex | None:
         if build_id is None or index_build_id(data_dir) != build_id:
             return None
-        return cls(Path(data_dir) / SEARCH_FILE)
+        return cls(Path(data_dir) / SEARCH_FILE, build_id)
 
-    def nodes(self, term: str, limit: int = -1, whole: bool = False) -> list[str]:
+    def nodes(self, term: str, limit: int = -1, whole: bool = False) -> list[str] | None:
         """The nodes one of whose indexed texts contains `term` (case-insensitively), as CONTAINS(LCASE(...)), or
         with `whole` is `term`, as LCASE(...) = term; at most `limit` of them (-1: all), so a common word is not
-        read to the end only to be found too common."""
+        read to the end only to be found too common. None when a later build has changed the index since it was
+        opened (a running server still answers from the store it opened: the index must not narrow it)."""
         term = term.lower()
         test = "text = ?" if whole else "instr(text, ?) > 0"
-        if len(term) >= MIN_TERM:
-            quoted = '"' + term.replace('"', '""') + '"'  # a phrase of trigrams: the substring itself
-            rows = self.db.execute(
-                f"SELECT DISTINCT node FROM texts WHERE texts MATCH ? AND {test} LIMIT ?", (quoted, term, limit)
-            )
-        else:
-            rows = self.db.execute(f"SELECT DISTINCT node FROM texts WHERE {test} LIMIT ?", (term, limit))
-        return [node for (node,) in rows]
+        self.db.execute("BEGIN")  # the build id and the look-up from one state of the index
+        try:
+            if self.build_id is not None:
+                row = self.db.execute("SELECT value FROM meta WHERE key = 'build'").fetchone()
+                if row is None or row[0] != self.build_id:
+                    return None
+            if len(term) >= MIN_TERM:
+                quoted = '"' + term.replace('"', '""') + '"'  # a phrase of trigrams: the substring itself
+                rows = self.db.execute(
+                    f"SELECT DISTINCT node FROM texts WHERE texts MATCH ? AND {test} LIMIT ?", (quoted, term, limit)
+                )
+            else:
+                rows = self.db.execute(f"SELECT DISTINCT node FROM texts WHERE {test} LIMIT ?", (term, limit))
+            return [node for (node,) in rows]
+        finally:
+            self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
