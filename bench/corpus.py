@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.build import DEFAULT_DATA  # noqa: E402
+from graph.danish import long_date  # noqa: E402
 from graph.registry import load_registry  # noqa: E402
 
 FIRST = [
@@ -104,24 +105,6 @@ VERDICTS = {
     "Drøfter": ["Drøftet.", "Punktet blev drøftet."],
     "Tager orientering om": ["Taget til efterretning."],
 }
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-
-
-def danish_date(day: date) -> str:
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
 
 def money(rng: random.Random) -> str:
@@ -169,7 +152,7 @@ class Generator:
         lines = [
             f"REFERAT {cluster.name} - {level} d. {day:%d-%m-%Y}",
             "",
-            f"Mødedato {danish_date(day)} kl. 14:00",
+            f"Mødedato {long_date(day)} kl. 14:00",
             "",
             f"Mødested {hospital}, mødelokale {self.rng.randint(1, 9)}",
             "",
@@ -219,7 +202,7 @@ class Generator:
             "Referat fra møde",
             f"Arbejdsgruppen for {self.rng.choice(TOPICS).lower()}",
             "Mødedato",
-            danish_date(day),
+            long_date(day),
             "Mødetid",
             "Kl. 13-15",
             "Mødested",
@@ -257,7 +240,7 @@ class Generator:
             f"UDVALG: {committee}",
             "MØDE: Ordinært møde",
             f"STED: Rådhuset, {kommune}",
-            f"DATO: {danish_date(day)} kl. 16.00",
+            f"DATO: {long_date(day)} kl. 16.00",
             "",
             "Deltagere:",
         ]
@@ -274,7 +257,7 @@ class Generator:
                 "Administrationen indstiller, at:",
             ]
             lines += [f"{k}. udvalget {rec[0].lower() + rec[1:]}" for k, rec in enumerate(recs, start=1)]
-            lines += [f"Beslutning i {committee} den {danish_date(day)}"]
+            lines += [f"Beslutning i {committee} den {long_date(day)}"]
             lines += [f"Ad {k}: {v}" for k, v in enumerate(verdicts, start=1)] + [""]
         return "\n".join(lines)
 
@@ -287,7 +270,7 @@ class Generator:
             "",
             "DAGSORDEN OG REFERAT",
             "Møde: Regionsrådets møde",
-            f"Dato: {danish_date(day)}",
+            f"Dato: {long_date(day)}",
             "Tid: kl. 13:00",
             "Sted: Regionshuset",
             "",
@@ -311,7 +294,7 @@ class Generator:
         lines = [
             f"Chefteamindstilling: {topic}",
             "",
-            f"D. {danish_date(day)}, Sundhed",
+            f"D. {long_date(day)}, Sundhed",
             "",
             "Baggrund:",
             "",

@@ -134,6 +134,7 @@ CONTENT_STAGES = (
     "registry",
     "ontology",
     "vocab.py",
+    "danish.py",
     "span.py",
     "pipeline.py",
     "build.py",

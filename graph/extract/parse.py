@@ -6,32 +6,22 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..danish import MONTHS as MONTH_NAMES
 from ..lexicon import lexicon
 
-MONTHS = {
-    "januar": 1,
+# a month's name or its abbreviation -> its number
+MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, start=1)} | {
     "jan": 1,
-    "februar": 2,
     "feb": 2,
-    "marts": 3,
     "mar": 3,
-    "april": 4,
     "apr": 4,
-    "maj": 5,
-    "juni": 6,
     "jun": 6,
-    "juli": 7,
     "jul": 7,
-    "august": 8,
     "aug": 8,
-    "september": 9,
     "sep": 9,
     "sept": 9,
-    "oktober": 10,
     "okt": 10,
-    "november": 11,
     "nov": 11,
-    "december": 12,
     "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))

@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 
 from rdflib.namespace import SKOS
 
+from ..danish import long_date
 from ..ontology import concept_keys, concept_label, ontology_graph
 
 CONFIDENCE = {"V": "verificeret", "P": "delvis verificeret", "U": "uverificeret"}
@@ -18,21 +19,6 @@ CONFIDENCE_LONG = {
     "P": "delvis verificeret (P): fra en sekundær kilde",
     "U": "uverificeret (U): slutning eller almen viden; efterprøv før brug",
 }
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 
 
 def confidence(code: str | None, long: bool = False) -> str:
@@ -78,8 +64,7 @@ def day(value: str | None, weekday: bool = False) -> str:
         d = date.fromisoformat(value[:10])
     except ValueError:
         return value
-    text = f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
-    return f"{WEEKDAYS[d.weekday()]} {text}" if weekday else text
+    return long_date(d, weekday)
 
 
 def kroner(value: str | float | None) -> str:

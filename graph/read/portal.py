@@ -21,23 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..danish import WEEKDAYS, long_date
 from ..span import Span
-
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
 @dataclass
@@ -164,10 +149,7 @@ def _local(value: Any) -> dt.datetime | None:
 
 
 def _danish(moment: dt.datetime) -> str:
-    return (
-        f"{WEEKDAYS[moment.weekday()]} den {moment.day}. {MONTHS[moment.month - 1]} {moment.year} "
-        f"kl. {moment.hour:02d}.{moment.minute:02d}"
-    )
+    return f"{WEEKDAYS[moment.weekday()]} den {long_date(moment.date())} kl. {moment.hour:02d}.{moment.minute:02d}"
 
 
 def _portal_of(data: dict, source: str | None) -> str | None:
