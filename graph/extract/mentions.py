@@ -198,6 +198,13 @@ _TABLE_ENDS_RE = re.compile(r"\d{1,3}\.\s+\S|[^\s:]+(?:\s+[^\s:]+)?:$")
 TABLE_UNIT_LINES = 80  # how far below its unit line a table's cells are read
 
 
+def _cell_amount(cell: str) -> float | None:
+    """The number in a table's cell ('51.700', '-500', '172,1'); None for other text, zero and a year ('2023')."""
+    if not _CELL_NUMBER_RE.fullmatch(cell) or _YEAR_RE.fullmatch(cell):
+        return None
+    return parse_number(cell) or None
+
+
 def _unit_factor(line: str, entry: str) -> float | None:
     m = (rx(entry).match if entry == "money.table_unit" else rx(entry).search)(line.strip())
     if not m:
@@ -226,8 +233,8 @@ def _unit_tables(text: str) -> tuple[list[tuple[int, str, float, str | None]], l
             unit_lines.append((line_start, line_start + cells[0].end()))
             for cell in cells[1:]:
                 value_text = cell.group().strip()
-                value = parse_number(value_text) if _CELL_NUMBER_RE.fullmatch(value_text) else None
-                if value and not _YEAR_RE.fullmatch(value_text):
+                value = _cell_amount(value_text)
+                if value:
                     at = line_start + cell.start() + cell.group().find(value_text)
                     found.append((at, value_text, round(value * factor, 2), cells[0].group().strip()))
             continue
@@ -248,8 +255,8 @@ def _unit_tables(text: str) -> tuple[list[tuple[int, str, float, str | None]], l
                     break
                 continue
             if len(text_of_cell) <= 20 and _CELL_NUMBER_RE.fullmatch(text_of_cell):
-                value = parse_number(text_of_cell)
-                if value and factor and not _YEAR_RE.fullmatch(text_of_cell):
+                value = _cell_amount(text_of_cell)
+                if value and factor:
                     found.append((start + cell_line.find(text_of_cell), text_of_cell, round(value * factor, 2), label))
                 cells_read += 1
                 continue

@@ -170,9 +170,8 @@ def _find_by_label(store: QueryStore, label: str) -> list[str]:
     query = """SELECT DISTINCT ?s WHERE {
                  VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel foaf:name }
                  ?s ?p ?l . FILTER(LCASE(STR(?l)) = LCASE(STR(?wanted))) } LIMIT 20"""
-    index = store.search_index()
-    candidates = index.nodes(label, limit=INDEX_LIMIT + 1, whole=True) if index is not None else None
-    narrowed = {"s": candidates} if candidates is not None and len(candidates) <= INDEX_LIMIT else None
+    candidates = _index_nodes(store, label, whole=True)
+    narrowed = {"s": candidates} if candidates is not None else None
     rows = store.query(
         with_values(query, {ox.Variable("wanted"): ox.Literal(label)}, narrowed), prefixes=QUERY_PREFIXES
     )
@@ -271,27 +270,22 @@ _SKIP_RES = [
 _WHERE_RE = re.compile(r"(?<![\w:?$])where\b", re.IGNORECASE)
 
 
-def _outer_group(sparql: str) -> int | None:
-    """Offset just after the '{' that opens the outermost WHERE group (comments, strings and IRIs skipped)."""
-    i, n = 0, len(sparql)
-    after_where, first_brace = False, None
-    while i < n:
-        for pattern in _SKIP_RES:
-            m = pattern.match(sparql, i)
-            if m:
-                i = m.end()
-                break
-        else:
-            if sparql[i] == "{":
-                if after_where:
-                    return i + 1
-                first_brace = i + 1 if first_brace is None else first_brace
-            elif _WHERE_RE.match(sparql, i):
-                after_where = True
-                i += 5
-                continue
-            i += 1
-    return first_brace
+_SKIP_RE = re.compile("|".join(p.pattern for p in _SKIP_RES))
+
+
+def _code(sparql: str) -> str:
+    """`sparql` with its comments, strings and IRIs blanked out, offsets kept: what is left is syntax."""
+    return _SKIP_RE.sub(lambda m: " " * len(m.group()), sparql)
+
+
+def _outer_group(code: str) -> int | None:
+    """Offset just after the '{' that opens the outermost WHERE group in a query's `_code`; without a WHERE before
+    a '{', the first '{'."""
+    where = _WHERE_RE.search(code)
+    at = code.find("{", where.end()) if where else -1
+    if at < 0:
+        at = code.find("{")
+    return at + 1 if at >= 0 else None
 
 
 def with_values(sparql: str, bindings: dict, narrowed: dict[str, list[str]] | None = None) -> str:
@@ -299,7 +293,7 @@ def with_values(sparql: str, bindings: dict, narrowed: dict[str, list[str]] | No
     may only take the given IRIs (one more VALUES block each)."""
     if not bindings and not narrowed:
         return sparql
-    at = _outer_group(sparql)
+    at = _outer_group(_code(sparql))
     if at is None:
         raise QueryError("forespørgslen har ingen WHERE-gruppe at binde parametre i")
     blocks = []
@@ -324,16 +318,10 @@ def _constant(text: str) -> Callable[[re.Match[str]], str]:
     return lambda _m: text
 
 
-_SKIP_RE = re.compile("|".join(p.pattern for p in _SKIP_RES))
 _OPTIONAL_RE = re.compile(r"(?<![\w:?$])optional\s*\{", re.IGNORECASE)
 # what may change meaning or cost when a group is evaluated once per row: binding, nested groups, subqueries
 _NOT_PER_ROW_RE = re.compile(r"(?<![\w:?$])(?:bind|values|service|graph|select|minus|exists|lateral)\b", re.IGNORECASE)
 _VARIABLE_RE = re.compile(r"[?$]([A-Za-z_]\w*)")
-
-
-def _code(sparql: str) -> str:
-    """`sparql` with its comments, strings and IRIs blanked out, offsets kept: what is left is syntax."""
-    return _SKIP_RE.sub(lambda m: " " * len(m.group()), sparql)
 
 
 def lateral_optionals(sparql: str) -> str:
@@ -344,7 +332,7 @@ def lateral_optionals(sparql: str) -> str:
     group both readings give the same answers (SPARQL SEP-0006, which Oxigraph implements); the Virtuoso tests
     compare the unrewritten text. An OPTIONAL sharing no variable with what comes before it is left as it is."""
     code = _code(sparql)
-    start = _outer_group(sparql) or 0
+    start = _outer_group(code) or 0
     seen: set[str] = set()  # the variables written before the OPTIONAL at hand
     read_to = start
     pieces, done = [], 0
@@ -373,15 +361,20 @@ def prepare(store: QueryStore, query: NamedQuery, bindings: dict, narrowing: boo
 
 def narrow(store: QueryStore, query: NamedQuery, bindings: dict) -> dict[str, list[str]]:
     """The variables the full-text index narrows for this query's text parameters (none without an index)."""
-    index = store.search_index() if query.index else None
-    if index is None:
-        return {}
     narrowed = {}
     for param, variable in query.index.items():
-        nodes = index.nodes(bindings[ox.Variable(param)].value, limit=INDEX_LIMIT + 1)
-        if nodes is not None and len(nodes) <= INDEX_LIMIT:
+        nodes = _index_nodes(store, bindings[ox.Variable(param)].value)
+        if nodes is not None:
             narrowed[variable] = nodes
     return narrowed
+
+
+def _index_nodes(store: QueryStore, term: str, whole: bool = False) -> list[str] | None:
+    """The nodes the text index narrows a look-up of `term` to (see SearchIndex.nodes); None when there is no usable
+    index or more than INDEX_LIMIT nodes match (the query then scans as it would without the index)."""
+    index = store.search_index()
+    nodes = index.nodes(term, limit=INDEX_LIMIT + 1, whole=whole) if index is not None else None
+    return nodes if nodes is not None and len(nodes) <= INDEX_LIMIT else None
 
 
 def _syntax_error(exc: SyntaxError, query: NamedQuery) -> QueryError:

@@ -117,31 +117,24 @@ class PendingIndex:
 IN_PLACE_GRAPHS = 2000  # more changed graphs than this: a new index is written beside the old one and renamed in
 
 
-def _recover(path: Path) -> None:
-    """Open the index for writing once, so that SQLite rolls back a transaction a killed build left in its journal
-    into the file it belongs to (a journal left beside a renamed-in new index would later be played into it)."""
-    if path.exists():
-        db = sqlite3.connect(path)
-        try:
-            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError:
-            pass  # not an index we can read: it is written again
-        finally:
-            db.close()
-
-
-def _updatable(path: Path) -> bool:
-    """Whether the index at `path` can be changed graph by graph (an index written before `rows_of_graph` existed
-    cannot find a graph's rows, and is written again)."""
+def _tables(path: Path) -> set[str]:
+    """The tables and indexes of the index at `path` (none when it cannot be read). It is opened for writing, so
+    that SQLite first rolls back into it a transaction a killed build left in its journal (a journal left beside a
+    renamed-in new index would later be played into that)."""
+    if not path.exists():
+        return set()
+    db = sqlite3.connect(path)
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return False
-    return {"meta", "texts", "rows_of_graph", "rows_of_graph_by_graph"} <= names
+        return {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError:
+        return set()  # not an index we can read: it is written again
+    finally:
+        db.close()
+
+
+# an index without these cannot be changed graph by graph (one written before `rows_of_graph` existed), and is
+# written again
+UPDATABLE = {"meta", "texts", "rows_of_graph", "rows_of_graph_by_graph"}
 
 
 def prepare(
@@ -153,11 +146,11 @@ def prepare(
     final = Path(data_dir) / SEARCH_FILE
     pending = final.with_name(final.name + PENDING)
     pending.unlink(missing_ok=True)
-    _recover(final)
+    tables = _tables(final)
     graphs = list(changed)
     removed = list(removed)
     small = len(graphs) + len(removed) <= IN_PLACE_GRAPHS
-    if final.exists() and not rebuild and small and _updatable(final):
+    if not rebuild and small and UPDATABLE <= tables:
         db = sqlite3.connect(final)
         # the changes stay in memory until commit (a build changes few graphs in place): readers keep the old index
         db.execute("PRAGMA cache_size = -256000")
