@@ -24,18 +24,9 @@ from graph.cli import main
 from graph.pipeline import build_document
 from graph.query import QUERIES_DIR
 from graph.store import GraphStore
+from tests.test_maps import BROWSER_ARGS, CHROMIUM
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FORUM = "Sundhedsklynge Lillebælt, fagligt strategisk niveau"
 ID = "https://w3id.org/sundhedsgraf/id/"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -17,9 +16,9 @@ from graph.maps import load_graph, structure, transition_view, write_html
 from graph.query import load_queries, run
 from graph.registry import RegistryError, load_registry
 from graph.store import GraphStore
+from tests.test_maps import BROWSER_ARGS, CHROMIUM
 
 ALL = load_queries()
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LILLEBAELT_CLUSTER = "klynge/1083/lillebaelt"
 
 
@@ -510,8 +509,6 @@ browser = pytest.mark.skipif(
 def _drawn(path: Path, fragments: list[str]) -> list[dict]:
     """Open the page at each fragment in one headless Chromium; what is drawn, the heading and the date shown."""
     from playwright.sync_api import sync_playwright
-
-    from tests.test_maps import BROWSER_ARGS
 
     states = []
     with sync_playwright() as p:
