@@ -193,6 +193,7 @@ def _tables(text: str) -> list[list[tuple[list[str], int]]]:
 
 _CELL_NUMBER_RE = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d{1,4}(?:,\d+)?")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_KRONER_RE = re.compile(r"kr", re.IGNORECASE)
 _CELL_RE = re.compile(r"[^|\t]+")  # the cells of a line written as 'a | b | c' or with tabs
 _TABLE_ENDS_RE = re.compile(r"\d{1,3}\.\s+\S|[^\s:]+(?:\s+[^\s:]+)?:$")
 TABLE_UNIT_LINES = 80  # how far below its unit line a table's cells are read
@@ -213,63 +214,78 @@ def _unit_factor(line: str, entry: str) -> float | None:
     return 1e6 if unit.startswith(("mio", "mill")) else 1e3
 
 
-def _unit_tables(text: str) -> tuple[list[tuple[int, str, float, str | None]], list[tuple[int, int]]]:
-    """Cells of tables whose amounts are given in a unit, one cell per line: (start, cell text, DKK, the row's
-    label), and the unit lines' spans (their '1.000 kr.' is no amount). A unit line of its own ('Scenarie (1.000
-    kr.)', 'Beløb i 1.000 kr.') holds for the run of short lines below it up to the first line of prose; a row's
-    label ('Gennemsnitspris i 1.000 kr.') for the numbers right below it. A year in a heading ('2023') is no amount."""
-    found: list[tuple[int, str, float, str | None]] = []
+Cell = tuple[int, str, float, str | None]  # (start, cell text, DKK, the row's label)
+
+
+def _unit_tables(text: str) -> tuple[list[Cell], list[tuple[int, int]]]:
+    """Cells of tables whose amounts are given in a unit, and the unit lines' spans (their '1.000 kr.' is no
+    amount). A unit line of its own ('Scenarie (1.000 kr.)', 'Beløb i 1.000 kr.') holds for the run of short lines
+    below it up to the first line of prose; a row's label ('Gennemsnitspris i 1.000 kr.') for the numbers right
+    below it or beside it ('Gennemsnitspris i 1.000 kr. | 401 | 642'). A year in a heading ('2023') is no amount."""
+    found: list[Cell] = []
     unit_lines: list[tuple[int, int]] = []
     lines, pos = [], 0
     for line in text.split("\n"):
         lines.append((pos, line))
         pos += len(line) + 1
     for i, (line_start, line) in enumerate(lines):
-        cells = list(_CELL_RE.finditer(line))
-        first = cells[0].group() if cells else ""
-        factor = _unit_factor(first, "money.row_unit") if len(cells) > 1 and len(first) <= 90 else None
-        if factor is not None:
-            # a row of a table with its cells on one line: 'Gennemsnitspris i 1.000 kr. | 401 | 642 | 60%'
-            unit_lines.append((line_start, line_start + cells[0].end()))
-            for cell in cells[1:]:
-                value_text = cell.group().strip()
-                value = _cell_amount(value_text)
-                if value:
-                    at = line_start + cell.start() + cell.group().find(value_text)
-                    found.append((at, value_text, round(value * factor, 2), cells[0].group().strip()))
+        if not _KRONER_RE.search(line):  # every unit names kroner: most lines are passed over here
             continue
-        if len(line) > 90:
+        if _row_on_one_line(line_start, line, found, unit_lines) or len(line) > 90:
             continue
         table = _unit_factor(line, "money.table_unit")
         row = None if table else _unit_factor(line, "money.row_unit")
         if table is None and row is None:
             continue
         unit_lines.append((line_start, line_start + len(line)))
-        label = None if table else line.strip()
-        factor = table or row
-        cells_read = 0
-        for start, cell_line in lines[i + 1 : i + 1 + TABLE_UNIT_LINES]:
-            text_of_cell = cell_line.strip()
-            if not text_of_cell:
-                if cells_read:  # a blank line after the cells: the table has ended
-                    break
-                continue
-            if len(text_of_cell) <= 20 and _CELL_NUMBER_RE.fullmatch(text_of_cell):
-                value = _cell_amount(text_of_cell)
-                if value and factor:
-                    found.append((start + cell_line.find(text_of_cell), text_of_cell, round(value * factor, 2), label))
-                cells_read += 1
-                continue
-            if row is not None or len(text_of_cell) > 90 or len(text_of_cell.split()) > 10:  # the row or table ended
-                break
-            if _TABLE_ENDS_RE.match(text_of_cell):  # an agenda heading ('2. Eventuelt') or a list of names
-                break
-            label = text_of_cell
-            # a row with a unit of its own ('Gennemsnitspris i 1.000 kr.') or of counts ('Antal pladser') decides
-            # for the numbers below it; other rows take the table's unit
-            own = _unit_factor(label, "money.row_unit")
-            factor = own if own else (None if rx("money.not_money_row").search(label) else table or row)
+        found += _cells_below(lines[i + 1 : i + 1 + TABLE_UNIT_LINES], table, row, None if table else line.strip())
     return found, unit_lines
+
+
+def _row_on_one_line(line_start: int, line: str, found: list[Cell], unit_lines: list[tuple[int, int]]) -> bool:
+    """A row of a table with its cells on one line: 'Gennemsnitspris i 1.000 kr. | 401 | 642 | 60%'."""
+    cells = list(_CELL_RE.finditer(line))
+    first = cells[0].group() if cells else ""
+    factor = _unit_factor(first, "money.row_unit") if len(cells) > 1 and len(first) <= 90 else None
+    if factor is None:
+        return False
+    unit_lines.append((line_start, line_start + cells[0].end()))
+    for cell in cells[1:]:
+        value_text = cell.group().strip()
+        value = _cell_amount(value_text)
+        if value:
+            at = line_start + cell.start() + cell.group().find(value_text)
+            found.append((at, value_text, round(value * factor, 2), first.strip()))
+    return True
+
+
+def _cells_below(lines: list[tuple[int, str]], table: float | None, row: float | None, label: str | None) -> list[Cell]:
+    """The amounts in the lines below a unit line, one cell per line (a row's unit: up to its next label)."""
+    found: list[Cell] = []
+    factor = table or row
+    cells_read = 0
+    for start, cell_line in lines:
+        text_of_cell = cell_line.strip()
+        if not text_of_cell:
+            if cells_read:  # a blank line after the cells: the table has ended
+                break
+            continue
+        if len(text_of_cell) <= 20 and _CELL_NUMBER_RE.fullmatch(text_of_cell):
+            value = _cell_amount(text_of_cell)
+            if value and factor:
+                found.append((start + cell_line.find(text_of_cell), text_of_cell, round(value * factor, 2), label))
+            cells_read += 1
+            continue
+        if row is not None or len(text_of_cell) > 90 or len(text_of_cell.split()) > 10:  # the row or table ended
+            break
+        if _TABLE_ENDS_RE.match(text_of_cell):  # an agenda heading ('2. Eventuelt') or a list of names
+            break
+        label = text_of_cell
+        # a row with a unit of its own ('Gennemsnitspris i 1.000 kr.') or of counts ('Antal pladser') decides for
+        # the numbers below it; other rows take the table's unit
+        own = _unit_factor(label, "money.row_unit")
+        factor = own if own else (None if rx("money.not_money_row").search(label) else table or row)
+    return found
 
 
 def amounts(seg: Segmented, ex: Extraction) -> None:
