@@ -373,7 +373,8 @@ def _build_documents(
         built, warnings = outcome
         (_, nquads, trig, count), *nodes = built
         result.warnings = warnings
-        before += contributions(store, [graph_iri])  # the old version's, before it is replaced
+        if store.may_hold(graph_iri):
+            before += contributions(store, [graph_iri])  # the old version's, before it is replaced
         result.triples = store.stage_nquads(graph_iri, nquads, count, content_hash)
         exports.write(graph_iri, nquads, trig)
         mine = {node[0] for node in nodes}

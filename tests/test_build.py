@@ -115,6 +115,28 @@ def test_the_quad_count_carried_between_builds_matches_the_store(tmp_path):
         assert report.total_quads == len(GraphStore.open_read_only(out)) != reports[0].total_quads
 
 
+def _quads_outside_meta(store: GraphStore) -> set[ox.Quad]:
+    meta = str(GRAPH["meta"])  # the build's id differs from build to build
+    return {q for q in store.ox if q.graph_name.value != meta}
+
+
+def test_batches_loaded_in_the_background_give_the_same_store(tmp_path, built, monkeypatch):
+    monkeypatch.setattr(GraphStore, "BULK_BATCH", 300)  # every document or two its own load, in the loading thread
+    report = build(out_dir=tmp_path, document_builder=build_document)
+    store, reference = GraphStore.open_read_only(tmp_path), GraphStore.open_read_only(built.out_dir)
+    assert _quads_outside_meta(store) == _quads_outside_meta(reference)
+    assert report.total_quads == len(store) == built.total_quads
+
+
+def test_a_load_that_fails_in_the_background_is_raised_when_the_store_is_committed(monkeypatch):
+    monkeypatch.setattr(GraphStore, "BULK_BATCH", 1)
+    store = GraphStore(ox.Store())
+    store.stage_nquads("https://example.org/g", b"<https://example.org/a> <https://example.org/b> broken .\n", 1)
+    with pytest.raises(SyntaxError):
+        store.commit_staged()
+    store.stop_loading()
+
+
 def test_a_broken_registry_leaves_the_previous_store_intact(tmp_path, reference_copy):
     out = tmp_path / "out"
     good = build(out_dir=out, data_dir=reference_copy)

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +86,15 @@ class GraphStore:
     def __init__(self, store: ox.Store, path: Path | None = None):
         self.ox = store
         self.path = path
+        # a store a build starts from nothing: only the graphs written since can be there (a look-up before
+        # each of 5,000 new graphs, while bulk loads add files to the database, cost seconds)
+        self._started_empty = False
+        self._written: set[str] = set()
+
+    def may_hold(self, graph_iri: str) -> bool:
+        """False when the named graph cannot be in the store: it started empty and the graph was not written since
+        by `replace_quads` or `stage_nquads`."""
+        return not self._started_empty or graph_iri in self._written
 
     # ---- reading
     @classmethod
@@ -135,6 +145,7 @@ class GraphStore:
     def replace_quads(self, graph_iri: str, quads: list[ox.Quad], content_hash: str | None = None) -> int:
         g = ox.NamedNode(str(graph_iri))
         self._drop_graph(g)
+        self._written.add(g.value)
         self.ox.extend(quads)  # one transaction: all or nothing
         self._added += len(set(quads))
         if content_hash is not None:
@@ -156,7 +167,9 @@ class GraphStore:
     def stage_nquads(self, graph_iri: str, nquads: bytes, count: int, content_hash: str | None = None) -> int:
         """Replace the named graph `graph_iri` with `nquads` (N-Quads, every quad in that graph) at the next commit."""
         g = ox.NamedNode(str(graph_iri))
-        self._drop_graph(g)
+        if self.may_hold(g.value):
+            self._drop_graph(g)
+        self._written.add(g.value)
         staged: list[bytes] = self.__dict__.setdefault("_staged", [])
         staged.append(nquads)
         self._added += count
@@ -165,15 +178,40 @@ class GraphStore:
             self._added += 1
         self._staged_count += count
         if self._staged_count >= self.BULK_BATCH:
-            self.commit_staged()
+            self._load_staged()
         return count
 
-    def commit_staged(self) -> None:
+    # A full batch is loaded in a thread of its own (Oxigraph lets go of the GIL while it loads): the build goes on
+    # handing documents to the workers meanwhile, instead of leaving them idle for the ~0.3 s of each load. One
+    # load at a time, and at most one more batch waiting: memory stays bounded.
+    _loading: Future | None = None
+
+    def _load_staged(self) -> None:
         staged = self.__dict__.pop("_staged", None)
+        self._wait_for_load()
         if staged:
-            self.ox.bulk_load(b"".join(staged), format=ox.RdfFormat.N_QUADS)
+            if "_loader" not in self.__dict__:
+                self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-load")
+            self._loading = self._loader.submit(self.ox.bulk_load, b"".join(staged), format=ox.RdfFormat.N_QUADS)
             self.bulk_loaded += self._staged_count
         self._staged_count = 0
+
+    def _wait_for_load(self) -> None:
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading.result()  # a failed load is raised here
+
+    def commit_staged(self) -> None:
+        """Load what is staged and wait until every load has finished: the store then holds every staged graph."""
+        self._load_staged()
+        self._wait_for_load()
+
+    def stop_loading(self) -> None:
+        """Wait for a load in flight and end the loading thread, its outcome ignored (the build failed anyway)."""
+        with contextlib.suppress(Exception):
+            self._wait_for_load()
+        if "_loader" in self.__dict__:
+            self.__dict__.pop("_loader").shutdown(wait=True)
 
     @staticmethod
     def _hash_quad(g: ox.NamedNode, content_hash: str) -> ox.Quad:
@@ -362,13 +400,16 @@ def open_for_update(data_dir: str | Path, fresh: bool = False) -> Iterator[Graph
     if live.exists() and not fresh:
         ox.Store.read_only(str(live)).backup(str(work))  # hard links: cheap
     store = GraphStore(ox.Store(str(work)), work)
+    store._started_empty = not live.exists() or fresh
     try:
         yield store
         store.commit_staged()
         if store.bulk_loaded >= store.OPTIMIZE_FROM:
             store.ox.optimize()
         store.ox.flush()
+        store.stop_loading()
     except BaseException:
+        store.stop_loading()
         del store.ox  # release the database before removing the copy
         shutil.rmtree(work, ignore_errors=True)
         raise
