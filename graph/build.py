@@ -7,11 +7,13 @@ module only wires the stages together, keeps the store in step with the input
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,6 +224,8 @@ def build(
                     store.replace_graph(CORRECTIONS_GRAPH, corrections_graph(corrections), fingerprint)
                 states: list[str] = []
                 before = Contributions()  # what the documents this build replaces or removes brought to the totals
+                affected: set[str] = set()
+                texts: dict[str, list[tuple[str, str]]] = {}  # graph -> its index texts, as the workers sent them
                 if document_builder is not None:
                     affected = _build_documents(
                         store,
@@ -237,32 +241,53 @@ def build(
                         out_dir if fresh else None,
                         limits or Limits(),
                         before,
+                        texts,
                     )
-                    written, dropped = update_case_states(store, affected)  # where each touched case waits now
-                    states = written + dropped + _update_totals(store, report, before, fresh)
-                store.set_build_id(build_id)
-                report.total_quads = store.record_count()
-                report.type_counts = count_types(store)
                 removed = [
                     d.graph for d in report.documents if d.status == "removed" and d.graph
                 ] + report.dropped_node_graphs
                 reference = (
                     [] if reference_unchanged else [str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH), str(CORRECTIONS_GRAPH)]
                 )
-                report.files = _export(store, out_dir, exports, removed + reference + states, repair)
                 changed = (
                     [d.graph for d in report.documents if d.status == "built" and d.graph]
                     + report.node_graphs
                     + reference
                 )
-                index = search.prepare(
-                    out_dir,
-                    store,
-                    changed,
-                    removed,
-                    build_id,
-                    rebuild=fresh or repair or search.index_build_id(out_dir) != stored_build,
+                # the text index needs only the graphs written by now (documents, nodes, reference), and mostly the
+                # texts the workers sent: it is written in a thread while the case states, totals and exports are
+                # worked out (SQLite lets go of the GIL)
+                rebuild_index = (
+                    fresh
+                    or repair
+                    or search.index_build_id(out_dir) != stored_build
+                    or search.must_rebuild(out_dir, len(changed), len(removed))
                 )
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="text-index") as indexer:
+                    indexing = indexer.submit(
+                        search.prepare,
+                        out_dir,
+                        store,
+                        changed,
+                        removed,
+                        build_id,
+                        rebuild=rebuild_index,
+                        known=texts,
+                        every_graph=store.named_graphs() if rebuild_index else None,
+                    )
+                    try:
+                        if document_builder is not None:
+                            written, dropped = update_case_states(store, affected)  # where each touched case waits
+                            states = written + dropped + _update_totals(store, report, before, fresh)
+                        store.set_build_id(build_id)
+                        report.total_quads = store.record_count()
+                        report.type_counts = count_types(store)
+                        report.files = _export(store, out_dir, exports, removed + reference + states, repair)
+                    except BaseException:
+                        with contextlib.suppress(Exception):
+                            indexing.result().discard()  # the index waits for the store; neither is kept
+                        raise
+                    index = indexing.result()
         except BaseException:
             exports.discard()
             if index is not None:
@@ -307,21 +332,49 @@ def _run_one(task: tuple[Path, str, str]):
     triples, warnings = result[0], result[1]
     shared = result[2] if len(result) > 2 else {}  # a builder that names no shared nodes may return two values
     graphs = [(graph_iri, triples)] + [(node_graph(_iri_value(s)), t) for s, t in shared.items()]
-    return [_serialized(g, to_quads(t, g)) for g, t in graphs], warnings
+    return [_serialized(g, to_quads(t, g), texts=True) for g, t in graphs], warnings
 
 
 def _iri_value(term) -> str:
     return term.value if isinstance(term, ox.NamedNode) else str(term)
 
 
-def _serialized(graph_iri: str, quads: list[ox.Quad]) -> tuple[str, bytes, bytes, int]:
+@dataclass(frozen=True)
+class SerializedGraph:
+    """One named graph as a worker sends it: N-Quads (for the store and the export), TriG (the export), the number
+    of quads and, for the text index, its indexed texts (node, lower-cased text; None: not worked out)."""
+
+    graph: str
+    nquads: bytes
+    trig: bytes
+    count: int
+    texts: list[tuple[str, str]] | None = None
+
+
+def _serialized(graph_iri: str, quads: list[ox.Quad], texts: bool = False) -> SerializedGraph:
     quads = list(dict.fromkeys(quads))  # a graph is a set: the emitter may state a fact twice
-    return (
+    return SerializedGraph(
         graph_iri,
         rdf_bytes(quads, ox.RdfFormat.N_QUADS),
         rdf_bytes(quads, ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES),
         len(quads),
+        search.index_texts(quads) if texts else None,
     )
+
+
+def _store_graph(
+    store: GraphStore,
+    exports: ExportFiles,
+    graph: SerializedGraph,
+    texts: dict[str, list[tuple[str, str]]],
+    content_hash: str | None = None,
+) -> int:
+    """Stage one graph in the store and the export, and keep its index texts for the text index."""
+    count = store.stage_nquads(graph.graph, graph.nquads, graph.count, content_hash)
+    exports.write(graph.graph, graph.nquads, graph.trig)
+    if graph.texts is not None:
+        texts[graph.graph] = graph.texts
+    return count
 
 
 def node_graph(node_iri: str) -> str:
@@ -343,10 +396,12 @@ def _build_documents(
     carry_from: Path | None,
     limits: Limits,
     before: Contributions,
+    texts: dict[str, list[tuple[str, str]]],
 ) -> set[str]:
     """`hashes`: what the stored graphs were built from; `carry_from`: the data folder whose store a fresh build
     replaces, from which a document that fails now keeps its previous graph; `before` collects what the replaced
-    and removed documents had added to the corpus totals. Returns the shared-node graphs whose documents changed."""
+    and removed documents had added to the corpus totals, `texts` the index texts of the graphs written (graph ->
+    texts). Returns the shared-node graphs whose documents changed."""
     previous = {g for g in hashes if g.startswith(str(GRAPH["doc/"]))}
     seen, todo = _changed_documents(minutes, fingerprint, hashes, report)
 
@@ -356,9 +411,7 @@ def _build_documents(
     gone = sorted(previous - set(seen))
     described_before = store.described_nodes() if todo or gone else {}
     described = dict(described_before)  # document graph -> the node graphs it describes, after this build
-    offers: dict[
-        str, tuple[str, bytes, bytes, int]
-    ] = {}  # node graph -> the description of its first rebuilt describer
+    offers: dict[str, tuple[str, SerializedGraph]] = {}  # node graph -> its first rebuilt describer and description
     affected: set[str] = set()  # node graphs whose describer may have changed
     built_now: list[str] = []
     for (result, (path, _key, graph_iri), content_hash), (ok, outcome) in zip(todo, outcomes, strict=True):
@@ -371,19 +424,18 @@ def _build_documents(
                 affected |= described[graph_iri]
             continue
         built, warnings = outcome
-        (_, nquads, trig, count), *nodes = built
+        document, *nodes = built
         result.warnings = warnings
         if store.may_hold(graph_iri):
             before += contributions(store, [graph_iri])  # the old version's, before it is replaced
-        result.triples = store.stage_nquads(graph_iri, nquads, count, content_hash)
-        exports.write(graph_iri, nquads, trig)
-        mine = {node[0] for node in nodes}
+        result.triples = _store_graph(store, exports, document, texts, content_hash)
+        mine = {node.graph for node in nodes}
         affected |= described.get(graph_iri, set()) | mine
         described[graph_iri] = mine
         built_now.append(graph_iri)
-        for node_graph_iri, node_nquads, node_trig, node_count in nodes:
-            if node_graph_iri not in offers or graph_iri < offers[node_graph_iri][0]:
-                offers[node_graph_iri] = (graph_iri, node_nquads, node_trig, node_count)
+        for node in nodes:
+            if node.graph not in offers or graph_iri < offers[node.graph][0]:
+                offers[node.graph] = (graph_iri, node)
         result.status = "built"
     store.commit_staged()
     for graph in gone:
@@ -393,9 +445,9 @@ def _build_documents(
         report.documents.append(DocumentResult(path=graph, graph=graph, status="removed"))
     for graph in built_now:
         store.set_described_nodes(graph, described[graph])
-    refetch = _settle_nodes(store, exports, report, affected, described, described_before, offers)
+    refetch = _settle_nodes(store, exports, report, affected, described, described_before, offers, texts)
     if refetch:  # a node whose first describer is a document not rebuilt now: take its description from it
-        _refetch_nodes(store, exports, report, refetch, seen, limits)
+        _refetch_nodes(store, exports, report, refetch, seen, limits, texts)
     return affected
 
 
@@ -454,16 +506,16 @@ def _refetch_nodes(
     refetch: dict[str, set[str]],
     seen: dict[str, str],
     limits: Limits,
+    texts: dict[str, list[tuple[str, str]]],
 ) -> None:
     """Build the unchanged documents in `refetch` again for the descriptions of the shared nodes they are now the
     first describer of (document -> node graphs), and store those."""
     tasks = [(Path(seen[doc]), document_key(Path(seen[doc])), doc) for doc in refetch]
     for wanted, (ok, outcome) in zip(refetch.values(), run_limited(_run_one, tasks, 1, limits), strict=True):
-        for node_graph_iri, node_nquads, node_trig, node_count in outcome[0][1:] if ok else []:
-            if node_graph_iri in wanted:
-                store.stage_nquads(node_graph_iri, node_nquads, node_count)
-                exports.write(node_graph_iri, node_nquads, node_trig)
-                report.node_graphs.append(node_graph_iri)
+        for node in outcome[0][1:] if ok else []:
+            if node.graph in wanted:
+                _store_graph(store, exports, node, texts)
+                report.node_graphs.append(node.graph)
     store.commit_staged()
 
 
@@ -474,7 +526,8 @@ def _settle_nodes(
     affected: set[str],
     described: dict[str, set[str]],
     described_before: dict[str, set[str]],
-    offers: dict[str, tuple[str, bytes, bytes, int]],
+    offers: dict[str, tuple[str, SerializedGraph]],
+    texts: dict[str, list[tuple[str, str]]],
 ) -> dict[str, set[str]]:
     """A shared node (a person, a local forum, an initiative) is described once, in a graph of its own, by the
     first of the documents that describe it, in the order of their graphs' names: an order that does not depend
@@ -501,9 +554,7 @@ def _settle_nodes(
                 store.remove_graph(node)
                 report.dropped_node_graphs.append(node)
         elif node in offers and offers[node][0] == describer:
-            _, nquads, trig, count = offers[node]
-            store.stage_nquads(node, nquads, count)
-            exports.write(node, nquads, trig)
+            _store_graph(store, exports, offers[node][1], texts)
             report.node_graphs.append(node)
         elif before.get(node) != describer:
             refetch.setdefault(describer, set()).add(node)
@@ -629,7 +680,8 @@ def _export(store: GraphStore, out_dir: Path, exports: ExportFiles, graphs: list
     for graph in sorted(set(graphs)):
         if graph != str(META_GRAPH) and store.ox.contains_named_graph(ox.NamedNode(graph)):
             quads = list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-            exports.write(graph, *_serialized(graph, quads)[1:3])
+            serialized = _serialized(graph, quads)
+            exports.write(graph, serialized.nquads, serialized.trig)
         else:
             exports.remove(graph)  # a removed document takes its export with it (once the build succeeds)
     _write_atomic(out_dir / "ontology.ttl", ontology_turtle())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from graph.build import build
 from graph.pipeline import build_document
 from graph.query import load_queries, run
-from graph.store import GraphStore
+from graph.store import GraphStore, search
 from graph.store.search import SEARCH_FILE, SearchIndex
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "minutes"
@@ -30,6 +31,24 @@ def test_a_question_answers_the_same_with_and_without_the_index(built, name, wor
     without._search = None  # as a store whose index is missing or from another build
     given = {next(iter(query.index)): word}
     assert _rows(run(with_index, query, given)) == _rows(run(without, query, given))
+
+
+def _indexed(path: Path) -> list[tuple]:
+    db = sqlite3.connect(path)
+    try:
+        return sorted(db.execute("SELECT t.node, r.graph, t.text FROM texts t JOIN rows_of_graph r ON r.id = t.rowid"))
+    finally:
+        db.close()
+
+
+def test_the_texts_the_workers_send_index_what_the_store_holds(built, tmp_path):
+    # a build indexes the texts its workers sent with the graphs; an index read back from the store is the same
+    out = tmp_path / "from-store"
+    out.mkdir()
+    store = GraphStore.open_read_only(built.out_dir)
+    search.prepare(out, store, [], [], "x", rebuild=True).commit()
+    assert len(_indexed(out / SEARCH_FILE)) > 1000
+    assert _indexed(out / SEARCH_FILE) == _indexed(built.out_dir / SEARCH_FILE)
 
 
 def test_the_index_follows_the_store_build_by_build(tmp_path):

@@ -15,6 +15,7 @@ index from another build is not used (and the next build writes it again).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -65,8 +66,15 @@ def _insert(db: sqlite3.Connection, rows: Iterable[Row]) -> None:
 
 
 def _insert_chunk(db: sqlite3.Connection, chunk: list[tuple[int, str, str, str]]) -> None:
-    db.executemany("INSERT INTO texts (rowid, node, graph, text) VALUES (?, ?, ?, ?)", chunk)
-    db.executemany("INSERT INTO rows_of_graph (id, graph) VALUES (?, ?)", [(r[0], r[2]) for r in chunk])
+    # one statement per chunk, its rows as one JSON array: a build writes the index in a thread beside its main
+    # work, and a statement per row waited for the GIL after every row (8 -> 14 s at 5,000 documents)
+    rows = json.dumps(chunk, ensure_ascii=False)
+    db.execute(
+        "INSERT INTO texts (rowid, node, graph, text) "
+        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)",
+        (rows,),
+    )
+    db.execute("INSERT INTO rows_of_graph (id, graph) SELECT value ->> 0, value ->> 2 FROM json_each(?)", (rows,))
 
 
 def _row(quad: ox.Quad) -> Row | None:
@@ -74,6 +82,32 @@ def _row(quad: ox.Quad) -> Row | None:
         if isinstance(quad.graph_name, ox.NamedNode):
             return quad.subject.value, quad.graph_name.value, quad.object.value.lower()
     return None
+
+
+_INDEXED_SET = frozenset(INDEXED)
+
+
+def index_texts(quads: Iterable[ox.Quad]) -> list[tuple[str, str]]:
+    """The indexed texts among one graph's quads, (node, lower-cased text): what a build's worker sends with the
+    graph, so that the index need not read them back from the store."""
+    return [
+        (quad.subject.value, quad.object.value.lower())
+        for quad in quads
+        if quad.predicate.value in _INDEXED_SET
+        and isinstance(quad.object, ox.Literal)
+        and isinstance(quad.subject, ox.NamedNode)
+    ]
+
+
+def _rows_of(store, graphs: Iterable[str], known: dict[str, list[tuple[str, str]]]) -> Iterator[Row]:
+    """The indexed texts of `graphs`: from `known` (graph -> texts) where it has them, else from the store."""
+    unknown = []
+    for graph in graphs:
+        if graph in known:
+            yield from ((node, graph, text) for node, text in known[graph])
+        else:
+            unknown.append(graph)
+    yield from _rows(store, unknown)
 
 
 def _rows(store, graphs: Iterable[str] | None) -> Iterator[Row]:
@@ -137,21 +171,35 @@ def _tables(path: Path) -> set[str]:
 UPDATABLE = {"meta", "texts", "rows_of_graph", "rows_of_graph_by_graph"}
 
 
+def must_rebuild(data_dir: Path, changed: int, removed: int) -> bool:
+    """Whether a build that changed and removed this many graphs writes a new index rather than changing the
+    present one in place (too many graphs, or no index that can be changed graph by graph)."""
+    return changed + removed > IN_PLACE_GRAPHS or not UPDATABLE <= _tables(Path(data_dir) / SEARCH_FILE)
+
+
 def prepare(
-    data_dir: Path, store, changed: Iterable[str], removed: Iterable[str], build_id: str, rebuild: bool
+    data_dir: Path,
+    store,
+    changed: Iterable[str],
+    removed: Iterable[str],
+    build_id: str,
+    rebuild: bool,
+    known: dict[str, list[tuple[str, str]]] | None = None,
+    every_graph: Iterable[str] | None = None,
 ) -> PendingIndex:
     """The index for the store as this build leaves it: the changed and removed graphs' rows replaced in the index
     in place, in a transaction left open until `commit` (copying a 160 MB index to change a few rows took longer
-    than the change); or, with `rebuild` or no usable index, a new index in a pending file."""
+    than the change); or, with `rebuild` (see must_rebuild), a new index in a pending file. `known`: the texts
+    of graphs that need not be read from the store (graph -> texts, see index_texts); `every_graph`: the store's
+    named graphs, for a new index (without it every graph is read from the store)."""
     final = Path(data_dir) / SEARCH_FILE
     pending = final.with_name(final.name + PENDING)
     pending.unlink(missing_ok=True)
-    tables = _tables(final)
     graphs = list(changed)
     removed = list(removed)
-    small = len(graphs) + len(removed) <= IN_PLACE_GRAPHS
-    if not rebuild and small and UPDATABLE <= tables:
-        db = sqlite3.connect(final)
+    known = known or {}
+    if not rebuild and not must_rebuild(data_dir, len(graphs), len(removed)):
+        db = sqlite3.connect(final, check_same_thread=False)  # prepared in the build's index thread
         # the changes stay in memory until commit (a build changes few graphs in place): readers keep the old index
         db.execute("PRAGMA cache_size = -256000")
         db.execute("PRAGMA cache_spill = OFF")
@@ -159,7 +207,7 @@ def prepare(
             for graph in [*graphs, *removed]:
                 db.execute("DELETE FROM texts WHERE rowid IN (SELECT id FROM rows_of_graph WHERE graph = ?)", (graph,))
                 db.execute("DELETE FROM rows_of_graph WHERE graph = ?", (graph,))
-            _insert(db, _rows(store, graphs))
+            _insert(db, _rows_of(store, graphs, known))
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('build', ?)", (build_id,))
         except BaseException:
             db.rollback()
@@ -169,7 +217,7 @@ def prepare(
     db = sqlite3.connect(pending)
     try:
         _schema(db)
-        _insert(db, _rows(store, None))
+        _insert(db, _rows(store, None) if every_graph is None else _rows_of(store, every_graph, known))
         db.execute("CREATE INDEX rows_of_graph_by_graph ON rows_of_graph (graph)")  # once, after the rows
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('build', ?)", (build_id,))
         db.commit()
