@@ -243,6 +243,7 @@ def build(
                         before,
                         texts,
                     )
+                store.compact_in_background()  # the documents are loaded: what follows changes little
                 removed = [
                     d.graph for d in report.documents if d.status == "removed" and d.graph
                 ] + report.dropped_node_graphs

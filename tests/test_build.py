@@ -120,8 +120,9 @@ def _quads_outside_meta(store: GraphStore) -> set[ox.Quad]:
     return {q for q in store.ox if q.graph_name.value != meta}
 
 
-def test_batches_loaded_in_the_background_give_the_same_store(tmp_path, built, monkeypatch):
+def test_batches_loaded_and_compacted_in_the_background_give_the_same_store(tmp_path, built, monkeypatch):
     monkeypatch.setattr(GraphStore, "BULK_BATCH", 300)  # every document or two its own load, in the loading thread
+    monkeypatch.setattr(GraphStore, "OPTIMIZE_FROM", 1000)  # and compacted there while the case states are written
     report = build(out_dir=tmp_path, document_builder=build_document)
     store, reference = GraphStore.open_read_only(tmp_path), GraphStore.open_read_only(built.out_dir)
     assert _quads_outside_meta(store) == _quads_outside_meta(reference)
