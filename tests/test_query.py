@@ -14,7 +14,9 @@ from graph.query import (
     QueryError,
     bind_params,
     lateral_optionals,
+    lateral_union,
     load_queries,
+    parse_named_query,
     prepare,
     resolve_query,
     run,
@@ -101,6 +103,27 @@ def test_of_nested_optionals_only_the_innermost_plain_one_is_looked_up_per_row()
 )
 def test_other_optionals_are_left_as_written(text):
     assert lateral_optionals(text) == text
+
+
+def test_the_first_union_in_the_where_group_is_looked_up_per_row_when_the_query_asks():
+    text = (
+        "SELECT * WHERE { ?i a :I . { ?i :p ?x } UNION { ?i :q ?x . ?x :r 1 } UNION { ?i :s ?x } "
+        "OPTIONAL { ?x :t ?y } { ?i :u ?z } UNION { ?i :v ?z } }"
+    )
+    assert lateral_union(text) == (
+        "SELECT * WHERE { ?i a :I . LATERAL { { ?i :p ?x } UNION { ?i :q ?x . ?x :r 1 } UNION { ?i :s ?x } } "
+        "OPTIONAL { ?x :t ?y } { ?i :u ?z } UNION { ?i :v ?z } }"
+    )
+    nested = "SELECT * WHERE { ?i a :I . { SELECT ?i WHERE { { ?i :p 1 } UNION { ?i :q 1 } } } } # UNION"
+    assert lateral_union(nested) == nested  # a UNION inside a subquery, or in a comment, is not the query's
+    assert [q.name for q in ALL.values() if q.lateral_union] == ["sundhedsraadets-arv"]
+
+
+def test_a_lateral_header_names_what_it_looks_up_per_row(tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("# title: T | T\n# lateral: optional\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(QueryError, match="lateral: union"):
+        parse_named_query(path)
 
 
 @pytest.mark.parametrize("name", sorted(ALL))

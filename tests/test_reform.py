@@ -9,16 +9,19 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graph.link import Linker, link
 from graph.maps import load_graph, structure, transition_view, write_html
-from graph.query import load_queries, run
+from graph.query import QUERY_PREFIXES, load_queries, run
 from graph.registry import RegistryError, load_registry
 from graph.store import GraphStore
+from graph.vocab import ID
 from tests.test_maps import BROWSER_ARGS, CHROMIUM
 
 ALL = load_queries()
+XSD_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 LILLEBAELT_CLUSTER = "klynge/1083/lillebaelt"
 
 
@@ -572,3 +575,38 @@ def test_the_pack_has_the_transition_map_and_a_page_per_council(built, tmp_path)
     assert lillebaelt["count"]["person"] == 13 and lillebaelt["count"]["kommune"] == 5
     assert {"Sundhedsklynge Lillebælt", "Regionsrådet i Region Syddanmark"} <= set(lillebaelt["labels"])
     assert later["at"] == "2027-01-01" and "klynge" not in later["count"]
+
+
+def test_an_allocation_to_a_kommune_is_inherited_by_the_council_that_takes_the_kommune_over(built):
+    # two allocations made by a decision of Sundhedsklynge Lillebælt: to Kolding (goes to Sundhedsråd Lillebælt)
+    # and to Vejen (goes to Sundhedsråd Sydvestjylland); each council inherits only its own
+    store = GraphStore.in_memory()
+    store.ox.bulk_extend(GraphStore.open_read_only(built.out_dir).ox)
+    decision = next(
+        iter(
+            store.query(
+                """SELECT ?d WHERE {
+                     ?k skos:prefLabel "Sundhedsklynge Lillebælt"@da . ?forum sg:partOf* ?k . ?m sg:heldBy ?forum ;
+                        sg:hasAgendaItem ?item . ?tr dct:subject ?item ; prov:generated ?d } LIMIT 1""",
+                prefixes=QUERY_PREFIXES,
+            )
+        )
+    )["d"]
+    sg, graph = "https://w3id.org/sundhedsgraf/ont#", ox.NamedNode("https://example.org/test")
+    for node, kroner, kommune in (("kolding", "1234567", "0621"), ("vejen", "7654321", "0575")):
+        allocation, to = ox.NamedNode(f"https://example.org/{node}"), ox.NamedNode(str(ID[f"kommune/{kommune}"]))
+        store.ox.extend(
+            [
+                ox.Quad(decision, ox.NamedNode(sg + "allocates"), allocation, graph),
+                ox.Quad(allocation, ox.NamedNode(sg + "amountDKK"), ox.Literal(kroner, datatype=XSD_DECIMAL), graph),
+                ox.Quad(allocation, ox.NamedNode(sg + "allocatedTo"), to, graph),
+            ]
+        )
+
+    def allocations(raad: str) -> set[str]:
+        rows = _rows(run(store, ALL["sundhedsraadets-arv"], {"raad": raad}))
+        return {r["titel"] for r in rows if r["hvad"] == "bevilling" and r["arvet_fra"] == "Sundhedsklynge Lillebælt"}
+
+    assert any(t.startswith("1234567") for t in allocations("Sundhedsråd Lillebælt"))
+    assert not any(t.startswith("7654321") for t in allocations("Sundhedsråd Lillebælt"))
+    assert any(t.startswith("7654321") for t in allocations("Sundhedsråd Sydvestjylland"))

@@ -28,6 +28,13 @@ query keeps its own FILTER, so its answers are the same with or without the inde
 writes the parameter's value into the query text (as an escaped literal or IRI written by
 pyoxigraph, so it cannot change the query's structure) instead of binding it by VALUES:
 Oxigraph then evaluates a FILTER on it before its joins instead of after them.
+
+    # lateral: union
+
+has Oxigraph look up the query's first UNION (the one directly in its WHERE group) for each row found before it,
+instead of finding every branch in the whole store and joining afterwards (`LATERAL`, SEP-0006; other stores get
+the text as written). Write it only where both readings mean the same: no FILTER, EXISTS or MINUS in a branch
+that names a variable bound outside the branch (standard SPARQL does not see that binding there, LATERAL does).
 """
 
 from __future__ import annotations
@@ -82,9 +89,10 @@ class NamedQuery:
     sparql: str = ""
     index: dict[str, str] = field(default_factory=dict)  # text parameter -> the variable the text index narrows
     inline: set[str] = field(default_factory=set)  # parameters written into the query text instead of VALUES
+    lateral_union: bool = False  # the first UNION looked up per row on Oxigraph (`# lateral: union`)
 
 
-_HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|index|inline)\s*:\s*(?P<value>.*)$")
+_HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|index|inline|lateral)\s*:\s*(?P<value>.*)$")
 _INDEX_RE = re.compile(r"^(?P<param>[A-Za-z_]\w*)\s*->\s*\?(?P<var>[A-Za-z_]\w*)$")
 INDEX_LIMIT = 5000  # more matches than this: the query scans as it would without the index
 _PARAM_RE = re.compile(
@@ -107,6 +115,10 @@ def parse_named_query(path: Path) -> NamedQuery:
             query.description = (query.description + " " + value).strip()
         elif key == "inline":
             query.inline.update(name.strip() for name in value.split(",") if name.strip())
+        elif key == "lateral":
+            if value.lower() != "union":
+                raise QueryError(f"{path}:{number}: skriv '# lateral: union'")
+            query.lateral_union = True
         elif key == "index":
             i = _INDEX_RE.match(value)
             if not i:
@@ -348,6 +360,48 @@ def lateral_optionals(sparql: str) -> str:
     return "".join(pieces) + sparql[done:] if pieces else sparql
 
 
+_UNION_RE = re.compile(r"(?<![\w:?$])union\b", re.IGNORECASE)
+
+
+def lateral_union(sparql: str) -> str:
+    """The first UNION directly in the outermost WHERE group, all its branches, written as LATERAL { ... }."""
+    code = _code(sparql)
+    start = _outer_group(code)
+    if start is None:
+        return sparql
+    depth, depths = 0, []
+    closing: dict[int, int] = {}  # offset of a '{' -> offset of its '}'
+    stack: list[int] = []
+    for at, char in enumerate(code):
+        if char == "{":
+            stack.append(at)
+            depth += 1
+        elif char == "}" and stack:
+            closing[stack.pop()] = at
+            depth -= 1
+        depths.append(depth)
+    first = next((m for m in _UNION_RE.finditer(code, start) if depths[m.start()] == depths[start - 1]), None)
+    if first is None:
+        return sparql
+    last_brace = len(code[: first.start()].rstrip()) - 1
+    begin = next((o for o, c in closing.items() if c == last_brace), None)
+    if begin is None:
+        return sparql
+    union: re.Match[str] | None = first
+    while union is not None:  # a branch '{ ... }' after each UNION
+        brace = _next_token(code, union.end())
+        if brace not in closing:
+            return sparql
+        end = closing[brace] + 1
+        union = _UNION_RE.match(code, _next_token(code, end))
+    return f"{sparql[:begin]}LATERAL {{ {sparql[begin:end]} }}{sparql[end:]}"
+
+
+def _next_token(code: str, at: int) -> int:
+    """The offset of the first character after `at` that is not white space (comments are blanked in `code`)."""
+    return len(code) - len(code[at:].lstrip()) if code[at:].strip() else len(code)
+
+
 def prepare(store: QueryStore, query: NamedQuery, bindings: dict, narrowing: bool = True, lateral: bool = True) -> str:
     """The query text to run: parameters bound (by VALUES, or written in where the query asks for it), text
     parameters narrowed by the index (unless `narrowing` is off) and, for Oxigraph, OPTIONALs looked up per row
@@ -356,6 +410,8 @@ def prepare(store: QueryStore, query: NamedQuery, bindings: dict, narrowing: boo
     rest = {v: t for v, t in bindings.items() if v.value not in query.inline}
     narrowed = narrow(store, query, bindings) if narrowing else None
     sparql = with_values(inline_values(query.sparql, inline), rest, narrowed)
+    if lateral and query.lateral_union:
+        sparql = lateral_union(sparql)
     return lateral_optionals(sparql) if lateral else sparql
 
 
