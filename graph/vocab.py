@@ -100,3 +100,9 @@ def _named_node(value: str) -> ox.NamedNode:
 def ox_term(term) -> ox.NamedNode:
     """An rdflib IRI (a vocabulary term, a concept) as a pyoxigraph one."""
     return _named_node(str(term))
+
+
+def decimal(value: float) -> ox.Literal:
+    """Kroner to two decimals as xsd:decimal, in the canonical form the store gives back ("4300000", "12.5")."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return ox.Literal(text if text not in ("", "-0") else "0", datatype=ox.NamedNode(str(XSD.decimal)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,7 +25,7 @@ from ..ontology import concept_iri
 from ..read import Document
 from ..registry import normalise_name
 from ..segment import Span
-from ..vocab import OxNamespace, ox_term, slug
+from ..vocab import OxNamespace, decimal, ox_term, slug
 
 # The emitter writes pyoxigraph terms, the store's own, so that no rdflib term is made per fact
 DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD = (
@@ -54,12 +55,6 @@ def literal(value, lang: str | None = None, datatype: ox.NamedNode | None = None
     if isinstance(value, int):
         return ox.Literal(str(value), datatype=XSD.integer)
     return ox.Literal(str(value))
-
-
-def decimal(value: float) -> ox.Literal:
-    """Kroner to two decimals, in the canonical form the store gives back ("4300000", "12.5")."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return ox.Literal(text if text not in ("", "-0") else "0", datatype=XSD.decimal)
 
 
 def concept(scheme: str, key: str) -> ox.NamedNode:
@@ -196,6 +191,40 @@ def _emit_summary(e: _Emitter) -> None:
         e.add(meeting, SG.involvementCount, tally)
         e.add(tally, SG.involves, organisation)
         e.add(tally, SG.count, literal(count, datatype=XSD.integer))
+    _emit_money_tallies(e, meeting)
+
+
+def _emit_money_tallies(e: _Emitter, meeting) -> None:
+    """Per thing the document's items and decisions concern (an initiative): the amounts the items concerning it
+    mention, and the kroner the decisions concerning it allocate, with how many allocations."""
+    concerns: dict[ox.NamedNode, set] = {}
+    for s, p, o in e.triples:
+        if p == SG.concerns:
+            concerns.setdefault(o, set()).add(s)
+    if not concerns:
+        return
+    amounts: dict[ox.NamedNode, set] = {}
+    allocates: dict[ox.NamedNode, set] = {}
+    kroner: dict[ox.NamedNode, set] = {}
+    for s, p, o in e.triples:
+        if p == SG.amount:
+            amounts.setdefault(s, set()).add(o)
+        elif p == SG.allocates:
+            allocates.setdefault(s, set()).add(o)
+        elif p == SG.amountDKK:
+            kroner.setdefault(s, set()).add(o)
+    for thing, subjects in sorted(concerns.items(), key=lambda kv: kv[0].value):
+        mentioned = {b for s in subjects for b in amounts.get(s, ())}
+        allocated = {(a, k) for s in subjects for a in allocates.get(s, ()) for k in kroner.get(a, ())}
+        if not mentioned and not allocated:
+            continue
+        tally = ox.NamedNode(f"{meeting.value}#penge-{slug(thing.value.removeprefix(ID), max_len=120)}")
+        e.add(meeting, SG.moneyTally, tally)
+        e.add(tally, SG.tallyOf, thing)
+        e.add(tally, SG.amountsMentioned, literal(len(mentioned), datatype=XSD.integer))
+        e.add(tally, SG.allocationCount, literal(len(allocated), datatype=XSD.integer))
+        if allocated:
+            e.add(tally, SG.allocatedDKK, decimal(float(sum(Decimal(k.value) for _, k in allocated))))
 
 
 def _emit_document(e: _Emitter) -> None:

@@ -20,13 +20,14 @@ is restated in every document on its route: pairing steps across documents would
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pyoxigraph as ox
 
-from ..vocab import GRAPH, SG, concept
+from ..vocab import GRAPH, SG, concept, decimal
 
 NODE_GRAPHS, STATE_GRAPHS = str(GRAPH["node/case-"]), str(GRAPH["state/case-"])
 
@@ -184,17 +185,22 @@ _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 @dataclass
 class Contributions:
-    """What some documents add to the corpus totals: decisions per (forum, outcome), and per organisation the
-    decided items that name it and the documents they are in."""
+    """What some documents add to the corpus totals: decisions per (forum, outcome); per organisation the decided
+    items that name it and the documents they are in; per initiative the amounts its items mention and the
+    allocations (number, kroner) of the decisions about it."""
 
     outcomes: Counter = field(default_factory=Counter)  # (forum IRI, outcome IRI) -> decisions
     items: Counter = field(default_factory=Counter)  # organisation IRI -> decided items that name it
     documents: Counter = field(default_factory=Counter)  # organisation IRI -> documents with such items
+    mentioned: Counter = field(default_factory=Counter)  # initiative IRI -> amounts mentioned
+    allocations: Counter = field(default_factory=Counter)  # initiative IRI -> allocations
+    kroner: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))  # initiative -> kroner
 
     def __iadd__(self, other: Contributions) -> Contributions:
-        self.outcomes.update(other.outcomes)
-        self.items.update(other.items)
-        self.documents.update(other.documents)
+        for name in ("outcomes", "items", "documents", "mentioned", "allocations"):
+            getattr(self, name).update(getattr(other, name))
+        for thing, kroner in other.kroner.items():
+            self.kroner[thing] += kroner
         return self
 
 
@@ -207,6 +213,10 @@ def contributions(store, graphs: Iterable[str]) -> Contributions:
     look-ups in each document's graph."""
     held_by, outcome_count, involvement, count, outcome_p, involves = (
         ox.NamedNode(str(SG[n])) for n in ("heldBy", "outcomeCount", "involvementCount", "count", "outcome", "involves")
+    )
+    money, tally_of, mentioned, allocations, kroner = (
+        ox.NamedNode(str(SG[n]))
+        for n in ("moneyTally", "tallyOf", "amountsMentioned", "allocationCount", "allocatedDKK")
     )
     meeting_type = ox.NamedNode("http://data.vlaanderen.be/ns/besluit#Zitting")
     found = Contributions()
@@ -223,6 +233,15 @@ def contributions(store, graphs: Iterable[str]) -> Contributions:
                 if organisation is not None and n is not None:
                     found.items[organisation.value] += int(n.value)
                     found.documents[organisation.value] += 1
+            for tally in (q.object for q in store.ox.quads_for_pattern(meeting, money, None, graph)):
+                thing = _value(store, tally, tally_of, graph)
+                if thing is None:
+                    continue
+                for predicate, counter in ((mentioned, found.mentioned), (allocations, found.allocations)):
+                    n = _value(store, tally, predicate, graph)
+                    counter[thing.value] += int(n.value) if n is not None else 0
+                sum_ = _value(store, tally, kroner, graph)
+                found.kroner[thing.value] += Decimal(sum_.value) if sum_ is not None else Decimal(0)
     return found
 
 
@@ -278,7 +297,41 @@ def update_corpus_summary(store, before: Contributions | None, after: Contributi
                 ]
             )
             store._added += 2
+    _update_money(store, before, after)
     return SUMMARY_GRAPH
+
+
+def _update_money(store, before: Contributions, after: Contributions) -> None:
+    """Per initiative in the summary: the amounts mentioned, the allocations and their kroner (the latter only
+    when there are any), for every initiative with amounts mentioned or allocated."""
+    graph = ox.NamedNode(SUMMARY_GRAPH)
+    predicates = {
+        name: ox.NamedNode(str(SG[term]))
+        for name, term in (
+            ("mentioned", "amountsMentioned"),
+            ("allocations", "allocationCount"),
+            ("kroner", "allocatedDKK"),
+        )
+    }
+    for thing in set(before.mentioned) | set(after.mentioned) | set(before.allocations) | set(after.allocations):
+        node, totals = ox.NamedNode(thing), {}
+        for name, predicate in predicates.items():
+            current = _value(store, node, predicate, graph)
+            start = Decimal(current.value) if current is not None else Decimal(0)
+            totals[name] = start - getattr(before, name)[thing] + getattr(after, name)[thing]
+            for quad in list(store.ox.quads_for_pattern(node, predicate, None, graph)):
+                store.ox.remove(quad)
+                store._added -= 1
+        if totals["mentioned"] <= 0 and totals["allocations"] <= 0:
+            continue
+        quads = [
+            ox.Quad(node, predicates[name], ox.Literal(str(int(totals[name])), datatype=_INTEGER), graph)
+            for name in ("mentioned", "allocations")
+        ]
+        if totals["allocations"] > 0:
+            quads.append(ox.Quad(node, predicates["kroner"], decimal(float(totals["kroner"])), graph))
+        store.ox.extend(quads)
+        store._added += len(quads)
 
 
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
