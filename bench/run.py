@@ -576,15 +576,18 @@ def main() -> None:
 
 
 LIMITS = [
-    "- **En fuld build er bundet af CPU på 2 kerner.** Ved 5.000 dokumenter er der ~3,3 mio. quads (~670 pr. "
-    "referat; et faktums proveniens er nu grafen selv plus ét tegnspænd, citatet læses af dokumentets tekst, der "
-    "gemmes én gang). Profileret med py-spy (2026-11-30): dokumentfasen er ~78 s, hvor arbejderne bruger ~24 ms CPU "
-    "pr. referat (læsning, segmentering, udtræk, RDF og N-Quads-tekst inkl. overførsel), og hovedprocessen er "
-    "optaget ~21 s af at samle og bulk-indlæse; derefter tekstindekset (SQLite FTS5, ~9 s: ~4 s at læse teksterne, "
-    "~4 s at indsætte), sagernes tilstand (~3 s, nu direkte opslag i stedet for SPARQL-joins, der tog minutter), "
-    "komprimering af databasen (~6 s) og korpussets totaler (~2 s). I alt ~145 CPU-sekunder bruger- og ~20 "
-    "systemtid: på 2 kerner kan den ikke komme under ~80 s uden mindre arbejde pr. referat. Forsøgt og forkastet: "
-    "indsættelse i tekstindekset fra flere tråde (langsommere).",
+    "- **En fuld build er bundet af CPU og disk på 2 kerner.** Ved 5.000 dokumenter er der ~3,4 mio. quads (~670 pr. "
+    "referat). Arbejderne bruger ~12,5 ms CPU pr. referat (læsning, segmentering, udtræk, RDF og N-Quads-tekst: ~62 "
+    "CPU-sekunder), bulk-indlæsningen ~34 CPU-sekunder og komprimeringen ~7: over 100 CPU-sekunder, som på 2 kerner "
+    "ikke bliver til under ~50 s, selv hvis alt kørte side om side; dertil sagernes tilstand i hovedprocessen (~6 s: "
+    "~170.000 opslag for 15.850 sager). Målt og rettet 2026-12-01 (py-spy og tider pr. fase): hovedprocessen "
+    "bulk-indlæste hver portion selv, og imens ventede arbejderne på næste referat; nu indlæses der i en tråd for sig "
+    "(Oxigraph slipper GIL'en), og dokumentfasen gik fra 66 til 56 s. Portioner på 50.000 quads fik databasen til at "
+    "flette filer i baggrunden, så en build skrev 12 GB til disken og gik i stå på det (fx 15 s i eksporten af de "
+    "delte knuder); med 250.000 quads skrives 8 GB (maksimal RSS 628 MB; 1 mio. quads: 1,7 GB og ikke hurtigere). "
+    "Komprimeringen og tekstindekset (skrevet af de tekster, arbejderne sender med hver graf, én SQL-sætning pr. "
+    "20.000 rækker, så tråden ikke venter på GIL'en efter hver række) kører, mens sagernes tilstand og totalerne "
+    "regnes ud. Den samme build tog 77-99 s i fire kørsler i træk på denne maskine; forskellen er disken.",
     "- **Komprimering efter store indlæsninger.** Hvert bulk-load efterlader sine egne filer i databasen, og opslag "
     "skal så se i dem alle; `build` komprimerer derfor databasen efter mere end 200.000 indlæste quads (~6 s ved "
     "5.000 dokumenter), hvilket gør forespørgslerne 3-7 gange hurtigere.",
@@ -592,7 +595,9 @@ LIMITS = [
     "liste over alle 5.000 møder med seks felter (`moeder`) eller alle 3.000-5.000 beslutninger af en slags "
     "(`beslutninger-med-forbehold`, `udsatte-og-videresendte`, `initiativer-pr-klynge`) tager 0,1-0,5 s alene ved "
     "at læse rækkerne; de når ikke 100 ms ved 5.000 dokumenter uden sider (LIMIT) eller forudberegnede rækker. "
-    "Forespørgsler, der udpeger én knude, svarer på få millisekunder.",
+    "Forespørgsler, der udpeger én knude, svarer på få millisekunder. Målt 2026-12-01: med hele databasen i "
+    "Oxigraphs hukommelseslager (29 s at indlæse) tager `moeder` 155 ms og `udsatte-og-videresendte` 184 ms, stadig "
+    "over 100 ms; også at læse en hel kolonne (5.000 mødedatoer) koster ~4 µs pr. række med Pythons terms.",
     "- **Oxigraphs optimering**, målt og omgået 2026-11-30: en `OPTIONAL` med mere end ét mønster joines ved at "
     "finde hele højresiden i databasen først (en beslutnings udfaldsetiket over alle 100.000 beslutninger: 250 ms); "
     "forespørgselslaget skriver derfor en `OPTIONAL` af rene mønstre om til `LATERAL { OPTIONAL { ... } }`, der slås "
@@ -600,10 +605,15 @@ LIMITS = [
     "uden i testene og ved 5.000 dokumenter; Virtuoso får teksten som skrevet). En `BIND` mellem mønstre deler "
     "gruppen, så resten findes i hele databasen (nu sidst i grupperne: `soeg-beslutninger` 300 -> 20 ms), og et "
     "typemønster (`?d a besluit:Besluit`) får optimeringen til at starte fra alle beslutninger (nu `FILTER EXISTS`: "
-    "`nedsatte-og-nedlagte` 324 -> 20 ms). Tilbage: `sundhedsraadets-arv` (~2,5 s) samler fem slags fakta i en "
-    "`UNION` af grene med flere mønstre, som Oxigraph finder i hele databasen, før de joines med rådets ~900 "
-    "punkter; `LATERAL` ville her ændre svaret for grenen med `FILTER NOT EXISTS` (SPARQL ser ikke den ydre ?t "
-    "inde i grenen), så det er ikke gjort. `penge-pr-initiativ` summerer alle beløb (~0,4 s).",
+    "`nedsatte-og-nedlagte` 324 -> 20 ms). `sundhedsraadets-arv` samler fem slags fakta i en `UNION` af grene med "
+    "flere mønstre, som Oxigraph fandt i hele databasen, før de blev joinet med rådets ~900 punkter (2,3 s); linjen "
+    "`# lateral: union` i spørgsmålets overskrift får nu forespørgselslaget til at skrive `LATERAL { ... UNION ... }`, "
+    "så grenene slås op pr. punkt, og et mønster, der stod efter en `OPTIONAL` (og derfor også blev fundet i hele "
+    "databasen), står før den: ~0,4 s (2026-12-01). Filtret i bevillingsgrenen, som standard-SPARQL ikke lod se "
+    "overgangen ?t, står nu efter `UNION` (det rettede en fejl: et råd arvede også bevillinger til kommuner, som et "
+    "andet råd overtager). Tilbage er citaterne: et initiativ er citeret i snesevis af referater, og filtret på "
+    "dokumentet læser hvert citat (~0,2 s). `penge-pr-initiativ` summerede alle beløb (~0,4 s); den læser nu "
+    "totalerne pr. initiativ, som build holder i sammendraget (~4 ms).",
     "- **Ét ændret dokument** (1,7 s) er mest fast pris: at starte Python og indlæse pakken (~0,4 s), læse og hashe "
     "alle 5.000 filer og slå deres gemte hashes op (~0,3 s), tælle knudetyper til oversigten (~0,25 s) og finde de "
     "delte knuders beskrivere (~0,1 s); selve dokumentet er ~0,1 s. Rettet 2026-11-30: tekstindekset blev kopieret "
