@@ -52,7 +52,7 @@ HOSTILE_UNITS = [
 def _extract_seconds(registry, body: str) -> float:
     raw = ("Referat\n\n" + body + "\n").encode("utf-8")
     best = float("inf")
-    for _ in range(2):  # the better of two runs: the machine may be busy
+    for _ in range(3):  # the best of three runs: the machine may be busy
         started = time.perf_counter()
         extract_document("hostile.txt", registry, raw=raw)
         best = min(best, time.perf_counter() - started)
@@ -61,15 +61,16 @@ def _extract_seconds(registry, body: str) -> float:
 
 @pytest.mark.slow
 def test_extraction_time_is_linear_in_hostile_input(registry):
-    size = 16_000
+    size = 8_000
     slow = []
     for unit in HOSTILE_UNITS:
         once = (unit * (size // len(unit) + 1))[:size]
-        twice = (unit * (2 * size // len(unit) + 1))[: 2 * size]
-        t1, t2 = _extract_seconds(registry, once), _extract_seconds(registry, twice)
-        # doubling the input must roughly double the time (quadratic would quadruple it); small times are noise
-        if t2 > 0.25 and t2 > 3 * t1 or t2 > 2.0:
-            slow.append(f"{unit!r}: {t1:.2f} s -> {t2:.2f} s")
+        four_times = (unit * (4 * size // len(unit) + 1))[: 4 * size]
+        t1, t4 = _extract_seconds(registry, once), _extract_seconds(registry, four_times)
+        # four times the input must take about four times as long (quadratic: sixteen); the margin up to eight
+        # absorbs a busy machine (CI beside other jobs measured 3.8x for a linear 2x); small times are noise
+        if t4 > 0.25 and t4 > 8 * t1 or t4 > 2.0:
+            slow.append(f"{unit!r}: {t1:.2f} s -> {t4:.2f} s")
     assert not slow, "not linear: " + "; ".join(slow)
 
 
