@@ -7,13 +7,12 @@ module only wires the stages together, keeps the store in step with the input
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -284,11 +283,12 @@ def build(
                         report.total_quads = store.record_count()
                         report.type_counts = count_types(store)
                         report.files = _export(store, out_dir, exports, removed + reference + states, repair)
+                        index = indexing.result()
                     except BaseException:
-                        with contextlib.suppress(Exception):
-                            indexing.result().discard()  # the index waits for the store; neither is kept
+                        # neither the store nor the index is kept: the index is discarded once it is ready (the pool
+                        # waits for it on leaving the block), also when a second interrupt stops a wait here
+                        indexing.add_done_callback(_discard_index)
                         raise
-                    index = indexing.result()
         except BaseException:
             exports.discard()
             if index is not None:
@@ -304,6 +304,11 @@ def build(
 
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _discard_index(indexing: Future[search.PendingIndex]) -> None:
+    if not indexing.cancelled() and indexing.exception() is None:
+        indexing.result().discard()
 
 
 PARALLEL_FROM = 24  # below this many changed documents more than one worker costs more than it saves

@@ -78,6 +78,26 @@ def test_values_go_into_the_outer_where_group_only():
     assert out.endswith('WHERE { VALUES (?s) { (<http://e/1>) }  ?s ?p "where {" }')
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (  # no WHERE in the query, one in its subquery
+            "SELECT * { { SELECT ?i WHERE { ?i :p 1 } } ?i :q ?x }",
+            "SELECT * { VALUES (?s) { (<http://e/1>) }  { SELECT ?i WHERE { ?i :p 1 } } ?i :q ?x }",
+        ),
+        (  # an EXISTS in the SELECT clause
+            "SELECT ?a (EXISTS { ?a :p 1 } AS ?e) WHERE { ?a :q ?s }",
+            "SELECT ?a (EXISTS { ?a :p 1 } AS ?e) WHERE { VALUES (?s) { (<http://e/1>) }  ?a :q ?s }",
+        ),
+        ("CONSTRUCT WHERE { ?s :p ?o }", "CONSTRUCT WHERE { VALUES (?s) { (<http://e/1>) }  ?s :p ?o }"),
+    ],
+)
+def test_values_go_into_the_outer_group_of_every_form(text, expected):
+    import pyoxigraph as ox
+
+    assert with_values(text, {ox.Variable("s"): ox.NamedNode("http://e/1")}) == expected
+
+
 def test_an_optional_of_plain_patterns_is_looked_up_per_row():
     text = 'SELECT * WHERE { ?m a :M . OPTIONAL { ?m :by ?f . ?f :label ?l FILTER(LANG(?l) = "da") } }'
     assert lateral_optionals(text) == (

@@ -41,8 +41,10 @@ def _indexed(path: Path) -> list[tuple]:
         db.close()
 
 
-def test_the_texts_the_workers_send_index_what_the_store_holds(built, tmp_path):
+@pytest.mark.parametrize("json_built_in", [True, False])  # SQLite before 3.38: one statement per row
+def test_the_texts_the_workers_send_index_what_the_store_holds(built, tmp_path, monkeypatch, json_built_in):
     # a build indexes the texts its workers sent with the graphs; an index read back from the store is the same
+    monkeypatch.setattr(search, "JSON_BUILT_IN", json_built_in and search.JSON_BUILT_IN)
     out = tmp_path / "from-store"
     out.mkdir()
     store = GraphStore.open_read_only(built.out_dir)
@@ -158,3 +160,27 @@ def test_a_transaction_a_killed_build_left_is_rolled_back_before_the_index_is_us
     check = sqlite3.connect(out / SEARCH_FILE)
     assert check.execute("SELECT count(*) FROM texts").fetchone()[0] > 0
     check.close()
+
+
+def test_an_interrupt_after_the_index_is_prepared_leaves_it_unlocked_and_as_it_was(tmp_path, monkeypatch):
+    minutes, out = tmp_path / "minutes", tmp_path / "out"
+    minutes.mkdir()
+    shutil.copy(sorted(SAMPLES.iterdir())[2], minutes / "a.txt")
+    build([minutes], out_dir=out, document_builder=build_document)
+    before = _indexed(out / SEARCH_FILE)
+    (minutes / "a.txt").write_text("Referat\n\n1. Punkt om zebrastriber\nBeslutning\nGodkendt.\n", encoding="utf-8")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # as Ctrl-C while the exports are written, the index changed in place beside
+
+    monkeypatch.setattr("graph.build._export", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build([minutes], out_dir=out, document_builder=build_document)
+    db = sqlite3.connect(out / SEARCH_FILE, timeout=0)
+    try:
+        db.execute("BEGIN IMMEDIATE")  # no transaction of the failed build holds the index
+        db.rollback()
+    finally:
+        db.close()
+    assert _indexed(out / SEARCH_FILE) == before
+    assert not list(out.glob("store.building-*"))

@@ -33,8 +33,9 @@ Oxigraph then evaluates a FILTER on it before its joins instead of after them.
 
 has Oxigraph look up the query's first UNION (the one directly in its WHERE group) for each row found before it,
 instead of finding every branch in the whole store and joining afterwards (`LATERAL`, SEP-0006; other stores get
-the text as written). Write it only where both readings mean the same: no FILTER, EXISTS or MINUS in a branch
-that names a variable bound outside the branch (standard SPARQL does not see that binding there, LATERAL does).
+the text as written). Write it only where both readings mean the same: a variable bound before the UNION may
+appear in a branch only in its triple patterns, or in a FILTER, EXISTS, MINUS, OPTIONAL or BIND after the branch's
+own patterns have bound it (standard SPARQL does not see the outer binding there, LATERAL does).
 """
 
 from __future__ import annotations
@@ -290,14 +291,27 @@ def _code(sparql: str) -> str:
     return _SKIP_RE.sub(lambda m: " " * len(m.group()), sparql)
 
 
+_CONSTRUCT_RE = re.compile(r"(?<![\w:?$])construct\b", re.IGNORECASE)
+
+
 def _outer_group(code: str) -> int | None:
-    """Offset just after the '{' that opens the outermost WHERE group in a query's `_code`; without a WHERE before
-    a '{', the first '{'."""
-    where = _WHERE_RE.search(code)
-    at = code.find("{", where.end()) if where else -1
-    if at < 0:
-        at = code.find("{")
-    return at + 1 if at >= 0 else None
+    """Offset just after the '{' that opens the outermost WHERE group in a query's `_code`: the first '{' outside
+    parentheses (an EXISTS in the SELECT clause is inside them), but in a CONSTRUCT the first after WHERE (its
+    template comes first). A SELECT without the word WHERE whose subquery has one keeps its own group."""
+    start = 0
+    construct = _CONSTRUCT_RE.search(code)
+    if construct is not None and construct.start() < max(code.find("{"), 0):
+        where = _WHERE_RE.search(code, construct.end())
+        start = where.end() if where else 0
+    depth = 0
+    for at in range(start, len(code)):
+        if code[at] == "(":
+            depth += 1
+        elif code[at] == ")":
+            depth = max(depth - 1, 0)
+        elif code[at] == "{" and depth == 0:
+            return at + 1
+    return None
 
 
 def with_values(sparql: str, bindings: dict, narrowed: dict[str, list[str]] | None = None) -> str:

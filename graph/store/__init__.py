@@ -222,11 +222,15 @@ class GraphStore:
         self._wait_for_load()
 
     def stop_loading(self) -> None:
-        """Wait for a load in flight and end the loading thread, its outcome ignored (the build failed anyway)."""
-        with contextlib.suppress(Exception):
-            self._wait_for_load()
-        if "_loader_pool" in self.__dict__:
-            self.__dict__.pop("_loader_pool").shutdown(wait=True)
+        """Wait for a load in flight and end the loading thread, its outcome ignored (the build failed anyway); an
+        interrupt during the wait still waits for the thread, which writes into the database until it is done."""
+        try:
+            with contextlib.suppress(Exception):
+                self._wait_for_load()
+        finally:
+            pool = self.__dict__.pop("_loader_pool", None)
+            if pool is not None:
+                pool.shutdown(wait=True)
 
     @staticmethod
     def _hash_quad(g: ox.NamedNode, content_hash: str) -> ox.Quad:
