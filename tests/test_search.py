@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graph.build import build
@@ -184,3 +185,12 @@ def test_an_interrupt_after_the_index_is_prepared_leaves_it_unlocked_and_as_it_w
         db.close()
     assert _indexed(out / SEARCH_FILE) == before
     assert not list(out.glob("store.building-*"))
+
+
+def test_the_words_after_a_nul_character_are_found(tmp_path):
+    store = GraphStore.in_memory()
+    node, graph = ox.NamedNode("https://example.org/d"), ox.NamedNode("https://example.org/g")
+    value = ox.NamedNode("http://www.w3.org/ns/prov#value")
+    store.ox.add(ox.Quad(node, value, ox.Literal("Godkendt\x00 med zebrastriber"), graph))
+    search.prepare(tmp_path, store, [], [], "b", rebuild=True).commit()
+    assert SearchIndex(tmp_path / SEARCH_FILE).nodes("zebrastriber") == [node.value]

@@ -92,18 +92,24 @@ def _insert_chunk(db: sqlite3.Connection, chunk: list[tuple[int, str, str, str]]
 def _row(quad: ox.Quad) -> Row | None:
     if isinstance(quad.object, ox.Literal) and isinstance(quad.subject, ox.NamedNode):
         if isinstance(quad.graph_name, ox.NamedNode):
-            return quad.subject.value, quad.graph_name.value, quad.object.value.lower()
+            return quad.subject.value, quad.graph_name.value, _indexed(quad.object.value)
     return None
 
 
 _INDEXED_SET = frozenset(INDEXED)
 
 
+def _indexed(text: str) -> str:
+    """A text as the index holds it: lower-cased, a NUL as a space (SQLite would end the text there, and the words
+    after it could not be found)."""
+    return text.lower().replace("\x00", " ")
+
+
 def index_texts(quads: Iterable[ox.Quad]) -> list[tuple[str, str]]:
     """The indexed texts among one graph's quads, (node, lower-cased text): what a build's worker sends with the
     graph, so that the index need not read them back from the store."""
     return [
-        (quad.subject.value, quad.object.value.lower())
+        (quad.subject.value, _indexed(quad.object.value))
         for quad in quads
         if quad.predicate.value in _INDEXED_SET
         and isinstance(quad.object, ox.Literal)
