@@ -143,15 +143,22 @@ class GraphStore:
         return self.replace_quads(str(graph_iri), to_quads(triples, graph_iri), content_hash)
 
     def replace_quads(self, graph_iri: str, quads: list[ox.Quad], content_hash: str | None = None) -> int:
-        g = ox.NamedNode(str(graph_iri))
-        self._drop_graph(g)
-        self._written.add(g.value)
-        self.ox.extend(quads)  # one transaction: all or nothing
-        self._added += len(set(quads))
+        self.replace_graphs({str(graph_iri): quads})
         if content_hash is not None:
-            self.ox.add(self._hash_quad(g, content_hash))
+            self.ox.add(self._hash_quad(ox.NamedNode(str(graph_iri)), content_hash))
             self._added += 1
         return len(quads)
+
+    def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
+        """Replace each named graph with its quads, all added in one transaction (thousands of small graphs, such
+        as the cases' states, cost a transaction each otherwise)."""
+        for graph_iri in graphs:
+            if self.may_hold(graph_iri):
+                self._drop_graph(ox.NamedNode(graph_iri))
+            self._written.add(graph_iri)
+        quads = [quad for graph_quads in graphs.values() for quad in graph_quads]
+        self.ox.extend(quads)  # one transaction: all or nothing
+        self._added += len(set(quads))
 
     # ---- staged writing: for a whole build into the private copy. Documents arrive as N-Quads text (the
     # workers serialize them: pickling pyoxigraph quads between processes costs ~15 s per million quads), and

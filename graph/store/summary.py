@@ -115,10 +115,15 @@ def _first_treated(store, case: ox.NamedNode) -> ox.Literal | None:
     return min(dates, key=lambda d: d.value, default=None)
 
 
+_STATE_TERMS = tuple(
+    ox.NamedNode(str(SG[n]))
+    for n in ("stateOf", "recommendedBy", "waitsFor", "recommenderRole", "decider", "deciderDecision", "firstTreated")
+)
+
+
 def _case_state(store, case: str) -> list[ox.Triple]:
     subject = ox.NamedNode(case)
-    state_of, by, waits = (ox.NamedNode(str(SG[n])) for n in ("stateOf", "recommendedBy", "waitsFor"))
-    role_p, decider, decision_p = (ox.NamedNode(str(SG[n])) for n in ("recommenderRole", "decider", "deciderDecision"))
+    state_of, by, waits, role_p, decider, decision_p, first_treated = _STATE_TERMS
     route, triples = _route(store, subject), []
     recommending = {forum for pairs in route.recommenders.values() for forum, _ in pairs}
     deciding = set().union(*route.deciders.values())
@@ -144,7 +149,7 @@ def _case_state(store, case: str) -> list[ox.Triple]:
     if any(t.predicate == waits for t in triples):  # since when a waiting case has waited
         first = _first_treated(store, subject)
         if first is not None:
-            triples.append(ox.Triple(subject, ox.NamedNode(str(SG.firstTreated)), first))
+            triples.append(ox.Triple(subject, first_treated, first))
     return triples
 
 
@@ -163,17 +168,17 @@ def update_case_states(store, node_graphs: Iterable[str]) -> tuple[list[str], li
                 removed.append(state_graph(node_graph))
         else:
             cases[case] = node_graph
+    states: dict[str, list[ox.Quad]] = {}
     for case in sorted(cases):
         triples = _case_state(store, case)
         graph = state_graph(cases[case])
         if triples:
-            store.replace_quads(
-                graph, [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
-            )
+            states[graph] = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
             written.append(graph)
-        elif store.ox.contains_named_graph(ox.NamedNode(graph)):  # a case with nothing to wait for: no state
+        elif store.may_hold(graph) and store.ox.contains_named_graph(ox.NamedNode(graph)):  # nothing waits: no state
             store.remove_graph(graph)
             removed.append(graph)
+    store.replace_graphs(states)
     return written, removed
 
 
