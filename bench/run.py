@@ -580,14 +580,17 @@ LIMITS = [
     "referat). Arbejderne bruger ~12,5 ms CPU pr. referat (læsning, segmentering, udtræk, RDF og N-Quads-tekst: ~62 "
     "CPU-sekunder), bulk-indlæsningen ~34 CPU-sekunder og komprimeringen ~7: over 100 CPU-sekunder, som på 2 kerner "
     "ikke bliver til under ~50 s, selv hvis alt kørte side om side; dertil sagernes tilstand i hovedprocessen (~6 s: "
-    "~170.000 opslag for 15.850 sager). Målt og rettet 2026-12-01 (py-spy og tider pr. fase): hovedprocessen "
+    "~170.000 opslag for 15.850 sager; deres grafer skrives nu i én transaktion). Målt og rettet 2026-12-01 "
+    "(py-spy og tider pr. fase): hovedprocessen "
     "bulk-indlæste hver portion selv, og imens ventede arbejderne på næste referat; nu indlæses der i en tråd for sig "
     "(Oxigraph slipper GIL'en), og dokumentfasen gik fra 66 til 56 s. Portioner på 50.000 quads fik databasen til at "
     "flette filer i baggrunden, så en build skrev 12 GB til disken og gik i stå på det (fx 15 s i eksporten af de "
     "delte knuder); med 250.000 quads skrives 8 GB (maksimal RSS 628 MB; 1 mio. quads: 1,7 GB og ikke hurtigere). "
     "Komprimeringen og tekstindekset (skrevet af de tekster, arbejderne sender med hver graf, én SQL-sætning pr. "
     "20.000 rækker, så tråden ikke venter på GIL'en efter hver række) kører, mens sagernes tilstand og totalerne "
-    "regnes ud. Den samme build tog 77-99 s i fire kørsler i træk på denne maskine; forskellen er disken.",
+    "regnes ud. Den samme build tog 77-99 s i fire kørsler i træk på denne maskine (forskellen er disken), og "
+    "den forrige fulde kørsel af benchmarken, på næsten samme kode, målte 90,5 s. Samme ujævnhed ses i "
+    "forespørgslerne: med uændret tekst målte `moeder` 350, 422 og 498 ms i tre kørsler.",
     "- **Komprimering efter store indlæsninger.** Hvert bulk-load efterlader sine egne filer i databasen, og opslag "
     "skal så se i dem alle; `build` komprimerer derfor databasen efter mere end 200.000 indlæste quads (~6 s ved "
     "5.000 dokumenter), hvilket gør forespørgslerne 3-7 gange hurtigere.",
@@ -609,7 +612,7 @@ LIMITS = [
     "flere mønstre, som Oxigraph fandt i hele databasen, før de blev joinet med rådets ~900 punkter (2,3 s); linjen "
     "`# lateral: union` i spørgsmålets overskrift får nu forespørgselslaget til at skrive `LATERAL { ... UNION ... }`, "
     "så grenene slås op pr. punkt, og et mønster, der stod efter en `OPTIONAL` (og derfor også blev fundet i hele "
-    "databasen), står før den: ~0,4 s (2026-12-01). Filtret i bevillingsgrenen, som standard-SPARQL ikke lod se "
+    "databasen), står før den: 0,4-0,5 s (2026-12-01). Filtret i bevillingsgrenen, som standard-SPARQL ikke lod se "
     "overgangen ?t, står nu efter `UNION` (det rettede en fejl: et råd arvede også bevillinger til kommuner, som et "
     "andet råd overtager). Tilbage er citaterne: et initiativ er citeret i snesevis af referater, og filtret på "
     "dokumentet læser hvert citat (~0,2 s). `penge-pr-initiativ` summerede alle beløb (~0,4 s); den læser nu "
