@@ -385,21 +385,20 @@ def lateral_union(sparql: str) -> str:
         return sparql
     depth, depths = 0, []
     closing: dict[int, int] = {}  # offset of a '{' -> offset of its '}'
+    opening: dict[int, int] = {}  # and back
     stack: list[int] = []
     for at, char in enumerate(code):
         if char == "{":
             stack.append(at)
             depth += 1
         elif char == "}" and stack:
-            closing[stack.pop()] = at
+            opening[at] = stack.pop()
+            closing[opening[at]] = at
             depth -= 1
         depths.append(depth)
     first = next((m for m in _UNION_RE.finditer(code, start) if depths[m.start()] == depths[start - 1]), None)
-    if first is None:
-        return sparql
-    last_brace = len(code[: first.start()].rstrip()) - 1
-    begin = next((o for o, c in closing.items() if c == last_brace), None)
-    if begin is None:
+    begin = opening.get(len(code[: first.start()].rstrip()) - 1) if first is not None else None
+    if first is None or begin is None:
         return sparql
     union: re.Match[str] | None = first
     while union is not None:  # a branch '{ ... }' after each UNION
@@ -413,7 +412,7 @@ def lateral_union(sparql: str) -> str:
 
 def _next_token(code: str, at: int) -> int:
     """The offset of the first character after `at` that is not white space (comments are blanked in `code`)."""
-    return len(code) - len(code[at:].lstrip()) if code[at:].strip() else len(code)
+    return len(code) - len(code[at:].lstrip())
 
 
 def prepare(store: QueryStore, query: NamedQuery, bindings: dict, narrowing: bool = True, lateral: bool = True) -> str:

@@ -83,12 +83,12 @@ def to_quads(triples: Iterable[tuple], graph_iri: URIRef | str) -> list[ox.Quad]
 class GraphStore:
     """A thin wrapper over pyoxigraph.Store that knows our named-graph conventions."""
 
-    def __init__(self, store: ox.Store, path: Path | None = None):
+    def __init__(self, store: ox.Store, path: Path | None = None, started_empty: bool = False):
         self.ox = store
         self.path = path
-        # a store a build starts from nothing: only the graphs written since can be there (a look-up before
-        # each of 5,000 new graphs, while bulk loads add files to the database, cost seconds)
-        self._started_empty = False
+        # `started_empty`: a store a build starts from nothing, where only the graphs written since can be (a look-up
+        # before each of 5,000 new graphs, while bulk loads add files to the database, cost seconds)
+        self._started_empty = started_empty
         self._written: set[str] = set()
 
     def may_hold(self, graph_iri: str) -> bool:
@@ -425,13 +425,11 @@ def open_for_update(data_dir: str | Path, fresh: bool = False) -> Iterator[Graph
         shutil.rmtree(stale, ignore_errors=True)  # left behind by a killed build
     if live.exists() and not fresh:
         ox.Store.read_only(str(live)).backup(str(work))  # hard links: cheap
-    store = GraphStore(ox.Store(str(work)), work)
-    store._started_empty = not live.exists() or fresh
+    store = GraphStore(ox.Store(str(work)), work, started_empty=not live.exists() or fresh)
     try:
         yield store
-        store.commit_staged()
-        if store.bulk_loaded - store.compacted_at >= store.OPTIMIZE_FROM:
-            store.ox.optimize()
+        store.compact_in_background()  # loads since the last compaction: compacted now
+        store.commit_staged()  # which waits for it
         store.ox.flush()
         store.stop_loading()
     except BaseException:

@@ -283,17 +283,12 @@ def update_corpus_summary(store, before: Contributions | None, after: Contributi
             store._added += 3
     for organisation in set(before.items) | set(after.items):
         node = ox.NamedNode(organisation)
-        totals = []
-        for predicate, kind in ((items_p, "items"), (docs_p, "documents")):
-            current = _value(store, node, predicate, graph)
-            totals.append(
-                (int(current.value) if current is not None else 0)
-                - getattr(before, kind)[organisation]
-                + getattr(after, kind)[organisation]
-            )
-            for quad in list(store.ox.quads_for_pattern(node, predicate, None, graph)):
-                store.ox.remove(quad)
-                store._added -= 1
+        totals = [
+            int(_take_total(store, node, predicate, graph))
+            - getattr(before, kind)[organisation]
+            + getattr(after, kind)[organisation]
+            for predicate, kind in ((items_p, "items"), (docs_p, "documents"))
+        ]
         if totals[0] > 0:
             store.ox.extend(
                 [
@@ -304,6 +299,15 @@ def update_corpus_summary(store, before: Contributions | None, after: Contributi
             store._added += 2
     _update_money(store, before, after)
     return SUMMARY_GRAPH
+
+
+def _take_total(store, node: ox.NamedNode, predicate: ox.NamedNode, graph: ox.NamedNode) -> Decimal:
+    """A total the summary holds (0 without one), taken out of it: the caller writes the new total, if any."""
+    current = _value(store, node, predicate, graph)
+    for quad in list(store.ox.quads_for_pattern(node, predicate, None, graph)):
+        store.ox.remove(quad)
+        store._added -= 1
+    return Decimal(current.value) if current is not None else Decimal(0)
 
 
 def _update_money(store, before: Contributions, after: Contributions) -> None:
@@ -319,14 +323,13 @@ def _update_money(store, before: Contributions, after: Contributions) -> None:
         )
     }
     for thing in set(before.mentioned) | set(after.mentioned) | set(before.allocations) | set(after.allocations):
-        node, totals = ox.NamedNode(thing), {}
-        for name, predicate in predicates.items():
-            current = _value(store, node, predicate, graph)
-            start = Decimal(current.value) if current is not None else Decimal(0)
-            totals[name] = start - getattr(before, name)[thing] + getattr(after, name)[thing]
-            for quad in list(store.ox.quads_for_pattern(node, predicate, None, graph)):
-                store.ox.remove(quad)
-                store._added -= 1
+        node = ox.NamedNode(thing)
+        totals = {
+            name: _take_total(store, node, predicate, graph)
+            - getattr(before, name)[thing]
+            + getattr(after, name)[thing]
+            for name, predicate in predicates.items()
+        }
         if totals["mentioned"] <= 0 and totals["allocations"] <= 0:
             continue
         quads = [
