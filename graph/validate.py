@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
@@ -44,6 +43,8 @@ def union_graph(store: GraphStore) -> Graph:
 
 
 def validate_graph(data: Graph) -> list[Violation]:
+    from pyshacl import validate as shacl_validate  # here, not at the top: it costs every other command 0.2 s
+
     conforms, results, _text = shacl_validate(data, shacl_graph=shapes_graph(), inference="none", advanced=False)
     if conforms:
         return []
