@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import generate
+from graph.build import build
+from graph.pipeline import build_document
 from graph.query import load_queries, parse_named_query, run
 from graph.store import GraphStore
+
+from .conftest import MINUTES
 
 REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference-queries"
 NAMES = sorted(p.stem for p in REFERENCE.glob("*.rq"))
@@ -18,18 +23,31 @@ def _rows(result) -> list[tuple[str, ...]]:
     return sorted(tuple("" if t is None else t.value for t in row) for row in result.rows)
 
 
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """The samples and 40 synthetic minutes (bench/corpus.py), which postpone, forward and approve with remarks
+    where the samples do not."""
+    corpus = tmp_path_factory.mktemp("corpus")
+    generate(40, corpus, seed=11)
+    out = tmp_path_factory.mktemp("synthetic")
+    build([corpus, MINUTES], out_dir=out, document_builder=build_document)
+    return out
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_the_fast_question_answers_as_the_plain_one(built, name):
-    store = GraphStore.open_read_only(built.out_dir)
+def test_the_fast_question_answers_as_the_plain_one(built, synthetic, name):
     fast, plain = load_queries()[name], parse_named_query(REFERENCE / f"{name}.rq")
-    for given in (
-        {},
-        *({p.name: word} for p in fast.params if p.type == "text" for word in ("godkend", "plo", "zebra")),
-    ):
-        a, b = run(store, fast, given), run(store, plain, given)
-        assert a.variables == b.variables
-        assert _rows(a) == _rows(b), (name, given)
-        assert a.rows or name in ("hvor-afgoeres-sagen",) or given, f"{name} answered nothing on the samples"
+    answered = False
+    for store in (GraphStore.open_read_only(built.out_dir), GraphStore.open_read_only(synthetic)):
+        for given in (
+            {},
+            *({p.name: word} for p in fast.params if p.type == "text" for word in ("godkend", "plo", "zebra")),
+        ):
+            a, b = run(store, fast, given), run(store, plain, given)
+            assert a.variables == b.variables
+            assert _rows(a) == _rows(b), (name, given)
+            answered = answered or bool(a.rows)
+    assert answered, f"{name} answered nothing on the samples and the synthetic minutes"
 
 
 @pytest.mark.parametrize(
