@@ -590,7 +590,9 @@ LIMITS = [
     "20.000 rækker, så tråden ikke venter på GIL'en efter hver række) kører, mens sagernes tilstand og totalerne "
     "regnes ud. Den samme build tog 77-99 s i fire kørsler i træk på denne maskine (forskellen er disken), og "
     "den forrige fulde kørsel af benchmarken, på næsten samme kode, målte 90,5 s. Samme ujævnhed ses i "
-    "forespørgslerne: med uændret tekst målte `moeder` 350, 422 og 498 ms i tre kørsler.",
+    "forespørgslerne: med uændret tekst målte `moeder` 350, 422 og 498 ms i tre kørsler. Prøvet og forkastet "
+    "2026-12-01: at læse alle ~390.000 fakta, sagernes tilstand bygger på, én gang i stedet for at slå dem op pr. sag "
+    "(5,9 s mod 5,9 s: hvert fakta koster at afkode sine termer, ~5 µs pr. IRI, uanset om det læses i rækkefølge).",
     "- **Komprimering efter store indlæsninger.** Hvert bulk-load efterlader sine egne filer i databasen, og opslag "
     "skal så se i dem alle; `build` komprimerer derfor databasen efter mere end 200.000 indlæste quads (~6 s ved "
     "5.000 dokumenter), hvilket gør forespørgslerne 3-7 gange hurtigere.",
@@ -600,7 +602,14 @@ LIMITS = [
     "at læse rækkerne; de når ikke 100 ms ved 5.000 dokumenter uden sider (LIMIT) eller forudberegnede rækker. "
     "Forespørgsler, der udpeger én knude, svarer på få millisekunder. Målt 2026-12-01: med hele databasen i "
     "Oxigraphs hukommelseslager (29 s at indlæse) tager `moeder` 155 ms og `udsatte-og-videresendte` 184 ms, stadig "
-    "over 100 ms; også at læse en hel kolonne (5.000 mødedatoer) koster ~4 µs pr. række med Pythons terms.",
+    "over 100 ms; også at læse en hel kolonne (5.000 mødedatoer) koster ~4 µs pr. række med Pythons terms. Målt "
+    "2026-12-01 ved 5.000 dokumenter: at gennemløbe et prædikat koster ~0,5 µs pr. quad, et opslag pr. række ~10 µs, "
+    "og at afkode en IRI eller en længere tekst til svaret ~5 µs. Et spørgsmål, der lister hele korpusset, læser "
+    "derfor nu hvert prædikat, alle rækker skal bruge, i én `{ SELECT }`, som Oxigraph joiner ved hash i stedet for at "
+    "slå op pr. række (`moeder` 423 -> 259 ms, `initiativer-pr-klynge` 332 -> 160, `udsatte-og-videresendte` 520 -> "
+    "367, `beslutninger-med-forbehold` 341 -> 272; de første formuleringer er referencer i testene). Tilbage i "
+    "`moeder`: datoen slås op pr. møde (~45 ms; `dct:date` står også på 75.000 beslutninger og medlemskaber, så en "
+    "gennemlæsning er dyrere), forummets navn (~30 ms) og at afkode og sortere 5.000 rækker (~75 ms).",
     "- **Oxigraphs optimering**, målt og omgået 2026-11-30: en `OPTIONAL` med mere end ét mønster joines ved at "
     "finde hele højresiden i databasen først (en beslutnings udfaldsetiket over alle 100.000 beslutninger: 250 ms); "
     "forespørgselslaget skriver derfor en `OPTIONAL` af rene mønstre om til `LATERAL { OPTIONAL { ... } }`, der slås "
@@ -617,12 +626,14 @@ LIMITS = [
     "andet råd overtager). Tilbage er citaterne: et initiativ er citeret i snesevis af referater, og filtret på "
     "dokumentet læser hvert citat (~0,2 s). `penge-pr-initiativ` summerede alle beløb (~0,4 s); den læser nu "
     "totalerne pr. initiativ, som build holder i sammendraget (~4 ms).",
-    "- **Ét ændret dokument** (1,7 s) er mest fast pris: at starte Python og indlæse pakken (~0,4 s), læse og hashe "
+    "- **Ét ændret dokument** (1,7 s) er mest fast pris: at starte Python og indlæse pakken (~0,4 s; pySHACL "
+    "indlæses nu kun af `validate`, -0,18 s), læse og hashe "
     "alle 5.000 filer og slå deres gemte hashes op (~0,3 s), tælle knudetyper til oversigten (~0,25 s) og finde de "
     "delte knuders beskrivere (~0,1 s); selve dokumentet er ~0,1 s. Rettet 2026-11-30: tekstindekset blev kopieret "
     "(160 MB) for at ændre få rækker og fandt en grafs rækker ved at læse alle (0,1 s pr. graf; nu ændres det på "
     "stedet i en transaktion, og `rows_of_graph` finder rækkerne), og registrets, ontologiens og rettelsernes "
-    "grafer blev skrevet igen ved hver build (nu kun når fingeraftrykket ændres): uændret korpus 2,7 -> 1,4 s. "
+    "grafer blev skrevet igen ved hver build (nu kun når fingeraftrykket ændres): uændret korpus 2,7 -> 1,4 s; "
+    "registrets størrelse tælles af SPARQL i stedet for at afkode dets 10.000 quads (0,12 s -> 4 ms, 2026-12-01). "
     "Målingen kommer efter en build uden ændringer, så databasens filer er i sidecachen; med en kold cache tager det "
     "~3-4 s, fordi RocksDB læser fra disken.",
     "- **Kortpakken** læser hele grafen og tegnes igen, når noget i den kan have ændret sig, også når kun ét "
