@@ -194,3 +194,30 @@ def test_the_words_after_a_nul_character_are_found(tmp_path):
     store.ox.add(ox.Quad(node, value, ox.Literal("Godkendt\x00 med zebrastriber"), graph))
     search.prepare(tmp_path, store, [], [], "b", rebuild=True).commit()
     assert SearchIndex(tmp_path / SEARCH_FILE).nodes("zebrastriber") == [node.value]
+
+
+def test_a_word_is_found_where_its_trigrams_stand_together_not_where_they_are_scattered(tmp_path):
+    store = GraphStore.in_memory()
+    graph, value = ox.NamedNode("https://example.org/g"), ox.NamedNode("http://www.w3.org/ns/prov#value")
+    texts = {"together": "Tilskud til zebrastriber", "scattered": "zeb og bra og ras og str og tri og rib og ber"}
+    for name, text in texts.items():
+        store.ox.add(ox.Quad(ox.NamedNode(f"https://example.org/{name}"), value, ox.Literal(text), graph))
+    search.prepare(tmp_path, store, [], [], "b", rebuild=True).commit()
+    index = SearchIndex(tmp_path / SEARCH_FILE)
+    assert index.nodes("zebrastriber") == ["https://example.org/together"]
+    assert index.nodes("og ") == ["https://example.org/scattered"]
+    assert index.nodes('og "') == []  # a quote in the word is a character to find, not FTS5 syntax
+
+
+def test_an_index_written_with_positions_answers_as_before(built, tmp_path):
+    """Indexes written before detail = none keep their positions; the query for every trigram works on them too."""
+    rows = sqlite3.connect(built.out_dir / SEARCH_FILE).execute("SELECT rowid, node, graph, text FROM texts").fetchall()
+    old = sqlite3.connect(tmp_path / SEARCH_FILE)
+    old.execute("CREATE VIRTUAL TABLE texts USING fts5(node UNINDEXED, graph UNINDEXED, text, tokenize = 'trigram')")
+    old.executemany("INSERT INTO texts (rowid, node, graph, text) VALUES (?, ?, ?, ?)", rows)
+    old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    old.commit()
+    new = GraphStore.open_read_only(built.out_dir).search_index()
+    for word in ("godkend", "vejen kommune", "sundhedsklynge", "plo"):
+        assert sorted(SearchIndex(tmp_path / SEARCH_FILE).nodes(word)) == sorted(new.nodes(word)), word
+    assert new.nodes("godkend")

@@ -41,7 +41,7 @@ def _schema(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
     db.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5("
-        "node UNINDEXED, graph UNINDEXED, text, tokenize = 'trigram')"
+        "node UNINDEXED, graph UNINDEXED, text, tokenize = 'trigram', detail = none)"
     )
     # the rows of each graph: an FTS5 column cannot be indexed, and finding a graph's rows by scanning every text
     # took 0.1 s per changed graph at 5,000 documents
@@ -264,6 +264,15 @@ def index_build_id(data_dir: Path) -> str | None:
     return row[0] if row else None
 
 
+def _every_trigram(term: str) -> str:
+    """The FTS5 query for the texts that hold every trigram of `term`; `instr` then keeps those where they stand
+    together. The index keeps no positions (detail = none), so it cannot match the trigrams as a phrase; without
+    them it is written 40 % faster and a third smaller, and asks as fast (426,000 texts at 5,000 documents). An
+    index written with positions answers the same query."""
+    trigrams = dict.fromkeys(term[i : i + MIN_TERM] for i in range(len(term) - MIN_TERM + 1))
+    return " AND ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
+
+
 class SearchIndex:
     """The index of one data folder, read-only; `open` gives None when it is missing or from another build."""
 
@@ -292,9 +301,9 @@ class SearchIndex:
                 if row is None or row[0] != self.build_id:
                     return None
             if len(term) >= MIN_TERM:
-                quoted = '"' + term.replace('"', '""') + '"'  # a phrase of trigrams: the substring itself
                 rows = self.db.execute(
-                    f"SELECT DISTINCT node FROM texts WHERE texts MATCH ? AND {test} LIMIT ?", (quoted, term, limit)
+                    f"SELECT DISTINCT node FROM texts WHERE texts MATCH ? AND {test} LIMIT ?",
+                    (_every_trigram(term), term, limit),
                 )
             else:
                 rows = self.db.execute(f"SELECT DISTINCT node FROM texts WHERE {test} LIMIT ?", (term, limit))
