@@ -595,7 +595,9 @@ LIMITS = [
     "Komprimeringen og tekstindekset (skrevet af de tekster, arbejderne sender med hver graf, én SQL-sætning pr. "
     "20.000 rækker, så tråden ikke venter på GIL'en efter hver række) kører, mens sagernes tilstand og totalerne "
     "regnes ud. Den samme build tog 77-99 s i fire kørsler i træk på denne maskine (forskellen er disken), og "
-    "den forrige fulde kørsel af benchmarken, på næsten samme kode, målte 90,5 s. Samme ujævnhed ses i "
+    "to fulde kørsler af benchmarken 2026-12-01 på næsten samme kode målte 83,9 og 90,3 s. Tekstindekset skrives "
+    "uden positioner (FTS5 `detail = none`; et ord slås op som alle dets trigrammer, og `instr` holder dem, hvor de "
+    "står sammen): 11-12 -> 7,5 s ved siden af buildens andet arbejde, 217 -> 154 MB. Samme ujævnhed ses i "
     "forespørgslerne: med uændret tekst målte `moeder` 350, 422 og 498 ms i tre kørsler. Prøvet og forkastet "
     "2026-12-01: at læse alle ~390.000 fakta, sagernes tilstand bygger på, én gang i stedet for at slå dem op pr. sag "
     "(5,9 s mod 5,9 s: hvert fakta koster at afkode sine termer, ~5 µs pr. IRI, uanset om det læses i rækkefølge).",
@@ -632,7 +634,7 @@ LIMITS = [
     "andet råd overtager). Tilbage er citaterne: et initiativ er citeret i snesevis af referater, og filtret på "
     "dokumentet læser hvert citat (~0,2 s). `penge-pr-initiativ` summerede alle beløb (~0,4 s); den læser nu "
     "totalerne pr. initiativ, som build holder i sammendraget (~4 ms).",
-    "- **Ét ændret dokument** (1,7 s) er mest fast pris: at starte Python og indlæse pakken (~0,4 s; pySHACL "
+    "- **Ét ændret dokument** (1,5-1,6 s) er mest fast pris: at starte Python og indlæse pakken (~0,4 s; pySHACL "
     "indlæses nu kun af `validate`, -0,18 s), læse og hashe "
     "alle 5.000 filer og slå deres gemte hashes op (~0,3 s), tælle knudetyper til oversigten (~0,25 s) og finde de "
     "delte knuders beskrivere (~0,1 s); selve dokumentet er ~0,1 s. Rettet 2026-11-30: tekstindekset blev kopieret "
@@ -650,8 +652,10 @@ LIMITS = [
     "faktoren mest et mål for rdflibs faste pris pr. forespørgsel. Under 20× ligger de join-forespørgsler, der "
     "lister tusinder af rækker (`moeder`, `indstillinger-uden-beslutning`, `medlemmer-af-forum`; tallene i "
     "tabellen): rdflibs hukommelseslager slår et enkelt mønster op omtrent lige så hurtigt som Oxigraph på disk "
-    "(se ovenfor), og de har ingen dyr join at vinde på; `initiativ-historik` svarer på 2-3 ms ved 500 dokumenter, "
-    "så dens faktor svinger mellem løb (11-23×).",
+    "(se ovenfor), og de har ingen dyr join at vinde på; `moeder` gik fra 8× til 14-15× med joins ved hash. "
+    "`initiativ-historik` svarer på 2-3 ms ved 500 dokumenter, så dens faktor svinger mellem løb (11-23×). "
+    "rdflib evaluerer en `{ SELECT }` for sig og når ikke `initiativer-pr-klynge` og `beslutninger-med-forbehold` på "
+    "60 s; de er ikke join-spørgsmål i målet, og Oxigraph og Virtuoso giver samme svar som før (testet).",
 ]
 
 
