@@ -13,6 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -31,8 +32,10 @@ from graph.maps import (
 )
 from graph.pipeline import build_document
 from graph.store import GraphStore
+from graph.vocab import SG
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SKOS_NS, XSD_DATE = "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2001/XMLSchema#date"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = [
     "--headless",
@@ -485,3 +488,38 @@ def test_the_pack_ignores_fragments_that_are_no_view(pack, chromium):
         assert drawn > 10, fragment
     tab.close()
     assert tab.errors == []
+
+
+def test_a_members_job_title_is_the_one_of_their_latest_membership_that_names_one():
+    """The same role in the same forum seen in three minutes: two titles, and lately none."""
+
+    def iri(value: str) -> ox.NamedNode:
+        return ox.NamedNode(value)
+
+    rdf_type, org, skos = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), "http://www.w3.org/ns/org#", SKOS_NS
+    forum, person = iri(f"{ID}forum/x/udvalg"), iri(f"{ID}person/anne-hansen")
+    role, graph = iri("https://w3id.org/sundhedsgraf/concept/role/medlem"), iri("https://example.org/g")
+    quads = [
+        ox.Quad(forum, rdf_type, iri(str(SG.Forum)), graph),
+        ox.Quad(forum, iri(skos + "prefLabel"), ox.Literal("Udvalget", language="da"), graph),
+        ox.Quad(role, iri(skos + "notation"), ox.Literal("medlem"), graph),
+        ox.Quad(person, rdf_type, iri("http://xmlns.com/foaf/0.1/Person"), graph),
+        ox.Quad(person, iri("http://xmlns.com/foaf/0.1/name"), ox.Literal("Anne Hansen"), graph),
+    ]
+    for number, (day, title) in enumerate(
+        [("2024-01-01", "Direktør"), ("2025-01-01", "Kommunaldirektør"), ("2026-01-01", None)]
+    ):
+        membership = iri(f"https://example.org/ms{number}")
+        quads += [
+            ox.Quad(membership, iri(org + "member"), person, graph),
+            ox.Quad(membership, iri(org + "organization"), forum, graph),
+            ox.Quad(membership, iri(org + "role"), role, graph),
+            ox.Quad(membership, iri("http://purl.org/dc/terms/date"), ox.Literal(day, datatype=iri(XSD_DATE)), graph),
+        ]
+        if title:
+            quads.append(ox.Quad(membership, iri(str(SG.jobTitle)), ox.Literal(title), graph))
+    store = GraphStore.in_memory()
+    store.ox.extend(quads)
+    g = load_graph(store)
+    assert g.nodes[person.value]["facts"] == [("Rolle i Udvalget", "Medlem, Kommunaldirektør")]
+    assert [e["last"] for e in g.get_edge_data(person.value, forum.value).values()] == ["2026-01-01"]

@@ -262,9 +262,12 @@ def _load_decisions(g: nx.MultiDiGraph, store: GraphStore, pre: str, detailed: b
     if not detailed:
         for row in store.query(
             pre
+            # every decision is read: each pattern in a { SELECT } of its own, found whole and joined by hash, not
+            # looked up decision by decision (1.0 -> 0.2 s at 5,000 documents)
             + """SELECT ?f ?o (COUNT(DISTINCT ?d) AS ?n) (MAX(?date) AS ?last) WHERE {
-                ?d sg:decidedBy ?f ; sg:outcome ?oc . ?oc skos:notation ?o OPTIONAL { ?d dct:date ?date } } GROUP BY
-                ?f ?o"""
+                { SELECT ?d ?f WHERE { ?d sg:decidedBy ?f } } { SELECT ?d ?oc WHERE { ?d sg:outcome ?oc } }
+                { SELECT ?oc ?o WHERE { ?oc skos:notation ?o } }
+                OPTIONAL { SELECT ?d ?date WHERE { ?d dct:date ?date } } } GROUP BY ?f ?o"""
         ):
             forum, outcome, count = _v(row, "f"), _v(row, "o"), int(_v(row, "n"))
             if forum not in g:
@@ -342,11 +345,17 @@ def _load_people(g: nx.MultiDiGraph, store: GraphStore, pre: str) -> None:
     """Each person's roles per forum (once each) and who came to or sent apologies to each meeting."""
     # one edge per person, forum and role, with the last meeting it was seen at (a forum map shows its recent members)
     roles: dict[tuple[str, str], list[str]] = {}
+    # every membership is read, so each pattern is found whole and joined by hash (1.4 -> 0.4 s at 5,000 documents);
+    # the job title is the one of the latest membership that gives one ("date|title", the largest)
     for row in store.query(
         pre
-        + """SELECT ?p ?f ?role (SAMPLE(?jobtitle) AS ?title) (MAX(?date) AS ?last) WHERE {
-            ?ms org:member ?p ; org:organization ?f ; org:role ?r . ?r skos:notation ?role
-            OPTIONAL { ?ms sg:jobTitle ?jobtitle } OPTIONAL { ?ms dct:date ?date } } GROUP BY ?p ?f ?role"""
+        + """SELECT ?p ?f ?role (MAX(?stamp) AS ?dated_title) (MAX(?date) AS ?last) WHERE {
+            { SELECT ?ms ?p WHERE { ?ms org:member ?p } } { SELECT ?ms ?f WHERE { ?ms org:organization ?f } }
+            { SELECT ?ms ?r WHERE { ?ms org:role ?r } } { SELECT ?r ?role WHERE { ?r skos:notation ?role } }
+            OPTIONAL { SELECT ?ms ?jobtitle WHERE { ?ms sg:jobTitle ?jobtitle } }
+            OPTIONAL { SELECT ?ms ?date WHERE { ?ms dct:date ?date } }
+            BIND(IF(BOUND(?jobtitle), CONCAT(COALESCE(STR(?date), ""), "|", ?jobtitle), "") AS ?stamp)
+          } GROUP BY ?p ?f ?role"""
     ):
         if _v(row, "p") in g and _v(row, "f") in g:
             role = words.role(_v(row, "role"))
@@ -355,7 +364,8 @@ def _load_people(g: nx.MultiDiGraph, store: GraphStore, pre: str) -> None:
             ):
                 g.add_edge(_v(row, "p"), _v(row, "f"), label=role.lower(), last=_v(row, "last"), quiet=True)
             said = roles.setdefault((_v(row, "p"), _v(row, "f")), [])
-            for part in (role, _v(row, "title")):
+            title = (_v(row, "dated_title") or "").partition("|")[2]
+            for part in (role, title):
                 if part and part not in said:
                     said.append(part)
     lines: dict[str, int] = {}
