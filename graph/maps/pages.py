@@ -925,14 +925,18 @@ def _org_people(store, organisations: list[str], pages: dict[str, dict]) -> None
     """The people who represent an organisation in the minutes, and its seats in the councils."""
     people: dict[tuple[str, str], dict] = {}
     # one row per person: the forums they were seen in and when last (a person met in a thousand minutes has a
-    # thousand memberships: the store counts them)
+    # thousand memberships: the store counts them; every membership is read, joined by hash: 1.3 -> 0.85 s at 5,000
+    # documents)
     seen = _bulk(
         store,
         "o",
         organisations,
         """SELECT ?o ?p (MAX(?d) AS ?last) (GROUP_CONCAT(DISTINCT STR(?f); separator=" ") AS ?fs)
             WHERE { VALUES_HERE ?p sg:represents ?o ; a foaf:Person .
-                    OPTIONAL { ?ms org:member ?p ; org:organization ?f ; dct:date ?d } } GROUP BY ?o ?p""",
+                    OPTIONAL { SELECT ?p ?f ?d WHERE { { SELECT ?ms ?p WHERE { ?ms org:member ?p } }
+                      { SELECT ?ms ?f WHERE { ?ms org:organization ?f } }
+                      { SELECT ?ms ?d WHERE { ?ms dct:date ?d } } } } }
+            GROUP BY ?o ?p""",
     )
     names = {
         r["p"]: r["name"]
@@ -982,15 +986,16 @@ def _org_people(store, organisations: list[str], pages: dict[str, dict]) -> None
 def _org_concerns(store, organisations: list[str], pages: dict[str, dict]) -> None:
     """The newest agenda items that name an organisation, and the money allocated to it."""
     # the agenda items that name an organisation: which and when for all (a kommune is named in thousands of minutes),
-    # then the details of the newest only
+    # then the details of the newest only. The meetings and their dates are found whole and joined by hash, not looked
+    # up item by item (75,000 items at 5,000 documents: 3.5 -> 1.2 s)
     named: dict[str, dict[str, str]] = {}
     for row in _bulk(
         store,
         "o",
         organisations,
         """SELECT DISTINCT ?o ?i ?date WHERE { VALUES_HERE
-            { ?i sg:mentions ?o } UNION { ?i sg:concerns ?o } ?m sg:hasAgendaItem ?i . OPTIONAL { ?m dct:date ?date }
-            }""",
+            { ?i sg:mentions ?o } UNION { ?i sg:concerns ?o } { SELECT ?m ?i WHERE { ?m sg:hasAgendaItem ?i } }
+            OPTIONAL { SELECT ?m ?date WHERE { ?m dct:date ?date } } }""",
     ):
         named.setdefault(row["o"], {})[row["i"]] = row["date"] or ""
     newest = {o: sorted(found, key=lambda i: (found[i], i), reverse=True)[:MAX_CONCERNS] for o, found in named.items()}
