@@ -595,10 +595,10 @@ LIMITS = [
     "Komprimeringen og tekstindekset (skrevet af de tekster, arbejderne sender med hver graf, én SQL-sætning pr. "
     "20.000 rækker, så tråden ikke venter på GIL'en efter hver række) kører, mens sagernes tilstand og totalerne "
     "regnes ud. Den samme build tog 77-99 s i fire kørsler i træk på denne maskine (forskellen er disken), og "
-    "to fulde kørsler af benchmarken 2026-12-01 på næsten samme kode målte 83,9 og 90,3 s. Tekstindekset skrives "
-    "uden positioner (FTS5 `detail = none`; et ord slås op som alle dets trigrammer, og `instr` holder dem, hvor de "
-    "står sammen): 11-12 -> 7,5 s ved siden af buildens andet arbejde, 217 -> 154 MB. Samme ujævnhed ses i "
-    "forespørgslerne: med uændret tekst målte `moeder` 350, 422 og 498 ms i tre kørsler. Prøvet og forkastet "
+    "tre fulde kørsler af benchmarken 2026-12-01 på næsten samme kode målte 83,9, 90,3 og 77,8 s. Tekstindekset "
+    "skrives uden positioner (FTS5 `detail = none`; et ord slås op som alle dets trigrammer, og `instr` holder "
+    "dem, hvor de står sammen): 11-12 -> 7,5 s ved siden af buildens andet arbejde, 217 -> 154 MB. Samme ujævnhed "
+    "ses i forespørgslerne: med uændret tekst målte `moeder` 350, 422 og 498 ms i tre kørsler. Prøvet og forkastet "
     "2026-12-01: at læse alle ~390.000 fakta, sagernes tilstand bygger på, én gang i stedet for at slå dem op pr. sag "
     "(5,9 s mod 5,9 s: hvert fakta koster at afkode sine termer, ~5 µs pr. IRI, uanset om det læses i rækkefølge).",
     "- **Komprimering efter store indlæsninger.** Hvert bulk-load efterlader sine egne filer i databasen, og opslag "
@@ -634,7 +634,7 @@ LIMITS = [
     "andet råd overtager). Tilbage er citaterne: et initiativ er citeret i snesevis af referater, og filtret på "
     "dokumentet læser hvert citat (~0,2 s). `penge-pr-initiativ` summerede alle beløb (~0,4 s); den læser nu "
     "totalerne pr. initiativ, som build holder i sammendraget (~4 ms).",
-    "- **Ét ændret dokument** (1,5-1,6 s) er mest fast pris: at starte Python og indlæse pakken (~0,4 s; pySHACL "
+    "- **Ét ændret dokument** (1,5-1,8 s) er mest fast pris: at starte Python og indlæse pakken (~0,4 s; pySHACL "
     "indlæses nu kun af `validate`, -0,18 s), læse og hashe "
     "alle 5.000 filer og slå deres gemte hashes op (~0,3 s), tælle knudetyper til oversigten (~0,25 s) og finde de "
     "delte knuders beskrivere (~0,1 s); selve dokumentet er ~0,1 s. Rettet 2026-11-30: tekstindekset blev kopieret "
@@ -645,8 +645,12 @@ LIMITS = [
     "Målingen kommer efter en build uden ændringer, så databasens filer er i sidecachen; med en kold cache tager det "
     "~3-4 s, fordi RocksDB læser fra disken.",
     "- **Kortpakken** læser hele grafen og tegnes igen, når noget i den kan have ændret sig, også når kun ét "
-    "dokument er ændret (~25 s ved 5.000 dokumenter); er data, kode og dag de samme, tegnes den ikke igen "
-    "(`maps/.pakke`). Derfor måles den for sig: `build --no-maps` springer den over, når kortene ikke skal udgives.",
+    "dokument er ændret (~24 s ved 5.000 dokumenter); er data, kode og dag de samme, tegnes den ikke igen "
+    "(`maps/.pakke`). Derfor måles den for sig: `build --no-maps` springer den over, når kortene ikke skal udgives. "
+    "Målt 2026-12-01: indlæsningen af grafen (~6 s; beslutninger pr. forum og udfald og alle medlemskaber joines nu "
+    "ved hash: 1,0 -> 0,2 og 1,4 -> 0,7 s), siderne (~10 s; organisationernes punkter 3,5 -> 1,2 s), kortenes "
+    "layout (~5 s, mest organisationskort med tusinder af punkter) og hvilke fora der er knudepunkter (~3 s); pakken "
+    "gik fra 29-33 til 24 s.",
     "- **rdflib-sammenligningen** køres på højst 500 dokumenter, fordi rdflibs hukommelseslager bruger ~1,8 GB og ~30 "
     "s pr. million quads; faktoren sammenligner de to motorer på de samme data. Hvor Oxigraph svarer på 1-5 ms, er "
     "faktoren mest et mål for rdflibs faste pris pr. forespørgsel. Under 20× ligger de join-forespørgsler, der "
