@@ -105,6 +105,16 @@ def test_an_optional_of_plain_patterns_is_looked_up_per_row():
     )
 
 
+def test_an_optional_reading_one_graph_of_plain_patterns_is_looked_up_per_row():
+    text = (
+        'SELECT * WHERE { ?i :in ?g ; :c ?f . OPTIONAL { GRAPH ?g { ?f :quote ?q } FILTER(STRSTARTS(STR(?q), "x")) } }'
+    )
+    assert lateral_optionals(text) == (
+        "SELECT * WHERE { ?i :in ?g ; :c ?f . LATERAL { OPTIONAL { GRAPH ?g { ?f :quote ?q } "
+        'FILTER(STRSTARTS(STR(?q), "x")) } } }'
+    )
+
+
 def test_of_nested_optionals_only_the_innermost_plain_one_is_looked_up_per_row():
     text = "SELECT * WHERE { ?m a :M . OPTIONAL { ?m :p ?d OPTIONAL { ?d :q ?e } } }"
     assert lateral_optionals(text) == (
@@ -118,6 +128,8 @@ def test_of_nested_optionals_only_the_innermost_plain_one_is_looked_up_per_row()
         "SELECT * WHERE { ?m a :M . OPTIONAL { ?m :p ?d BIND(1 AS ?x) } }",  # a BIND
         "SELECT * WHERE { ?m a :M . OPTIONAL { ?m :p ?d FILTER NOT EXISTS { ?d :q 1 } } }",
         "SELECT * WHERE { ?m a :M . OPTIONAL { ?x :p ?d } }",  # nothing shared with what comes before
+        "SELECT * WHERE { ?m a :M . OPTIONAL { GRAPH ?g { ?m :p ?d FILTER NOT EXISTS { ?d :q 1 } } } }",
+        "SELECT * WHERE { ?m a :M . OPTIONAL { GRAPH ?g { ?m :p ?d } BIND(1 AS ?x) } }",
         'SELECT * WHERE { ?m :p "OPTIONAL { ?m :q ?x }" } # OPTIONAL { ?m :q ?x }',  # words in a string, a comment
     ],
 )

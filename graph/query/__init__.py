@@ -348,10 +348,26 @@ _OPTIONAL_RE = re.compile(r"(?<![\w:?$])optional\s*\{", re.IGNORECASE)
 # what may change meaning or cost when a group is evaluated once per row: binding, nested groups, subqueries
 _NOT_PER_ROW_RE = re.compile(r"(?<![\w:?$])(?:bind|values|service|graph|select|minus|exists|lateral)\b", re.IGNORECASE)
 _VARIABLE_RE = re.compile(r"[?$]([A-Za-z_]\w*)")
+# a GRAPH group of plain patterns inside an OPTIONAL: per row, its graph is the one the row names
+_GRAPH_GROUP_RE = re.compile(r"(?<![\w:?$])graph\s+(?:[?$]\w+|<[^<>\s]*>|\w*:[\w-]*)\s*\{([^{}]*)\}", re.IGNORECASE)
+
+
+def _group_end(code: str, at: int) -> int:
+    """The offset of the '}' that closes the group whose '{' is just before `at` (-1: none)."""
+    depth = 1
+    for offset in range(at, len(code)):
+        if code[offset] == "{":
+            depth += 1
+        elif code[offset] == "}":
+            depth -= 1
+            if depth == 0:
+                return offset
+    return -1
 
 
 def lateral_optionals(sparql: str) -> str:
-    """Each OPTIONAL over plain triple patterns and filters written as LATERAL { OPTIONAL { ... } }, so that Oxigraph
+    """Each OPTIONAL over plain triple patterns and filters (and GRAPH groups of plain triple patterns) written as
+    LATERAL { OPTIONAL { ... } }, so that Oxigraph
     looks it up for each row found so far instead of first finding every match in the whole store: its optimizer
     joins an OPTIONAL of more than one pattern by hashing all of the right side (a decision's outcome label
     joined over all 100,000 decisions of a 5,000-document store is 250 ms, looked up per row 1 ms). For such a
@@ -365,9 +381,10 @@ def lateral_optionals(sparql: str) -> str:
     for m in _OPTIONAL_RE.finditer(code, start):
         seen.update(_VARIABLE_RE.findall(code, read_to, m.start()))
         read_to = max(read_to, m.start())
-        close = code.find("}", m.end())
+        close = _group_end(code, m.end())
         inner = code[m.end() : close]
-        if close < 0 or "{" in inner or _NOT_PER_ROW_RE.search(inner) or not set(_VARIABLE_RE.findall(inner)) & seen:
+        plain = _GRAPH_GROUP_RE.sub(lambda g: " " + g.group(1) + " ", inner)
+        if close < 0 or "{" in plain or _NOT_PER_ROW_RE.search(plain) or not set(_VARIABLE_RE.findall(inner)) & seen:
             continue
         pieces += [sparql[done : m.start()], "LATERAL { ", sparql[m.start() : close + 1], " }"]
         done = close + 1
