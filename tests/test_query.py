@@ -130,6 +130,7 @@ def test_of_nested_optionals_only_the_innermost_plain_one_is_looked_up_per_row()
         "SELECT * WHERE { ?m a :M . OPTIONAL { ?x :p ?d } }",  # nothing shared with what comes before
         "SELECT * WHERE { ?m a :M . OPTIONAL { GRAPH ?g { ?m :p ?d FILTER NOT EXISTS { ?d :q 1 } } } }",
         "SELECT * WHERE { ?m a :M . OPTIONAL { GRAPH ?g { ?m :p ?d } BIND(1 AS ?x) } }",
+        "SELECT * WHERE { ?m a :M ; :n ?n . OPTIONAL { GRAPH ?g { ?m :p ?d FILTER(?d > ?n) } } }",  # sees ?n per row
         'SELECT * WHERE { ?m :p "OPTIONAL { ?m :q ?x }" } # OPTIONAL { ?m :q ?x }',  # words in a string, a comment
     ],
 )

@@ -352,6 +352,15 @@ _VARIABLE_RE = re.compile(r"[?$]([A-Za-z_]\w*)")
 _GRAPH_GROUP_RE = re.compile(r"(?<![\w:?$])graph\s+(?:[?$]\w+|<[^<>\s]*>|\w*:[\w-]*)\s*\{([^{}]*)\}", re.IGNORECASE)
 
 
+def _graph_content(group: re.Match[str]) -> str:
+    """A GRAPH group's patterns, or the group as written when it filters: a FILTER inside it sees only the group's
+    own variables, and looked up per row it would see the row's too."""
+    return group.group(0) if _FILTER_RE.search(group.group(1)) else f" {group.group(1)} "
+
+
+_FILTER_RE = re.compile(r"(?<![\w:?$])filter\b", re.IGNORECASE)
+
+
 def _group_end(code: str, at: int) -> int:
     """The offset of the '}' that closes the group whose '{' is just before `at` (-1: none)."""
     depth = 1
@@ -383,7 +392,7 @@ def lateral_optionals(sparql: str) -> str:
         read_to = max(read_to, m.start())
         close = _group_end(code, m.end())
         inner = code[m.end() : close]
-        plain = _GRAPH_GROUP_RE.sub(lambda g: " " + g.group(1) + " ", inner)
+        plain = _GRAPH_GROUP_RE.sub(_graph_content, inner)
         if close < 0 or "{" in plain or _NOT_PER_ROW_RE.search(plain) or not set(_VARIABLE_RE.findall(inner)) & seen:
             continue
         pieces += [sparql[done : m.start()], "LATERAL { ", sparql[m.start() : close + 1], " }"]
