@@ -595,7 +595,7 @@ LIMITS = [
     "Komprimeringen og tekstindekset (skrevet af de tekster, arbejderne sender med hver graf, én SQL-sætning pr. "
     "20.000 rækker, så tråden ikke venter på GIL'en efter hver række) kører, mens sagernes tilstand og totalerne "
     "regnes ud. Den samme build tog 77-99 s i fire kørsler i træk på denne maskine (forskellen er disken), og "
-    "tre fulde kørsler af benchmarken 2026-12-01 på næsten samme kode målte 83,9, 90,3 og 77,8 s. Tekstindekset "
+    "fem fulde kørsler af benchmarken 2026-12-01 målte 83,9, 90,3, 77,8, 76,5 og 87,9 s. Tekstindekset "
     "skrives uden positioner (FTS5 `detail = none`; et ord slås op som alle dets trigrammer, og `instr` holder "
     "dem, hvor de står sammen): 11-12 -> 7,5 s ved siden af buildens andet arbejde, 217 -> 154 MB. Samme ujævnhed "
     "ses i forespørgslerne: med uændret tekst målte `moeder` 350, 422 og 498 ms i tre kørsler. Prøvet og forkastet "
