@@ -352,26 +352,30 @@ _VARIABLE_RE = re.compile(r"[?$]([A-Za-z_]\w*)")
 _GRAPH_GROUP_RE = re.compile(r"(?<![\w:?$])graph\s+(?:[?$]\w+|<[^<>\s]*>|\w*:[\w-]*)\s*\{([^{}]*)\}", re.IGNORECASE)
 
 
+_FILTER_RE = re.compile(r"(?<![\w:?$])filter\b", re.IGNORECASE)
+
+
 def _graph_content(group: re.Match[str]) -> str:
     """A GRAPH group's patterns, or the group as written when it filters: a FILTER inside it sees only the group's
     own variables, and looked up per row it would see the row's too."""
     return group.group(0) if _FILTER_RE.search(group.group(1)) else f" {group.group(1)} "
 
 
-_FILTER_RE = re.compile(r"(?<![\w:?$])filter\b", re.IGNORECASE)
-
-
-def _group_end(code: str, at: int) -> int:
-    """The offset of the '}' that closes the group whose '{' is just before `at` (-1: none)."""
-    depth = 1
-    for offset in range(at, len(code)):
-        if code[offset] == "{":
-            depth += 1
-        elif code[offset] == "}":
-            depth -= 1
-            if depth == 0:
-                return offset
-    return -1
+def _braces(code: str) -> tuple[dict[int, int], dict[int, int], list[int]]:
+    """The groups of a query's `_code`: offset of each '{' -> offset of its '}', the same back, and the depth of
+    nesting at every offset."""
+    closing: dict[int, int] = {}
+    opening: dict[int, int] = {}
+    depths: list[int] = []
+    stack: list[int] = []
+    for at, char in enumerate(code):
+        if char == "{":
+            stack.append(at)
+        elif char == "}" and stack:
+            opening[at] = stack.pop()
+            closing[opening[at]] = at
+        depths.append(len(stack))
+    return closing, opening, depths
 
 
 def lateral_optionals(sparql: str) -> str:
@@ -387,10 +391,11 @@ def lateral_optionals(sparql: str) -> str:
     seen: set[str] = set()  # the variables written before the OPTIONAL at hand
     read_to = start
     pieces, done = [], 0
+    closing = _braces(code)[0]
     for m in _OPTIONAL_RE.finditer(code, start):
         seen.update(_VARIABLE_RE.findall(code, read_to, m.start()))
         read_to = max(read_to, m.start())
-        close = _group_end(code, m.end())
+        close = closing.get(m.end() - 1, -1)  # the '}' of the OPTIONAL's group (the pattern ends at its '{')
         inner = code[m.end() : close]
         plain = _GRAPH_GROUP_RE.sub(_graph_content, inner)
         if close < 0 or "{" in plain or _NOT_PER_ROW_RE.search(plain) or not set(_VARIABLE_RE.findall(inner)) & seen:
@@ -409,19 +414,7 @@ def lateral_union(sparql: str) -> str:
     start = _outer_group(code)
     if start is None:
         return sparql
-    depth, depths = 0, []
-    closing: dict[int, int] = {}  # offset of a '{' -> offset of its '}'
-    opening: dict[int, int] = {}  # and back
-    stack: list[int] = []
-    for at, char in enumerate(code):
-        if char == "{":
-            stack.append(at)
-            depth += 1
-        elif char == "}" and stack:
-            opening[at] = stack.pop()
-            closing[opening[at]] = at
-            depth -= 1
-        depths.append(depth)
+    closing, opening, depths = _braces(code)
     first = next((m for m in _UNION_RE.finditer(code, start) if depths[m.start()] == depths[start - 1]), None)
     begin = opening.get(len(code[: first.start()].rstrip()) - 1) if first is not None else None
     if first is None or begin is None:
