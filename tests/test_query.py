@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -20,11 +21,13 @@ from graph.query import (
     prepare,
     resolve_query,
     run,
+    sort_keys_in_memory,
     with_values,
 )
 from graph.store import GraphStore
 
 ALL = load_queries()
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def test_at_least_fifteen_documented_questions():
@@ -223,3 +226,35 @@ def test_counts_are_not_inflated_by_labels_repeated_across_documents(built):
     assert by_forum["Sundhedsklynge Lillebælt, fagligt strategisk niveau"] == 18  # the decisions in data/gold for 002
     rows = run(GraphStore.open_read_only(built.out_dir), ALL["beslutninger-i-forum"]).rows
     assert len(rows) == len({tuple(str(t) for t in r) for r in rows})
+
+
+def test_sort_keys_are_written_for_variables_only():
+    def key(v: str) -> str:
+        return f'COALESCE(CONCAT(?{v}, IF(LANG(?{v}) = "", "\\u0002", CONCAT("\\u0001", LANG(?{v})))), ?{v})'
+
+    text = "SELECT ?k (COUNT(?x) AS ?n) WHERE { ?k ?p ?x } GROUP BY ?k ORDER BY ?k DESC(?n) DESC(COUNT(?x)) LIMIT 3"
+    assert sort_keys_in_memory(text).endswith(f"ORDER BY {key('k')} DESC({key('n')}) DESC(COUNT(?x)) LIMIT 3")
+    inner = 'SELECT * WHERE { { SELECT ?x WHERE { ?x ?p "ORDER BY ?x" } ORDER BY ASC(?x) LIMIT 1 } } # ORDER BY ?z'
+    assert sort_keys_in_memory(inner) == inner.replace("ASC(?x)", f"ASC({key('x')})")
+    unchanged = "SELECT * WHERE { ?s ?p ?o } ORDER BY (?s) STR(?o)"
+    assert sort_keys_in_memory(unchanged) == unchanged
+
+
+def test_sort_keys_order_every_kind_of_value_as_the_values_do():
+    """Texts that are prefixes of each other, Danish letters, case and language tags, beside IRIs, blank nodes
+    and unbound values; numbers and dates: sorted by the in-memory keys exactly as by the values themselves."""
+    texts = [
+        '"a"', '""', '"ab"', '"a b"', '"aa"', '"Aa"', '"æble"', '"øre"', '"åen"', '"Zebra"', '"z"', '"a"@da', '"a"@en',
+        '"b"@da', '"b"@en', '"b"', '"10"', '"9"', '"x\\ty"', '"tekst med et langt ord i sig"', '"a"^^xsd:string',
+        "<http://example.org/a>", "<http://example.org/b>", "_:b1",
+    ]  # fmt: skip
+    others = ["9", "10", "2.5", "-1", '"2024-01-02"^^xsd:date', '"2023-12-31"^^xsd:date', "true"]
+    for values in (texts, others):
+        store = ox.Store()
+        data = " ".join(f"<http://example.org/r{n}> <http://example.org/v> {v} ." for n, v in enumerate(values))
+        store.update(f"PREFIX xsd: <{XSD}> INSERT DATA {{ {data} <http://example.org/u> a 1 . }}")
+        for order in ("?v", "DESC(?v)", "?v ?r", "DESC(?v) ?r"):
+            text = f"SELECT ?r ?v WHERE {{ ?r ?p ?o OPTIONAL {{ ?r <http://example.org/v> ?v }} }} ORDER BY {order}"
+            plain = [tuple(s) for s in store.query(text)]
+            keyed = [tuple(s) for s in store.query(sort_keys_in_memory(text))]
+            assert sort_keys_in_memory(text) != text and keyed == plain, (order, values[0])

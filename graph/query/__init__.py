@@ -429,6 +429,41 @@ def lateral_union(sparql: str) -> str:
     return f"{sparql[:begin]}LATERAL {{ {sparql[begin:end]} }}{sparql[end:]}"
 
 
+_ORDER_BY_RE = re.compile(r"(?<![\w:?$])order\s+by\b", re.IGNORECASE)
+_ORDER_BY_ENDS_RE = re.compile(r"(?<![\w:?$])(?:limit|offset|values)\b|[{}]", re.IGNORECASE)
+# in an ORDER BY clause: a variable, or ASC/DESC of a variable, outside any parentheses; or a parenthesis
+_ORDER_TERM_RE = re.compile(
+    r"(?<![\w:?$])(?P<dir>asc|desc)\s*\(\s*[?$](?P<arg>[A-Za-z_]\w*)\s*\)|[?$](?P<var>[A-Za-z_]\w*)|[()]", re.IGNORECASE
+)
+# A text in a sort key that Oxigraph computed is held in memory; one read from the store is read from it again for
+# every comparison (a RocksDB read, ~2 us: sorting 1,900 rows by two text columns took 50 of 130 ms). The key is the
+# text followed by characters that sort below all others (no text holds U+0000), so that any two texts keep their
+# order: U+0001 and the language tag for a tagged text, U+0002 for a plain one, which Oxigraph sorts after the
+# tagged texts of the same words. CONCAT fails on anything but a text, and COALESCE then sorts by the value itself.
+# Texts, IRIs, blank nodes and unbound values keep their order (tested); so do numbers and dates among themselves.
+# A column that mixes texts with numbers or dates of the same characters ("9"@da and 9) may come out in another
+# order: SPARQL leaves it open, and Oxigraph's own comparison of such values is not transitive.
+_SORT_KEY = 'COALESCE(CONCAT(?{0}, IF(LANG(?{0}) = "", "\\u0002", CONCAT("\\u0001", LANG(?{0})))), ?{0})'
+
+
+def sort_keys_in_memory(sparql: str) -> str:
+    """Each variable an ORDER BY sorts by, written as a key Oxigraph computes once and holds in memory (see
+    _SORT_KEY): the same order, without reading texts from the store at every comparison."""
+    code = _code(sparql)
+    pieces, done = [], 0
+    for clause in _ORDER_BY_RE.finditer(code):
+        end = _ORDER_BY_ENDS_RE.search(code, clause.end())
+        depth = 0
+        for m in _ORDER_TERM_RE.finditer(code, clause.end(), end.start() if end else len(code)):
+            if m.group() in "()":
+                depth += 1 if m.group() == "(" else -1
+            elif depth == 0:
+                key = _SORT_KEY.format(m.group("arg") or m.group("var"))
+                pieces += [sparql[done : m.start()], f"{m.group('dir')}({key})" if m.group("dir") else key]
+                done = m.end()
+    return "".join(pieces) + sparql[done:] if pieces else sparql
+
+
 def _next_token(code: str, at: int) -> int:
     """The offset of the first character after `at` that is not white space (comments are blanked in `code`)."""
     return len(code) - len(code[at:].lstrip())
@@ -444,7 +479,7 @@ def prepare(store: QueryStore, query: NamedQuery, bindings: dict, narrowing: boo
     sparql = with_values(inline_values(query.sparql, inline), rest, narrowed)
     if lateral and query.lateral_union:
         sparql = lateral_union(sparql)
-    return lateral_optionals(sparql) if lateral else sparql
+    return sort_keys_in_memory(lateral_optionals(sparql)) if lateral else sparql
 
 
 def narrow(store: QueryStore, query: NamedQuery, bindings: dict) -> dict[str, list[str]]:
@@ -483,7 +518,9 @@ def run(store: GraphStore, query: NamedQuery, given: dict[str, str] | None = Non
         return Result("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [[solution[v] for v in variables] for solution in answer]
+        # a solution iterates over its values in the order of the variables (None where unbound): ~40% cheaper
+        # than looking each value up by name (5,000 rows of 7 columns: 68 -> 39 ms)
+        rows = [list(solution) for solution in answer]
         return Result("select", variables, rows)
     return Result("graph", triples=list(answer))
 

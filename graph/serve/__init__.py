@@ -1061,7 +1061,7 @@ class _Handler(BaseHTTPRequestHandler):
                 result = Result("ask", boolean=bool(results))
             else:
                 variables = [v.value for v in results.variables]
-                result = Result("select", variables, [[solution[v] for v in variables] for solution in results])
+                result = Result("select", variables, [list(solution) for solution in results])
             text = to_delimited(result, "," if fmt == "csv" else "\t").encode("utf-8")
             return ("text/csv; charset=utf-8" if fmt == "csv" else "text/tab-separated-values; charset=utf-8"), text
 
