@@ -433,6 +433,22 @@ def ok(value, target, higher_is_better=False) -> str:
     return "✓" if good else "✗"
 
 
+def _oxigraph_ms(x: dict) -> float:
+    """Oxigraph's p50 on the data rdflib ran on."""
+    return x.get("p50_small_ms") or x["p50_ms"]
+
+
+def join_speedups(queries: dict[str, dict], timeout_s: float) -> dict[str, float]:
+    """rdflib's time over Oxigraph's for each join question rdflib was run on. One that rdflib did not answer within
+    `timeout_s` (rdflib_ms None) counts with the factor the limit gives, which it is at least; one rdflib could not
+    run (an error text) does not count."""
+    return {
+        name: (timeout_s * 1000 if x["rdflib_ms"] is None else x["rdflib_ms"]) / _oxigraph_ms(x)
+        for name, x in queries.items()
+        if name in JOIN_QUERIES and "rdflib_ms" in x and not isinstance(x["rdflib_ms"], str) and _oxigraph_ms(x) > 0
+    }
+
+
 def write_report(mode: str, r: dict, path: Path) -> None:
     b, inc, ep = r["build"], r["incremental"], r["endpoint"]
     q = r["queries"]
@@ -461,19 +477,19 @@ def write_report(mode: str, r: dict, path: Path) -> None:
         f"{ok(max(x['p50_ms'] for x in q.values()), TARGETS['query_p50_ms'])} |",
     ]
 
-    def base(x):  # Oxigraph on the same data rdflib ran on
-        return x.get("p50_small_ms") or x["p50_ms"]
+    base = _oxigraph_ms
 
-    speedups = [
-        x["rdflib_ms"] / base(x)
-        for n, x in q.items()
-        if n in JOIN_QUERIES and isinstance(x.get("rdflib_ms"), float) and base(x) > 0
-    ]
+    speedups = join_speedups(q, r["rdflib_timeout_s"])
     if speedups:
+        least = min(speedups, key=lambda name: speedups[name])
+        stopped = sum(q[name].get("rdflib_ms") is None for name in speedups)
         lines.append(
-            f"| Oxigraph mod rdflib (hukommelse) på join-forespørgsler, mindste faktor | {min(speedups):.0f}× (median "
-            f"{statistics.median(speedups):.0f}×; rdflib-data: {n(r['rdflib']['rdflib_quads'])} quads) | ≥ "
-            f"{TARGETS['join_speedup']}× | {ok(min(speedups), TARGETS['join_speedup'], True)} |"
+            f"| Oxigraph mod rdflib (hukommelse) på join-forespørgsler, mindste faktor | "
+            f"{'> ' if q[least].get('rdflib_ms') is None else ''}{speedups[least]:.0f}× (`{least}`; median "
+            f"{statistics.median(speedups.values()):.0f}×"
+            + (f"; {stopped} stoppet af rdflib efter {r['rdflib_timeout_s']} s, regnet som grænsen" if stopped else "")
+            + f"; rdflib-data: {n(r['rdflib']['rdflib_quads'])} quads) | ≥ "
+            f"{TARGETS['join_speedup']}× | {ok(speedups[least], TARGETS['join_speedup'], True)} |"
         )
     lines += [
         f"| maksimal RSS under build (med kortpakken) | {b['rss_mb']:.0f} MB | ≤ {TARGETS['rss_mb']} MB | "
@@ -498,7 +514,12 @@ def write_report(mode: str, r: dict, path: Path) -> None:
     ]
     for name, x in sorted(q.items()):
         rd = x.get("rdflib_ms")
-        factor = f"{rd / base(x):.0f}×" if isinstance(rd, float) and base(x) > 0 else ("stoppet" if rd is None else rd)
+        limit = r["rdflib_timeout_s"] * 1000
+        factor = (
+            f"{rd / base(x):.0f}×"
+            if isinstance(rd, float) and base(x) > 0
+            else (f"> {limit / base(x):.0f}× (stoppet)" if rd is None and base(x) > 0 else rd or "stoppet")
+        )
         rd_text = (
             f"{rd:.1f}" if isinstance(rd, float) else ("> " + str(r["rdflib_timeout_s"]) + " s" if rd is None else rd)
         )

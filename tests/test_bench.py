@@ -34,3 +34,15 @@ def test_corpus_generator_is_reproducible(tmp_path):
     a = [p.read_text(encoding="utf-8") for p in generate(12, tmp_path / "a", seed=5)]
     b = [p.read_text(encoding="utf-8") for p in generate(12, tmp_path / "b", seed=5)]
     assert a == b and len({p.split("\n", 1)[0] for p in a}) > 3
+
+
+def test_a_join_question_rdflib_did_not_finish_counts_with_the_limit():
+    from bench.run import join_speedups
+
+    queries = {
+        "moeder": {"p50_ms": 100.0, "p50_small_ms": 10.0, "rdflib_ms": 300.0},  # rdflib on the small data: 30x
+        "medlemmer-af-forum": {"p50_ms": 8.0, "rdflib_ms": None},  # stopped after the limit: at least 60 s / 8 ms
+        "initiativ-historik": {"p50_ms": 2.0, "rdflib_ms": "fejl: NotImplementedError"},  # could not run: left out
+        "klynger-og-kommuner": {"p50_ms": 1.0, "rdflib_ms": 500.0},  # not a join question
+    }
+    assert join_speedups(queries, 60) == {"moeder": 30.0, "medlemmer-af-forum": 7500.0}
