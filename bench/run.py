@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_QUERIES = ROOT / "tests" / "fixtures" / "reference-queries"  # named questions as first written
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import generate  # noqa: E402
-from graph.query import QUERY_PREFIXES, bind_params, load_queries, prepare, run  # noqa: E402
+from graph.query import QUERY_PREFIXES, bind_params, load_queries, parse_named_query, prepare, run  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 
 TARGETS = {
@@ -231,10 +232,17 @@ def bench_rdflib(out_dir: Path, queries: dict[str, dict], timeout_s: float, repe
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in QUERY_PREFIXES.items())
     for name, query in load_queries().items():
         store = GraphStore.open_read_only(out_dir)
-        text = prologue + prepare(
-            store, query, bind_params(query, bench_params(store, query), store), narrowing=False, lateral=False
-        )
+        bindings = bind_params(query, bench_params(store, query), store)
+        text = prologue + prepare(store, query, bindings, narrowing=False, lateral=False)
         queries[name]["rdflib_ms"] = in_child(_rdflib_child, (dataset, text, repeats), timeout_s)
+        # a join question rewritten for Oxigraph is also run on rdflib as first written (its reference formulation):
+        # the factor compares the engines, each with the text it runs best
+        reference = REFERENCE_QUERIES / f"{name}.rq"
+        if name in JOIN_QUERIES and reference.exists():
+            plain = parse_named_query(reference)
+            plain_bindings = bind_params(plain, bench_params(store, query), store)
+            text = prologue + prepare(store, plain, plain_bindings, narrowing=False, lateral=False)
+            queries[name]["rdflib_reference_ms"] = in_child(_rdflib_child, (dataset, text, repeats), timeout_s)
     return {"rdflib_load_s": load_s, "rdflib_quads": len(dataset)}
 
 
@@ -438,14 +446,26 @@ def _oxigraph_ms(x: dict) -> float:
     return x.get("p50_small_ms") or x["p50_ms"]
 
 
+def rdflib_best_ms(x: dict, timeout_s: float) -> float | str | None:
+    """rdflib's time on a question: the faster of the named text and its reference formulation (bench_rdflib); the
+    limit when rdflib answered neither within it (the factor is then at least that); None when rdflib was not run,
+    rdflib's error text when it could run neither."""
+    if "rdflib_ms" not in x:
+        return None
+    times = [t for t in (x["rdflib_ms"], x.get("rdflib_reference_ms", "")) if not isinstance(t, str)]
+    if not times:
+        return x["rdflib_ms"]
+    return min(float(timeout_s * 1000) if t is None else t for t in times)
+
+
 def join_speedups(queries: dict[str, dict], timeout_s: float) -> dict[str, float]:
-    """rdflib's time over Oxigraph's for each join question rdflib was run on. One that rdflib did not answer within
-    `timeout_s` (rdflib_ms None) counts with the factor the limit gives, which it is at least; one rdflib could not
-    run (an error text) does not count."""
+    """rdflib's best time over Oxigraph's for each join question rdflib was run on (see rdflib_best_ms); one rdflib
+    could not run does not count."""
+    best = {name: rdflib_best_ms(x, timeout_s) for name, x in queries.items() if name in JOIN_QUERIES}
     return {
-        name: (timeout_s * 1000 if x["rdflib_ms"] is None else x["rdflib_ms"]) / _oxigraph_ms(x)
-        for name, x in queries.items()
-        if name in JOIN_QUERIES and "rdflib_ms" in x and not isinstance(x["rdflib_ms"], str) and _oxigraph_ms(x) > 0
+        name: ms / _oxigraph_ms(queries[name])
+        for name, ms in best.items()
+        if isinstance(ms, float) and _oxigraph_ms(queries[name]) > 0
     }
 
 
@@ -482,12 +502,13 @@ def write_report(mode: str, r: dict, path: Path) -> None:
     speedups = join_speedups(q, r["rdflib_timeout_s"])
     if speedups:
         least = min(speedups, key=lambda name: speedups[name])
-        stopped = sum(q[name].get("rdflib_ms") is None for name in speedups)
+        limit = r["rdflib_timeout_s"] * 1000
+        stopped = [name for name in speedups if rdflib_best_ms(q[name], r["rdflib_timeout_s"]) == limit]
         lines.append(
             f"| Oxigraph mod rdflib (hukommelse) på join-forespørgsler, mindste faktor | "
-            f"{'> ' if q[least].get('rdflib_ms') is None else ''}{speedups[least]:.0f}× (`{least}`; median "
+            f"{'> ' if least in stopped else ''}{speedups[least]:.0f}× (`{least}`; median "
             f"{statistics.median(speedups.values()):.0f}×"
-            + (f"; {stopped} stoppet af rdflib efter {r['rdflib_timeout_s']} s, regnet som grænsen" if stopped else "")
+            + (f"; {len(stopped)} ikke besvaret af rdflib på {r['rdflib_timeout_s']} s" if stopped else "")
             + f"; rdflib-data: {n(r['rdflib']['rdflib_quads'])} quads) | ≥ "
             f"{TARGETS['join_speedup']}× | {ok(speedups[least], TARGETS['join_speedup'], True)} |"
         )
@@ -513,16 +534,20 @@ def write_report(mode: str, r: dict, path: Path) -> None:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, x in sorted(q.items()):
-        rd = x.get("rdflib_ms")
         limit = r["rdflib_timeout_s"] * 1000
+        best = rdflib_best_ms(x, r["rdflib_timeout_s"])
         factor = (
-            f"{rd / base(x):.0f}×"
-            if isinstance(rd, float) and base(x) > 0
-            else (f"> {limit / base(x):.0f}× (stoppet)" if rd is None and base(x) > 0 else rd or "stoppet")
+            (f"> {best / base(x):.0f}× (stoppet)" if best == limit else f"{best / base(x):.0f}×")
+            if isinstance(best, float) and base(x) > 0
+            else (best or "–")
         )
-        rd_text = (
-            f"{rd:.1f}" if isinstance(rd, float) else ("> " + str(r["rdflib_timeout_s"]) + " s" if rd is None else rd)
-        )
+
+        def rdflib_text(ms) -> str:
+            return f"{ms:.1f}" if isinstance(ms, float) else (f"> {r['rdflib_timeout_s']} s" if ms is None else ms)
+
+        rd_text = rdflib_text(x.get("rdflib_ms"))
+        if "rdflib_reference_ms" in x:
+            rd_text += f" (som først skrevet: {rdflib_text(x['rdflib_reference_ms'])})"
         runs = (
             ""
             if x.get("runs", 2) > 1
@@ -537,7 +562,9 @@ def write_report(mode: str, r: dict, path: Path) -> None:
         f"rdflib: `Dataset(default_union=True)` med {n(r['rdflib']['rdflib_quads'])} quads indlæst fra N-Quads på "
         f"{n(r['rdflib']['rdflib_load_s'], 1)} s; hver forespørgsel kørt i en underproces med en grænse på "
         f"{r['rdflib_timeout_s']} s; "
-        "faktoren er rdflib delt med Oxigraph på de samme data.",
+        "faktoren er rdflib delt med Oxigraph på de samme data. Et join-spørgsmål, der er skrevet om for Oxigraph, "
+        "køres også på rdflib, som det først blev skrevet (`tests/fixtures/reference-queries/`), og den hurtigste af "
+        "de to tider tæller: faktoren sammenligner motorerne, hver med den tekst, den kører bedst.",
         "",
         "## Kort",
         "",

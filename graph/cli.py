@@ -19,7 +19,7 @@ from rich.text import Text
 
 from . import __version__
 from .build import DATA_ENV, DEFAULT_OUT, build as run_build
-from .ontology import ontology_graph
+from .ontology import term_label
 from .registry import RegistryError
 from .store import GraphStore, StoreError
 from .validate import validate_store
@@ -252,13 +252,7 @@ def _short(iri: str) -> str:
 
 
 def _class_label(iri: str) -> str:
-    from rdflib import URIRef
-    from rdflib.namespace import RDFS
-
-    for label in ontology_graph().objects(URIRef(iri), RDFS.label):
-        if getattr(label, "language", None) == "da":
-            return str(label)
-    return _short(iri)
+    return term_label(iri) or _short(iri)
 
 
 def data_dir_option(func):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 from importlib import resources
-from typing import cast
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDFS, SKOS
 
 from ..vocab import SG, bind_prefixes
 
@@ -44,15 +44,44 @@ def shapes_graph() -> Graph:
     return graph
 
 
+@lru_cache(maxsize=1)
+def _concepts() -> tuple[dict[str, dict[str, URIRef]], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """The concept schemes (scheme IRI -> key -> concept), the concepts' labels (concept IRI -> language ->
+    skos:prefLabel) and the classes' and properties' (IRI -> language -> rdfs:label), read by pyoxigraph: 3 ms, where
+    rdflib's Turtle parser takes 0.17 s, which every command that loads the registry paid."""
+    schemes: dict[str, dict[str, URIRef]] = {}
+    notations: dict[str, str] = {}
+    labels: dict[str, dict[str, str]] = {}
+    term_labels: dict[str, dict[str, str]] = {}
+    in_scheme, notation, pref_label = str(SKOS.inScheme), str(SKOS.notation), str(SKOS.prefLabel)
+    members: list[tuple[str, str]] = []
+    for name in ONTOLOGY_FILES:
+        for triple in ox.parse(_read(name), format=ox.RdfFormat.TURTLE):
+            subject, predicate, value = triple.subject, triple.predicate.value, triple.object
+            if not isinstance(subject, ox.NamedNode):
+                continue
+            if predicate == in_scheme and isinstance(value, ox.NamedNode):
+                members.append((subject.value, value.value))
+            elif predicate == notation and isinstance(value, ox.Literal):
+                notations.setdefault(subject.value, value.value)
+            elif predicate == pref_label and isinstance(value, ox.Literal) and value.language:
+                labels.setdefault(subject.value, {}).setdefault(value.language, value.value)
+            elif predicate == str(RDFS.label) and isinstance(value, ox.Literal) and value.language:
+                term_labels.setdefault(subject.value, {}).setdefault(value.language, value.value)
+    for concept, scheme in members:
+        schemes.setdefault(scheme, {})[str(notations.get(concept))] = URIRef(concept)
+    return schemes, labels, term_labels
+
+
+def term_label(iri: str, lang: str = "da") -> str | None:
+    """The ontology's rdfs:label of a class or property in `lang`, if it has one."""
+    return _concepts()[2].get(iri, {}).get(lang)
+
+
 @cache
 def concept_keys(scheme: str) -> dict[str, URIRef]:
     """Keys (skos:notation) of a scheme to concept IRIs, e.g. concept_keys('OutcomeScheme')['approved']."""
-    graph = ontology_graph()
-    scheme_iri = SG[scheme]
-    keys = {
-        str(graph.value(c, SKOS.notation)): cast(URIRef, c)  # every concept of the ontology is an IRI
-        for c in graph.subjects(SKOS.inScheme, scheme_iri)
-    }
+    keys = dict(_concepts()[0].get(str(SG[scheme]), {}))
     if not keys:
         raise KeyError(f"unknown concept scheme: {scheme}")
     return keys
@@ -67,7 +96,5 @@ def concept_iri(scheme: str, key: str) -> URIRef:
 
 @cache
 def concept_label(concept: URIRef, lang: str = "da") -> str:
-    for label in ontology_graph().objects(concept, SKOS.prefLabel):
-        if getattr(label, "language", None) == lang:
-            return str(label)
-    return str(concept).rsplit("/", 1)[-1]
+    label = _concepts()[1].get(str(concept), {}).get(lang)
+    return label if label is not None else str(concept).rsplit("/", 1)[-1]

@@ -126,8 +126,15 @@ class Registry:
         if entity.id in self.entities:
             return self.entities[entity.id]
         self.entities[entity.id] = entity
-        self._index.clear()
+        if self._index:  # kept up to date, not built again: loading the councils adds and looks up in turn
+            self._index_labels(entity)
         return None
+
+    def _index_labels(self, entity: Entity) -> None:
+        for label in entity.labels:
+            ids = self._index.setdefault(normalise_name(label), [])
+            if entity.id not in ids:
+                ids.append(entity.id)
 
     def get(self, entity_id: str) -> Entity:
         return self.entities[entity_id]
@@ -139,10 +146,7 @@ class Registry:
         """Entities one of whose labels normalises to the same key as `name`."""
         if not self._index:
             for entity in self.entities.values():
-                for label in entity.labels:
-                    ids = self._index.setdefault(normalise_name(label), [])
-                    if entity.id not in ids:
-                        ids.append(entity.id)
+                self._index_labels(entity)
         return [self.entities[i] for i in self._index.get(normalise_name(name), [])]
 
     def cluster_forum(self, cluster_id: str, level: str) -> Entity | None:
