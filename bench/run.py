@@ -611,6 +611,8 @@ def main() -> None:
             r["rdflib"] = bench_rdflib(work / "out-small", compare_queries, 60, 3)
             for name, x in compare_queries.items():
                 r["queries"][name]["rdflib_ms"] = x.get("rdflib_ms")
+                if "rdflib_reference_ms" in x:
+                    r["queries"][name]["rdflib_reference_ms"] = x["rdflib_reference_ms"]
                 r["queries"][name]["p50_small_ms"] = x["p50_ms"]
         else:
             r["rdflib_timeout_s"] = 2 if quick else 20  # quick: proves the comparison runs, figures say little
