@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -44,16 +45,23 @@ def shapes_graph() -> Graph:
     return graph
 
 
+class _Terms(NamedTuple):
+    schemes: dict[str, dict[str, URIRef]]  # scheme IRI -> key (skos:notation) -> concept
+    concept_labels: dict[str, dict[str, str]]  # concept IRI -> language -> skos:prefLabel
+    term_labels: dict[str, dict[str, str]]  # class or property IRI -> language -> rdfs:label
+
+
 @lru_cache(maxsize=1)
-def _concepts() -> tuple[dict[str, dict[str, URIRef]], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
-    """The concept schemes (scheme IRI -> key -> concept), the concepts' labels (concept IRI -> language ->
-    skos:prefLabel) and the classes' and properties' (IRI -> language -> rdfs:label), read by pyoxigraph: 3 ms, where
-    rdflib's Turtle parser takes 0.17 s, which every command that loads the registry paid."""
+def _terms() -> _Terms:
+    """The ontology's concept schemes and labels, read by pyoxigraph: 3 ms, where rdflib's Turtle parser takes 0.17 s,
+    which every command that loads the registry paid."""
     schemes: dict[str, dict[str, URIRef]] = {}
     notations: dict[str, str] = {}
     labels: dict[str, dict[str, str]] = {}
     term_labels: dict[str, dict[str, str]] = {}
-    in_scheme, notation, pref_label = str(SKOS.inScheme), str(SKOS.notation), str(SKOS.prefLabel)
+    in_scheme, notation, pref_label, rdfs_label = (
+        str(p) for p in (SKOS.inScheme, SKOS.notation, SKOS.prefLabel, RDFS.label)
+    )
     members: list[tuple[str, str]] = []
     for name in ONTOLOGY_FILES:
         for triple in ox.parse(_read(name), format=ox.RdfFormat.TURTLE):
@@ -66,22 +74,22 @@ def _concepts() -> tuple[dict[str, dict[str, URIRef]], dict[str, dict[str, str]]
                 notations.setdefault(subject.value, value.value)
             elif predicate == pref_label and isinstance(value, ox.Literal) and value.language:
                 labels.setdefault(subject.value, {}).setdefault(value.language, value.value)
-            elif predicate == str(RDFS.label) and isinstance(value, ox.Literal) and value.language:
+            elif predicate == rdfs_label and isinstance(value, ox.Literal) and value.language:
                 term_labels.setdefault(subject.value, {}).setdefault(value.language, value.value)
     for concept, scheme in members:
         schemes.setdefault(scheme, {})[str(notations.get(concept))] = URIRef(concept)
-    return schemes, labels, term_labels
+    return _Terms(schemes, labels, term_labels)
 
 
 def term_label(iri: str, lang: str = "da") -> str | None:
     """The ontology's rdfs:label of a class or property in `lang`, if it has one."""
-    return _concepts()[2].get(iri, {}).get(lang)
+    return _terms().term_labels.get(iri, {}).get(lang)
 
 
 @cache
 def concept_keys(scheme: str) -> dict[str, URIRef]:
     """Keys (skos:notation) of a scheme to concept IRIs, e.g. concept_keys('OutcomeScheme')['approved']."""
-    keys = dict(_concepts()[0].get(str(SG[scheme]), {}))
+    keys = dict(_terms().schemes.get(str(SG[scheme]), {}))
     if not keys:
         raise KeyError(f"unknown concept scheme: {scheme}")
     return keys
@@ -96,5 +104,5 @@ def concept_iri(scheme: str, key: str) -> URIRef:
 
 @cache
 def concept_label(concept: URIRef, lang: str = "da") -> str:
-    label = _concepts()[1].get(str(concept), {}).get(lang)
+    label = _terms().concept_labels.get(str(concept), {}).get(lang)
     return label if label is not None else str(concept).rsplit("/", 1)[-1]
