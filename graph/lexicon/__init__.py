@@ -180,9 +180,10 @@ def pattern(name: str) -> str:
     return lexicon()[name].pattern
 
 
-def rules(group: str) -> list[tuple[str, re.Pattern]]:
+@cache  # asked for ~170 times per document: made once, not a new list each time
+def rules(group: str) -> tuple[tuple[str, re.Pattern], ...]:
     """An ordered group of entries as (key, compiled pattern): the first that matches decides."""
     try:
-        return [(entry.key or entry.name, entry.regex) for entry in lexicon().groups[group]]
+        return tuple((entry.key or entry.name, entry.regex) for entry in lexicon().groups[group])
     except KeyError:
         raise LexiconError(f"leksikonet har ingen gruppe '{group}'") from None

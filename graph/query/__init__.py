@@ -294,6 +294,9 @@ def _code(sparql: str) -> str:
 _CONSTRUCT_RE = re.compile(r"(?<![\w:?$])construct\b", re.IGNORECASE)
 
 
+_GROUPING_RE = re.compile(r"[(){]")
+
+
 def _outer_group(code: str) -> int | None:
     """Offset just after the '{' that opens the outermost WHERE group in a query's `_code`: the first '{' outside
     parentheses (an EXISTS in the SELECT clause is inside them), but in a CONSTRUCT the first after WHERE (its
@@ -304,13 +307,13 @@ def _outer_group(code: str) -> int | None:
         where = _WHERE_RE.search(code, construct.end())
         start = where.end() if where else 0
     depth = 0
-    for at in range(start, len(code)):
-        if code[at] == "(":
+    for m in _GROUPING_RE.finditer(code, start):
+        if m.group() == "(":
             depth += 1
-        elif code[at] == ")":
+        elif m.group() == ")":
             depth = max(depth - 1, 0)
-        elif code[at] == "{" and depth == 0:
-            return at + 1
+        elif depth == 0:
+            return m.end()
     return None
 
 
@@ -361,21 +364,30 @@ def _graph_content(group: re.Match[str]) -> str:
     return group.group(0) if _FILTER_RE.search(group.group(1)) else f" {group.group(1)} "
 
 
-def _braces(code: str) -> tuple[dict[int, int], dict[int, int], list[int]]:
-    """The groups of a query's `_code`: offset of each '{' -> offset of its '}', the same back, and the depth of
-    nesting at every offset."""
+_BRACE_RE = re.compile(r"[{}]")
+
+
+def _braces(code: str) -> tuple[dict[int, int], dict[int, int]]:
+    """The groups of a query's `_code`: offset of each '{' -> offset of its '}', and the same back. (The braces are
+    found by a regex: a Python loop over every character cost ~0.4 ms of each query.)"""
     closing: dict[int, int] = {}
     opening: dict[int, int] = {}
-    depths: list[int] = []
     stack: list[int] = []
-    for at, char in enumerate(code):
-        if char == "{":
-            stack.append(at)
-        elif char == "}" and stack:
-            opening[at] = stack.pop()
-            closing[opening[at]] = at
-        depths.append(len(stack))
-    return closing, opening, depths
+    for m in _BRACE_RE.finditer(code):
+        if m.group() == "{":
+            stack.append(m.start())
+        elif stack:
+            opening[m.start()] = stack.pop()
+            closing[opening[m.start()]] = m.start()
+    return closing, opening
+
+
+def _depth(code: str, at: int) -> int:
+    """How many groups of a query's `_code` the offset `at` lies in (a '{' at `at` counts, a '}' does not)."""
+    depth = 0
+    for m in _BRACE_RE.finditer(code, 0, at + 1):
+        depth = depth + 1 if m.group() == "{" else max(depth - 1, 0)
+    return depth
 
 
 def lateral_optionals(sparql: str) -> str:
@@ -414,8 +426,9 @@ def lateral_union(sparql: str) -> str:
     start = _outer_group(code)
     if start is None:
         return sparql
-    closing, opening, depths = _braces(code)
-    first = next((m for m in _UNION_RE.finditer(code, start) if depths[m.start()] == depths[start - 1]), None)
+    closing, opening = _braces(code)
+    outer = _depth(code, start - 1)
+    first = next((m for m in _UNION_RE.finditer(code, start) if _depth(code, m.start()) == outer), None)
     begin = opening.get(len(code[: first.start()].rstrip()) - 1) if first is not None else None
     if first is None or begin is None:
         return sparql

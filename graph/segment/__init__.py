@@ -24,7 +24,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from typing import cast
 
 from ..lexicon import lexicon, rules, rx
@@ -138,6 +138,7 @@ class _Heading:
     history: bool = False
 
 
+@lru_cache(maxsize=4096)  # asked ~2-3 times for most lines of a document, by several stages of the segmenter
 def _heading(line: str) -> _Heading | None:
     text = line.strip()
     prefix = rx("section_prefix").match(text)

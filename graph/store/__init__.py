@@ -204,7 +204,11 @@ class GraphStore:
         staged = self.__dict__.pop("_staged", None)
         self._wait_for_load()
         if staged:
-            self._loading = self._loader().submit(self.ox.bulk_load, b"".join(staged), format=ox.RdfFormat.N_QUADS)
+            # lenient: the quads were serialized by pyoxigraph itself, so their IRIs need no second validation
+            # (~10% of the load's CPU: 2.85 -> 2.5 CPU-s for 370,000 quads)
+            self._loading = self._loader().submit(
+                self.ox.bulk_load, b"".join(staged), format=ox.RdfFormat.N_QUADS, lenient=True
+            )
             self.bulk_loaded += self._staged_count
         self._staged_count = 0
 
