@@ -170,10 +170,10 @@ class GraphStore:
     # are bulk-loaded in batches of about BULK_BATCH quads; atomicity comes from swapping the copy in at the end.
     # Each load leaves files the database merges in the background: at 5,000 documents, batches of 50,000 quads
     # made the build write 12 GB to disk and stall on it, batches of 250,000 write 8 GB (peak RSS 640 MB; 1 million:
-    # 1.7 GB and no faster). 2026-12-01, CPU per thread in three builds each: 500,000 quads cut the database's
-    # background merging from 28-30 to 17-21 CPU-s (peak RSS ~0.9 GB); 800,000 and 1 million cost the loading
-    # thread more than they save (whole builds 88-91 s).
-    BULK_BATCH = 500_000
+    # 1.7 GB and no faster). 500,000 quads cut the database's background merging from 28-30 to 17-21 CPU-s on one
+    # machine (2026-12-01) but not the build: on another (2026-12-02, four pairs of builds taken in turn) 250,000
+    # was 1-19 s faster each time, with the same user CPU and 300 MB less peak RSS.
+    BULK_BATCH = 250_000
     # Each bulk load leaves its own files in the database, and reads then look in all of them: after a large
     # load, compacting them makes the named queries 3-7x faster (1.3 s -> 0.2-0.4 s at 5,000 documents)
     OPTIMIZE_FROM = 200_000
