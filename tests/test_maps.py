@@ -326,7 +326,8 @@ MEASURE = """() => {
   for (const n of shown) count[n._n.type] = (count[n._n.type] || 0) + 1;
   return { scale, shown: shown.length, inDataset: network.body.data.nodes.length, minPx: Math.min(...px), overlaps,
   inView, count,
-           titlesAreElements: network.body.data.nodes.get().every(n => n.title instanceof HTMLElement) };
+           titlesAreElements: network.body.data.nodes.get().every(n =>
+             n.title === undefined || n.title instanceof HTMLElement) };
 }"""
 
 
@@ -370,9 +371,14 @@ def test_maps_draw_offline_without_errors(built, tmp_path, chromium, screenshots
         )
         assert state["minPx"] >= READABLE_PX, (kind, state["minPx"])
         area = tab.page.locator("#mynetwork").bounding_box()
-        for node_id in tab.page.evaluate("network.body.data.nodes.getIds({ filter: n => !n.hidden })")[:12]:  # tooltips
+        hovered = tab.page.evaluate("network.body.data.nodes.getIds({ filter: n => !n.hidden })")[:12]
+        for node_id in hovered:  # a tooltip is made when the pointer first reaches its node, and shown
             point = tab.page.evaluate("(id) => network.canvasToDOM(network.getPosition(id))", node_id)
             tab.page.mouse.move(area["x"] + point["x"], area["y"] + point["y"])
+        tip = tab.page.wait_for_selector("div.vis-tooltip", state="visible")
+        label = tab.page.evaluate("(id) => network.body.data.nodes.get(id)._n.label", node_id)
+        assert tip.inner_text().startswith(label), (kind, label)
+        assert tab.page.evaluate("(id) => network.body.data.nodes.get(id).title instanceof HTMLElement", node_id), kind
         tab.page.screenshot(path=str(screenshots / f"kort-{kind}.png"))
     tab.close()
     assert tab.errors == [] and tab.outside() == [] and tab.dialogs == []
