@@ -652,7 +652,7 @@ LIMITS = [
     "på 2 kerner ikke bliver til under ~65-80 s, selv hvis alt kørte side om side. 60 s kræver mindst ~25 % "
     "mindre CPU, og det, der er tilbage at skære, er noget, brugerne har bedt om: proveniensen pr. faktum "
     "(`prov:wasDerivedFrom` med tekststedet: ~410.000 quads) og eksporten af hver graf som både N-Quads og TriG "
-    "(~50.000 filer, 1,2 GB). Den samme build varierer meget: 90,7-123,7 s i tretten builds 2026-12-02 på denne "
+    "(~50.000 filer, 1,2 GB). Den samme build varierer meget: 89,7-123,7 s i tretten builds 2026-12-02 på denne "
     "maskine (med mest *steal* i de langsomste), 72-97 s på den forrige; i nogle builds venter hovedprocessen ~10 "
     "s på den sidste indlæsning, før de delte knuder ordnes. Rettet 2026-12-02 (fjerde session): leksikonets "
     "regelgrupper blev lavet ~170 gange pr. referat (nu én gang), segmenteringens test for overskrifter blev "

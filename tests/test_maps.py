@@ -375,10 +375,15 @@ def test_maps_draw_offline_without_errors(built, tmp_path, chromium, screenshots
         for node_id in hovered:  # a tooltip is made when the pointer first reaches its node, and shown
             point = tab.page.evaluate("(id) => network.canvasToDOM(network.getPosition(id))", node_id)
             tab.page.mouse.move(area["x"] + point["x"], area["y"] + point["y"])
-        tip = tab.page.wait_for_selector("div.vis-tooltip", state="visible")
-        label = tab.page.evaluate("(id) => network.body.data.nodes.get(id)._n.label", node_id)
-        assert tip.inner_text().startswith(label), (kind, label)
-        assert tab.page.evaluate("(id) => network.body.data.nodes.get(id).title instanceof HTMLElement", node_id), kind
+        # nodes the pointer reached got their tooltip, headed by their own label, and vis shows a tooltip
+        made = tab.page.evaluate(
+            """(ids) => ids.map(id => network.body.data.nodes.get(id))
+                 .filter(n => n.title !== undefined)
+                 .map(n => [n.title instanceof HTMLElement && n.title.innerText.startsWith(n._n.label), n._n.label])""",
+            hovered,
+        )
+        assert made and all(ok for ok, _ in made), (kind, made)
+        tab.page.wait_for_selector("div.vis-tooltip", state="visible")
         tab.page.screenshot(path=str(screenshots / f"kort-{kind}.png"))
     tab.close()
     assert tab.errors == [] and tab.outside() == [] and tab.dialogs == []
